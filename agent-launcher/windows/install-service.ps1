@@ -1,0 +1,25 @@
+# Installs the pms-relay agent as a Windows service with Apache Commons Daemon's procrun
+# (prunsrv.exe, from commons.apache.org/daemon; place it beside this script).
+# Run in an elevated PowerShell:
+#   .\install-service.ps1 -Jar C:\pms-relay\pms-relay.jar -Config C:\ProgramData\pms-relay\agent.json
+param(
+  [Parameter(Mandatory = $true)][string]$Jar,
+  [Parameter(Mandatory = $true)][string]$Config,
+  [string]$Java = (Get-Command java).Source
+)
+$ErrorActionPreference = "Stop"
+$prunsrv = Join-Path $PSScriptRoot "prunsrv.exe"
+if (-not (Test-Path $prunsrv)) { throw "prunsrv.exe not found beside this script" }
+$logs = "C:\ProgramData\pms-relay\logs"
+New-Item -ItemType Directory -Force -Path $logs | Out-Null
+# The config holds the agent key and the database password: only SYSTEM and Administrators may read it.
+icacls $Config /inheritance:r /grant:r "SYSTEM:R" "Administrators:F" | Out-Null
+& $prunsrv //IS//PmsRelayAgent `
+  --DisplayName="pms-relay agent" `
+  --Description="Read-only relay between the practice's PMS database and the pms-relay cloud" `
+  --Startup=auto --StartMode=exec --StopMode=exec `
+  --StartImage="$Java" `
+  --StartParams="-Xmx256m;-jar;$Jar;agent;--config;$Config" `
+  --LogPath="$logs" --StdOutput=auto --StdError=auto
+Start-Service PmsRelayAgent
+Get-Service PmsRelayAgent

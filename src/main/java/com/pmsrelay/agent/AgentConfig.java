@@ -1,0 +1,91 @@
+package com.pmsrelay.agent;
+
+import com.pmsrelay.common.config.ConfigException;
+import com.pmsrelay.common.config.ConfigReader;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** The agent's settings, read from {@code conf/agent.json} and validated at start. */
+public record AgentConfig(
+    String practiceId,
+    String agentKey,
+    CloudLink cloud,
+    int pingIntervalMs,
+    Pms pms,
+    Exec exec) {
+
+  /** Where and how to dial the cloud. Exactly one of the pin and the CA is set. */
+  public record CloudLink(String host, int port, String pinnedSha256, String caPath, int initialDelayMs, int maxDelayMs) {}
+
+  /** The PMS database: SQL Server, or the embedded demo PMS. */
+  public record Pms(String kind, String product, String jdbcUrl, String user, String password,
+      List<String> catalogues, Path demoDir, long demoSeed, int demoPatients) {}
+
+  /** The agent's own caps; requests may lower them, never raise them. */
+  public record Exec(int maxConcurrent, int queueCapacity, int maxTimeoutMs, int maxRows, long maxResultBytes,
+      int chunkRows, int maxSqlChars) {}
+
+  public static AgentConfig from(JsonObject json) {
+    ConfigReader root = new ConfigReader(json);
+    String practiceId = root.string("practiceId");
+    try {
+      UUID.fromString(practiceId);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("config key 'practiceId' must be a UUID");
+    }
+    ConfigReader cloud = root.section("cloud");
+    String pin = cloud.optionalString("tls.pinnedSha256");
+    String ca = cloud.optionalString("tls.caPath");
+    if ((pin == null) == (ca == null)) {
+      throw new ConfigException("set exactly one of config keys 'cloud.tls.pinnedSha256' and 'cloud.tls.caPath'");
+    }
+    if (pin != null && !pin.replace(":", "").matches("(?i)[0-9a-f]{64}")) {
+      throw new ConfigException("config key 'cloud.tls.pinnedSha256' must be 64 hex digits");
+    }
+    ConfigReader reconnect = root.section("reconnect");
+    ConfigReader exec = root.section("exec");
+    return new AgentConfig(
+        practiceId.toLowerCase(java.util.Locale.ROOT),
+        root.string("agentKey"),
+        new CloudLink(cloud.string("host"), cloud.integer("port", 1, 65_535),
+            pin == null ? null : pin.replace(":", "").toLowerCase(java.util.Locale.ROOT), ca,
+            reconnect.integer("initialDelayMs", 10, 600_000), reconnect.integer("maxDelayMs", 10, 3_600_000)),
+        root.integer("pingIntervalMs", 100, 600_000),
+        pms(root.section("pms")),
+        new Exec(
+            exec.integer("maxConcurrent", 1, 64),
+            exec.integer("queueCapacity", 0, 100_000),
+            exec.integer("maxTimeoutMs", 100, 3_600_000),
+            exec.integer("maxRows", 1, 10_000_000),
+            exec.longValue("maxResultBytes", 1024, 1L << 34),
+            exec.integer("chunkRows", 1, 100_000),
+            exec.integer("maxSqlChars", 16, 1_000_000)));
+  }
+
+  private static Pms pms(ConfigReader pms) {
+    String kind = pms.oneOf("kind", List.of("sqlserver", "demo"));
+    ConfigReader demo = pms.section("demo");
+    List<String> catalogues = new ArrayList<>();
+    JsonArray names = pms.array("catalogues");
+    for (Object name : names) {
+      if (!(name instanceof String s) || !s.matches("[A-Za-z0-9_]{1,128}")) {
+        throw new ConfigException("config key 'pms.catalogues' must list database names (letters, digits, _)");
+      }
+      catalogues.add(s);
+    }
+    if (catalogues.isEmpty()) {
+      throw new ConfigException("config key 'pms.catalogues' must name at least one database");
+    }
+    String jdbcUrl = kind.equals("sqlserver") ? pms.string("jdbcUrl") : pms.optionalString("jdbcUrl");
+    if (kind.equals("sqlserver") && !jdbcUrl.startsWith("jdbc:sqlserver:")) {
+      throw new ConfigException("config key 'pms.jdbcUrl' must start with jdbc:sqlserver:");
+    }
+    return new Pms(kind, pms.string("product"), jdbcUrl, pms.optionalString("user"), pms.optionalString("password"),
+        List.copyOf(catalogues), Path.of(demo.string("dir")), demo.longValue("seed", Long.MIN_VALUE, Long.MAX_VALUE),
+        demo.integer("patients", 10, 200_000));
+  }
+}

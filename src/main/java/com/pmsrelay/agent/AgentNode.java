@@ -1,0 +1,90 @@
+package com.pmsrelay.agent;
+
+import com.pmsrelay.agent.exec.QueryExecutor;
+import com.pmsrelay.agent.link.AgentLink;
+import com.pmsrelay.agent.pms.PmsDatabase;
+import com.pmsrelay.agent.pms.PooledPms;
+import com.pmsrelay.agent.pms.demo.DemoPmsDatabase;
+import com.pmsrelay.agent.pms.demo.DemoPmsSpec;
+import com.pmsrelay.common.Version;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.LocalDate;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One agent: the practice's database, the executor that protects it, and the link to the cloud. */
+public final class AgentNode {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentNode.class);
+
+  private final Vertx vertx;
+  private final AgentConfig config;
+  private PmsDatabase pms;
+  private QueryExecutor executor;
+  private AgentLink link;
+  private String deploymentId;
+
+  public AgentNode(Vertx vertx, AgentConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  public Future<AgentNode> start() {
+    return vertx.executeBlocking(this::openPms)
+        .compose(opened -> {
+          pms = opened;
+          executor = new QueryExecutor(vertx, pms, config.exec());
+          PooledPms pooled = pms instanceof PooledPms p ? p : null;
+          link = new AgentLink(config, executor, new AgentLink.Identity(Version.current(), pms.kind(),
+              () -> pms.version() != null ? pms.version() : (pooled != null ? pooled.probeVersion() : null)));
+          return vertx.deployVerticle(link);
+        })
+        .map(id -> {
+          deploymentId = id;
+          LOG.info("agent of practice {} started ({} on catalogues {})", config.practiceId(), pms.kind(), pms.catalogues());
+          return this;
+        });
+  }
+
+  private PmsDatabase openPms() throws Exception {
+    AgentConfig.Pms p = config.pms();
+    int connections = config.exec().maxConcurrent();
+    if (p.kind().equals("demo")) {
+      String catalogue = p.catalogues().get(0);
+      DemoPmsDatabase demo = DemoPmsDatabase.open(p.demoDir(), catalogue,
+          new DemoPmsSpec(p.demoSeed(), p.demoPatients(), LocalDate.now()));
+      return PooledPms.of("demo", DemoPmsDatabase.pmsVersion(), Map.of(catalogue, demo.readOnlyDataSource()), connections);
+    }
+    PooledPms sqlServer = PooledPms.sqlServer(p.product(), p.jdbcUrl(), p.user(), p.password(), p.catalogues(), connections);
+    if (sqlServer.probeVersion() == null) {
+      LOG.warn("the PMS database is not reachable yet; queries will get pms_unavailable until it is");
+    }
+    return sqlServer;
+  }
+
+  public Future<Void> stop() {
+    Future<Void> undeploy = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
+    return undeploy.eventually(() -> vertx.executeBlocking(() -> {
+      if (executor != null) {
+        executor.close();
+      }
+      if (pms != null) {
+        pms.close();
+      }
+      return null;
+    }));
+  }
+
+  public boolean isConnected() {
+    return link != null && link.isReady();
+  }
+
+  public AgentConfig config() {
+    return config;
+  }
+
+  public QueryExecutor executor() {
+    return executor;
+  }
+}

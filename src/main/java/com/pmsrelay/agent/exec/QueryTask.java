@@ -1,0 +1,46 @@
+package com.pmsrelay.agent.exec;
+
+import com.pmsrelay.common.protocol.QueryRequest;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** One query at the agent, from admission to its last message. */
+final class QueryTask {
+  final QueryRequest request;
+  final ResultSink sink;
+  final long admittedNanos = System.nanoTime();
+  /** Wall-clock deadline of execution, set when it starts running. */
+  volatile long deadlineNanos;
+  volatile Statement statement;
+  final AtomicBoolean finished = new AtomicBoolean();
+  /** Why it was stopped early, if it was: {@code timeout} or {@code cancelled}. */
+  volatile String stopReason;
+  long queueTimer = -1;
+  long deadlineTimer = -1;
+  long seq;
+  String catalogue;
+
+  QueryTask(QueryRequest request, ResultSink sink) {
+    this.request = request;
+    this.sink = sink;
+  }
+
+  String clientId() {
+    return request.clientId();
+  }
+
+  /** Stops the statement on the database, if one is running; safe from any thread. */
+  void stop(String reason) {
+    if (stopReason == null) {
+      stopReason = reason;
+    }
+    Statement running = statement;
+    if (running != null) {
+      try {
+        running.cancel();
+      } catch (Exception ignored) {
+        // The statement already finished or its connection is gone: nothing left to stop.
+      }
+    }
+  }
+}

@@ -1,0 +1,8 @@
+package com.pmsrelay.agent.guard;
+
+/** The SQL is not an allowed read-only statement; the message says why (shown to the caller). */
+public final class GuardException extends RuntimeException {
+  public GuardException(String reason) {
+    super(reason, null, false, false);
+  }
+}

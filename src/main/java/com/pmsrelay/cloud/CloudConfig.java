@@ -1,0 +1,53 @@
+package com.pmsrelay.cloud;
+
+import com.pmsrelay.cloud.auth.JwtSettings;
+import com.pmsrelay.cloud.bridge.BridgeConfig;
+import com.pmsrelay.cloud.store.StoreConfig;
+import com.pmsrelay.common.config.ConfigReader;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+
+/** The cloud's settings, read from {@code conf/cloud.json} and validated at start. */
+public record CloudConfig(
+    Path dataDir,
+    HttpConfig http,
+    BridgeConfig bridge,
+    StoreConfig store,
+    JwtSettings jwt,
+    QueryLimits queries) {
+
+  /** The integrator API's listener. */
+  public record HttpConfig(String host, int port, int maxBodyBytes) {}
+
+  /** Cloud-wide caps on queries; a grant may lower them, a request may lower them further. */
+  public record QueryLimits(
+      int defaultTimeoutMs, int maxTimeoutMs, int defaultQueueTimeoutMs, int maxQueueTimeoutMs,
+      int defaultMaxRows, int maxRows, long maxResultBytes, int maxSqlChars) {}
+
+  public static CloudConfig from(JsonObject json) {
+    ConfigReader root = new ConfigReader(json);
+    Path dataDir = Path.of(root.string("dataDir"));
+    ConfigReader http = root.section("http");
+    ConfigReader q = root.section("queries");
+    return new CloudConfig(
+        dataDir,
+        new HttpConfig(http.string("host"), http.integer("port", 0, 65_535), http.integer("maxBodyBytes", 1024, 16 * 1024 * 1024)),
+        BridgeConfig.from(root.section("bridge")),
+        StoreConfig.from(root.section("store"), dataDir),
+        JwtSettings.from(root.section("jwt")),
+        new QueryLimits(
+            q.integer("defaultTimeoutMs", 100, 3_600_000),
+            q.integer("maxTimeoutMs", 100, 3_600_000),
+            q.integer("defaultQueueTimeoutMs", 0, 3_600_000),
+            q.integer("maxQueueTimeoutMs", 0, 3_600_000),
+            q.integer("defaultMaxRows", 1, 10_000_000),
+            q.integer("maxRows", 1, 10_000_000),
+            q.longValue("maxResultBytes", 1024, 1L << 34),
+            q.integer("maxSqlChars", 16, 1_000_000)));
+  }
+
+  public CloudConfig withPorts(int httpPort, int bridgePort) {
+    return new CloudConfig(dataDir, new HttpConfig(http.host(), httpPort, http.maxBodyBytes()),
+        bridge.withPort(bridgePort), store, jwt, queries);
+  }
+}

@@ -1,0 +1,137 @@
+package com.pmsrelay.cloud;
+
+import com.pmsrelay.cloud.auth.TokenService;
+import com.pmsrelay.cloud.bridge.AgentDirectory;
+import com.pmsrelay.cloud.bridge.BridgeServer;
+import com.pmsrelay.cloud.bridge.TlsMaterial;
+import com.pmsrelay.cloud.dispatch.QueryDispatcher;
+import com.pmsrelay.cloud.http.HttpApi;
+import com.pmsrelay.cloud.store.ConsoleUserStore;
+import com.pmsrelay.cloud.store.Database;
+import com.pmsrelay.cloud.store.GrantStore;
+import com.pmsrelay.cloud.store.IntegratorStore;
+import com.pmsrelay.cloud.store.PracticeStore;
+import com.pmsrelay.cloud.store.SigningKeyStore;
+import com.pmsrelay.common.crypto.PasswordHasher;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One cloud node: store, token service, bridge for agents and HTTP API, wired together and started
+ * in order. Stops in reverse order.
+ */
+public final class CloudNode {
+  private static final Logger LOG = LoggerFactory.getLogger(CloudNode.class);
+
+  private final Vertx vertx;
+  private final CloudConfig config;
+  private final String nodeId = UUID.randomUUID().toString();
+  private final AgentDirectory agents = new AgentDirectory();
+  private Database database;
+  private TlsMaterial tls;
+  private PracticeStore practices;
+  private IntegratorStore integrators;
+  private GrantStore grants;
+  private ConsoleUserStore consoleUsers;
+  private BridgeServer bridge;
+  private HttpApi http;
+  private boolean bridgeListening;
+  private final java.util.List<String> deployments = new java.util.ArrayList<>();
+
+  public CloudNode(Vertx vertx, CloudConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  public Future<CloudNode> start() {
+    PasswordHasher hasher = new PasswordHasher();
+    TokenService tokens = new TokenService(vertx, config.jwt());
+    return vertx.executeBlocking(() -> {
+          java.nio.file.Files.createDirectories(config.dataDir());
+          database = Database.open(vertx, config.store());
+          tls = TlsMaterial.configuredOrSelfSigned(config.bridge(), config.dataDir());
+          return null;
+        })
+        .compose(v -> {
+          practices = new PracticeStore(database);
+          integrators = new IntegratorStore(database, hasher);
+          grants = new GrantStore(database);
+          consoleUsers = new ConsoleUserStore(database, hasher);
+          return tokens.start(new SigningKeyStore(database));
+        })
+        .compose(v -> {
+          bridge = new BridgeServer(config.bridge(), tls, practices, agents, nodeId);
+          return vertx.deployVerticle(bridge);
+        })
+        .compose(id -> {
+          deployments.add(id);
+          bridgeListening = true;
+          QueryDispatcher dispatcher = new QueryDispatcher(vertx, config.queries().maxResultBytes());
+          http = new HttpApi(new HttpApi.Parts(config, database, tokens, integrators, grants, dispatcher,
+              () -> bridgeListening));
+          return vertx.deployVerticle(http);
+        })
+        .map(id -> {
+          deployments.add(id);
+          LOG.info("cloud node {} up: API on port {}, agent bridge on port {} (TLS fingerprint SHA-256 {})",
+              nodeId, http.actualPort(), bridge.actualPort(), tls.fingerprintSha256());
+          return this;
+        });
+  }
+
+  /** Stops taking requests and agents, then closes the store. */
+  public Future<Void> stop() {
+    bridgeListening = false;
+    Database db = database;
+    java.util.List<Future<Void>> undeployed = new java.util.ArrayList<>();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      undeployed.add(vertx.undeploy(deployments.get(i)));
+    }
+    deployments.clear();
+    return Future.join(undeployed).<Void>mapEmpty().eventually(() -> vertx.executeBlocking(() -> {
+      if (db != null) {
+        db.close();
+      }
+      return null;
+    }));
+  }
+
+  public int httpPort() {
+    return http.actualPort();
+  }
+
+  public int bridgePort() {
+    return bridge.actualPort();
+  }
+
+  public TlsMaterial tls() {
+    return tls;
+  }
+
+  public AgentDirectory agents() {
+    return agents;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public PracticeStore practices() {
+    return practices;
+  }
+
+  public IntegratorStore integrators() {
+    return integrators;
+  }
+
+  public GrantStore grants() {
+    return grants;
+  }
+
+  public ConsoleUserStore consoleUsers() {
+    return consoleUsers;
+  }
+}

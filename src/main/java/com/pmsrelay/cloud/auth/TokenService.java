@@ -1,0 +1,138 @@
+package com.pmsrelay.cloud.auth;
+
+import com.pmsrelay.cloud.store.SigningKeyStore;
+import com.pmsrelay.cloud.store.SigningKeyStore.StoredKey;
+import com.pmsrelay.common.error.ErrorCode;
+import com.pmsrelay.common.error.RelayException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Issues and verifies the integrators' access tokens: ES256 JWTs with a {@code kid}, signed by the
+ * newest key, verified against every active key, so tokens outlive a key rotation until they
+ * expire. Before Vert.x verifies a token we insist on our algorithm and a known {@code kid}, and
+ * after it on {@code exp} being present: Vert.x accepts tokens without one.
+ */
+public final class TokenService {
+  private final Vertx vertx;
+  private final JwtSettings settings;
+  private volatile Keys keys;
+
+  private record Keys(JWTAuth signer, JWTAuth verifier, Set<String> kids, JsonObject jwks) {}
+
+  public TokenService(Vertx vertx, JwtSettings settings) {
+    this.vertx = vertx;
+    this.settings = settings;
+  }
+
+  /** Loads the active keys, creating the first one if there is none. */
+  public Future<Void> start(SigningKeyStore store) {
+    return store.active()
+        .compose(active -> active.isEmpty() ? store.add(EcJwk.generate()).compose(v -> store.active()) : Future.succeededFuture(active))
+        .map(active -> {
+          this.keys = build(active);
+          return null;
+        });
+  }
+
+  private Keys build(List<StoredKey> active) {
+    if (active.isEmpty()) {
+      // Vert.x's JWTAuth with no key accepts unsigned tokens: never run like that.
+      throw new IllegalStateException("no JWT signing key");
+    }
+    JWTOptions options = new JWTOptions()
+        .setAlgorithm(EcJwk.ALGORITHM)
+        .setIssuer(settings.issuer())
+        .addAudience(settings.audience())
+        .setExpiresInSeconds(settings.ttlSeconds());
+    JWTAuthOptions signerOptions = new JWTAuthOptions().setJWTOptions(options).addJwk(active.get(0).privateJwk());
+    JWTAuthOptions verifierOptions = new JWTAuthOptions().setJWTOptions(options);
+    JsonArray published = new JsonArray();
+    for (StoredKey key : active) {
+      verifierOptions.addJwk(key.publicJwk());
+      published.add(key.publicJwk());
+    }
+    Set<String> kids = active.stream().map(StoredKey::kid).collect(Collectors.toUnmodifiableSet());
+    return new Keys(JWTAuth.create(vertx, signerOptions), JWTAuth.create(vertx, verifierOptions), kids,
+        new JsonObject().put("keys", published));
+  }
+
+  public String issue(String clientId) {
+    return keys.signer().generateToken(new JsonObject().put("sub", clientId),
+        new JWTOptions().setAlgorithm(EcJwk.ALGORITHM).setIssuer(settings.issuer())
+            .addAudience(settings.audience()).setExpiresInSeconds(settings.ttlSeconds()));
+  }
+
+  public int ttlSeconds() {
+    return settings.ttlSeconds();
+  }
+
+  public JsonObject jwks() {
+    return keys.jwks();
+  }
+
+  /** The client id the token was issued to, or a failed future with {@code invalid_token}. */
+  public Future<String> verify(String token) {
+    Keys current = keys;
+    JsonObject header = segment(token, 0);
+    if (header == null || !EcJwk.ALGORITHM.equals(header.getValue("alg"))
+        || !current.kids().contains(String.valueOf(header.getValue("kid")))) {
+      return invalid("the token is not signed by this relay");
+    }
+    return current.verifier().authenticate(new TokenCredentials(token))
+        .recover(e -> invalid("the token is invalid or expired"))
+        .compose(user -> {
+          // Vert.x moves exp/nbf out of the principal: read the claims it has just verified.
+          JsonObject claims = segment(token, 1);
+          if (claims == null) {
+            return invalid("the token is malformed");
+          }
+          long now = System.currentTimeMillis() / 1000;
+          Object exp = claims.getValue("exp");
+          Object nbf = claims.getValue("nbf");
+          String subject = claims.getValue("sub") instanceof String s ? s : null;
+          if (!(exp instanceof Number e) || e.longValue() <= now) {
+            return invalid("the token has no valid expiry");
+          }
+          if (nbf != null && (!(nbf instanceof Number n) || n.longValue() > now)) {
+            return invalid("the token is not valid yet");
+          }
+          if (subject == null || subject.isEmpty()) {
+            return invalid("the token names no client");
+          }
+          return Future.succeededFuture(subject);
+        });
+  }
+
+  /** The JSON of the token's header (0) or payload (1), or null if it is not a JWS. */
+  private static JsonObject segment(String token, int index) {
+    if (token == null || token.length() > 8192) {
+      return null;
+    }
+    String[] parts = token.split("\\.", -1);
+    if (parts.length != 3) {
+      return null;
+    }
+    try {
+      byte[] json = Base64.getUrlDecoder().decode(parts[index]);
+      return new JsonObject(new String(json, StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static <T> Future<T> invalid(String detail) {
+    return Future.failedFuture(new RelayException(ErrorCode.INVALID_TOKEN, detail));
+  }
+}

@@ -1,0 +1,28 @@
+package com.pmsrelay.cloud.bridge;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The agents connected to this cloud node: one session per practice, the newest wins. */
+public final class AgentDirectory {
+  private final ConcurrentHashMap<String, AgentSession> sessions = new ConcurrentHashMap<>();
+
+  void replace(String practiceId, AgentSession session) {
+    AgentSession previous = sessions.put(practiceId, session);
+    if (previous != null && previous != session) {
+      previous.replaced();
+    }
+  }
+
+  boolean remove(String practiceId, AgentSession session) {
+    return sessions.remove(practiceId, session);
+  }
+
+  public boolean isConnected(String practiceId) {
+    return sessions.containsKey(practiceId);
+  }
+
+  public Set<String> connectedPractices() {
+    return Set.copyOf(sessions.keySet());
+  }
+}

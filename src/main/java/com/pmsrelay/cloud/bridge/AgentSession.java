@@ -1,0 +1,184 @@
+package com.pmsrelay.cloud.bridge;
+
+import com.pmsrelay.cloud.store.PracticeStore;
+import com.pmsrelay.common.error.ErrorCode;
+import com.pmsrelay.common.protocol.Addresses;
+import com.pmsrelay.common.protocol.FrameReader;
+import com.pmsrelay.common.protocol.Frames;
+import com.pmsrelay.common.protocol.QueryRequest;
+import com.pmsrelay.common.protocol.StreamMessages;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
+import java.util.ArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One agent's socket at the cloud: frames pass the {@link BridgeGuard}, the agent's practice
+ * address is served on the event bus while the socket lives, and result chunks go from the socket
+ * to the query's stream address. Everything runs on the socket's event loop.
+ */
+final class AgentSession {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentSession.class);
+  private static final long SEEN_WRITE_INTERVAL_MS = 5_000;
+
+  private final Vertx vertx;
+  private final NetSocket socket;
+  private final PracticeStore practices;
+  private final AgentDirectory directory;
+  private final String nodeId;
+  private final BridgeGuard guard = new BridgeGuard();
+  private MessageConsumer<JsonObject> consumer;
+  private long authTimer;
+  private long lastSeenWritten;
+  private boolean closed;
+
+  AgentSession(Vertx vertx, NetSocket socket, BridgeConfig config, PracticeStore practices,
+      AgentDirectory directory, String nodeId) {
+    this.vertx = vertx;
+    this.socket = socket;
+    this.practices = practices;
+    this.directory = directory;
+    this.nodeId = nodeId;
+    socket.handler(new FrameReader(config.maxFrameBytes(), this::onFrame, this::refuse));
+    socket.closeHandler(v -> onClosed());
+    socket.exceptionHandler(e -> LOG.debug("agent socket error from {}: {}", socket.remoteAddress(), e.toString()));
+    authTimer = vertx.setTimer(config.authTimeoutMs(), id -> {
+      if (guard.practiceId() == null) {
+        refuse("authentication timed out");
+      }
+    });
+  }
+
+  private void onFrame(JsonObject frame) {
+    if (closed) {
+      return;
+    }
+    switch (guard.check(frame)) {
+      case AUTHENTICATE -> authenticate(frame);
+      case REGISTER -> register();
+      case PING -> {
+        socket.write(Frames.encode(Frames.pong()));
+        noteSeen();
+      }
+      case STREAM -> forwardChunk(frame.getString("address"), frame.getJsonObject("body"));
+      case REFUSE -> refuse(guard.refusal());
+    }
+  }
+
+  private void authenticate(JsonObject frame) {
+    JsonObject body = frame.getJsonObject("body");
+    String replyAddress = frame.getValue("replyAddress") instanceof String r ? r : "auth";
+    String practiceId = body.getValue("practiceId") instanceof String p ? p : "";
+    String agentKey = body.getValue("agentKey") instanceof String k ? k : "";
+    socket.pause();
+    practices.verifyAgentKey(practiceId, agentKey).onComplete(result -> {
+      socket.resume();
+      if (closed) {
+        return;
+      }
+      if (result.failed() || !result.result()) {
+        LOG.warn("agent authentication refused from {} for practice {}", socket.remoteAddress(), safeId(practiceId));
+        refuse("authentication failed");
+        return;
+      }
+      vertx.cancelTimer(authTimer);
+      guard.authenticated(practiceId);
+      JsonObject pms = body.getValue("pms") instanceof JsonObject p ? p : new JsonObject();
+      practices.agentConnected(practiceId, nodeId, text(body, "agentVersion"), text(pms, "kind"), text(pms, "version"))
+          .onFailure(e -> LOG.warn("cannot record agent connection of practice {}: {}", practiceId, e.toString()));
+      lastSeenWritten = System.currentTimeMillis();
+      socket.write(Frames.encode(Frames.message(replyAddress, new JsonObject().put("ok", true), null)));
+      LOG.info("agent of practice {} authenticated from {}", practiceId, socket.remoteAddress());
+    });
+  }
+
+  private void register() {
+    String practiceId = guard.practiceId();
+    directory.replace(practiceId, this);
+    EventBus bus = vertx.eventBus();
+    consumer = bus.consumer(Addresses.practice(practiceId), this::onDispatch);
+    consumer.completion().onFailure(e -> refuse("cannot register the practice address"));
+  }
+
+  private void onDispatch(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    String op = body.getString("op", "");
+    if (QueryRequest.OP_QUERY.equals(op)) {
+      String stream = Addresses.stream(body.getString("queryId", ""));
+      guard.openStream(stream);
+      socket.write(Frames.encode(Frames.message(Addresses.practice(guard.practiceId()), body, stream)));
+      message.reply(new JsonObject().put("accepted", true).put("node", nodeId));
+    } else if (QueryRequest.OP_CANCEL.equals(op)) {
+      socket.write(Frames.encode(Frames.message(Addresses.practice(guard.practiceId()), body, null)));
+    } else {
+      message.fail(400, "unknown operation");
+    }
+  }
+
+  private void forwardChunk(String stream, JsonObject chunk) {
+    String kind = chunk.getString(StreamMessages.KIND, "");
+    if (StreamMessages.END.equals(kind) || StreamMessages.ERROR.equals(kind)) {
+      guard.closeStream(stream);
+    }
+    vertx.eventBus().send(stream, chunk);
+  }
+
+  private void noteSeen() {
+    long now = System.currentTimeMillis();
+    if (now - lastSeenWritten >= SEEN_WRITE_INTERVAL_MS) {
+      lastSeenWritten = now;
+      practices.agentSeen(guard.practiceId());
+    }
+  }
+
+  /** Refuses the socket: one error frame, then the connection is closed. */
+  void refuse(String reason) {
+    if (closed) {
+      return;
+    }
+    LOG.warn("closing agent socket from {}: {}", socket.remoteAddress(), reason);
+    socket.write(Frames.encode(Frames.err(reason)));
+    socket.close();
+    onClosed();
+  }
+
+  /** Closes the socket because a newer connection of the same agent took over. */
+  void replaced() {
+    refuse("replaced by a newer connection of this agent");
+  }
+
+  private void onClosed() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    vertx.cancelTimer(authTimer);
+    if (consumer != null) {
+      consumer.unregister();
+    }
+    // Queries in flight on this socket end now, not at their deadline.
+    for (String stream : new ArrayList<>(guard.openStreams())) {
+      vertx.eventBus().send(stream, StreamMessages.error(-1, ErrorCode.AGENT_OFFLINE, "the agent disconnected"));
+    }
+    guard.openStreams().clear();
+    String practiceId = guard.practiceId();
+    if (practiceId != null && directory.remove(practiceId, this)) {
+      practices.agentDisconnected(practiceId, nodeId);
+      LOG.info("agent of practice {} disconnected", practiceId);
+    }
+  }
+
+  private static String text(JsonObject json, String key) {
+    return json.getValue(key) instanceof String s ? s : null;
+  }
+
+  /** Logs only what looks like an id: the field is attacker-controlled. */
+  private static String safeId(String value) {
+    return value.matches("[0-9a-fA-F-]{1,36}") ? value : "<invalid>";
+  }
+}

@@ -1,0 +1,92 @@
+package com.pmsrelay.cloud.bridge;
+
+import com.pmsrelay.common.protocol.Addresses;
+import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * What one agent socket may do, frame by frame. Deny by default: before it authenticates a socket
+ * may send exactly one frame, its credentials; afterwards it may register only its own practice's
+ * address, ping, and send only to the result streams of queries the cloud dispatched to it.
+ * Not thread-safe: one instance per socket, used on the socket's event loop.
+ */
+final class BridgeGuard {
+  /** The guard's ruling on one frame. */
+  enum Verdict { AUTHENTICATE, REGISTER, PING, STREAM, REFUSE }
+
+  private enum State { NEW, AUTHENTICATING, AUTHENTICATED }
+
+  private State state = State.NEW;
+  private String practiceId;
+  private boolean registered;
+  private final Set<String> openStreams = new HashSet<>();
+  private String refusal;
+
+  Verdict check(JsonObject frame) {
+    String type = frame.getValue("type") instanceof String t ? t : "";
+    String address = frame.getValue("address") instanceof String a ? a : null;
+    switch (state) {
+      case NEW:
+        if (type.equals("send") && Addresses.AGENT_AUTH.equals(address) && frame.getValue("body") instanceof JsonObject) {
+          state = State.AUTHENTICATING;
+          return Verdict.AUTHENTICATE;
+        }
+        return refuse("the first frame must authenticate the agent");
+      case AUTHENTICATING:
+        return refuse("frame sent before authentication completed");
+      default:
+        break;
+    }
+    switch (type) {
+      case "ping":
+        return Verdict.PING;
+      case "register":
+        if (!Addresses.practice(practiceId).equals(address)) {
+          return refuse("an agent may register only its own practice's address");
+        }
+        if (registered) {
+          return refuse("address already registered");
+        }
+        registered = true;
+        return Verdict.REGISTER;
+      case "send":
+        if (address != null && openStreams.contains(address) && frame.getValue("body") instanceof JsonObject) {
+          return Verdict.STREAM;
+        }
+        return refuse("send to an address this agent was not given");
+      default:
+        return refuse("frame type '" + type + "' is not allowed");
+    }
+  }
+
+  void authenticated(String practiceId) {
+    this.practiceId = practiceId;
+    this.state = State.AUTHENTICATED;
+  }
+
+  String practiceId() {
+    return practiceId;
+  }
+
+  void openStream(String address) {
+    openStreams.add(address);
+  }
+
+  void closeStream(String address) {
+    openStreams.remove(address);
+  }
+
+  Set<String> openStreams() {
+    return openStreams;
+  }
+
+  String refusal() {
+    return refusal;
+  }
+
+  private Verdict refuse(String reason) {
+    refusal = reason;
+    return Verdict.REFUSE;
+  }
+}

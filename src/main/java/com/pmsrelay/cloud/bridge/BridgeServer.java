@@ -1,0 +1,51 @@
+package com.pmsrelay.cloud.bridge;
+
+import com.pmsrelay.cloud.store.PracticeStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The TLS endpoint agents dial into. It speaks the framing of Vert.x's TCP event-bus bridge but is
+ * our own, because that bridge's parser has no frame limit and no hook before it: here every
+ * socket is held to {@link BridgeGuard} from its first byte.
+ */
+public final class BridgeServer extends VerticleBase {
+  private final BridgeConfig config;
+  private final TlsMaterial tls;
+  private final PracticeStore practices;
+  private final AgentDirectory directory;
+  private final String nodeId;
+  private NetServer server;
+
+  public BridgeServer(BridgeConfig config, TlsMaterial tls, PracticeStore practices, AgentDirectory directory, String nodeId) {
+    this.config = config;
+    this.tls = tls;
+    this.practices = practices;
+    this.directory = directory;
+    this.nodeId = nodeId;
+  }
+
+  @Override
+  public Future<?> start() {
+    NetServerOptions options = new NetServerOptions()
+        .setHost(config.host())
+        .setPort(config.port())
+        .setSsl(true)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()))
+        .setIdleTimeout(config.heartbeatTimeoutMs())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setTcpNoDelay(true);
+    server = vertx.createNetServer(options)
+        .connectHandler(socket -> new AgentSession(vertx, socket, config, practices, directory, nodeId));
+    return server.listen();
+  }
+
+  /** The port actually bound (the configured one, or the one chosen for port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

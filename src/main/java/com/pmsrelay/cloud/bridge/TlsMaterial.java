@@ -1,0 +1,45 @@
+package com.pmsrelay.cloud.bridge;
+
+import com.pmsrelay.common.crypto.Fingerprints;
+import io.vertx.core.net.SelfSignedCertificate;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * The bridge's certificate and key (PEM files) and the SHA-256 fingerprint agents pin. Without
+ * configured files a self-signed pair is generated once under the data dir and kept.
+ */
+public record TlsMaterial(String certPath, String keyPath, String fingerprintSha256) {
+
+  public static TlsMaterial configuredOrSelfSigned(BridgeConfig config, Path dataDir) throws IOException {
+    if (config.certPath() != null) {
+      return of(Path.of(config.certPath()), Path.of(config.keyPath()));
+    }
+    Path dir = dataDir.resolve("tls");
+    Path cert = dir.resolve("bridge-cert.pem");
+    Path key = dir.resolve("bridge-key.pem");
+    if (!Files.exists(cert) || !Files.exists(key)) {
+      Files.createDirectories(dir);
+      SelfSignedCertificate generated = SelfSignedCertificate.create("localhost");
+      Files.copy(Path.of(generated.privateKeyPath()), key, StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(Path.of(generated.certificatePath()), cert, StandardCopyOption.REPLACE_EXISTING);
+      generated.delete();
+      restrictToOwner(key);
+    }
+    return of(cert, key);
+  }
+
+  public static TlsMaterial of(Path cert, Path key) throws IOException {
+    return new TlsMaterial(cert.toString(), key.toString(), Fingerprints.sha256OfPem(Files.readAllBytes(cert)));
+  }
+
+  private static void restrictToOwner(Path file) {
+    try {
+      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException | IOException ignored) {
+      // Not a POSIX file system (Windows): the data dir's own permissions apply.
+    }
+  }
+}

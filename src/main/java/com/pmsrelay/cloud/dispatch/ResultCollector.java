@@ -1,0 +1,77 @@
+package com.pmsrelay.cloud.dispatch;
+
+import com.pmsrelay.common.error.ErrorCode;
+import com.pmsrelay.common.error.RelayException;
+import com.pmsrelay.common.protocol.StreamMessages;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Gathers one query's stream messages into an immediate answer, checking their order and holding
+ * no more than {@code maxBytes} of rows (beyond that the answer is cut and marked truncated).
+ */
+final class ResultCollector {
+  private final long maxBytes;
+  private long expectedSeq;
+  private long bytes;
+  private boolean truncated;
+  private JsonArray columns;
+  private final JsonArray rows = new JsonArray();
+  private QueryResult result;
+
+  ResultCollector(long maxBytes) {
+    this.maxBytes = maxBytes;
+  }
+
+  /** Takes the next message; true once the stream has ended with a result. */
+  boolean accept(JsonObject message) {
+    String kind = message.getString(StreamMessages.KIND, "");
+    if (StreamMessages.ERROR.equals(kind)) {
+      Integer retryAfter = ErrorCode.fromCode(message.getString("code")).status() == 503 ? 5 : null;
+      throw new RelayException(ErrorCode.fromCode(message.getString("code")), message.getString("detail", ""), retryAfter);
+    }
+    long seq = message.getLong("seq", -1L);
+    if (seq != expectedSeq++) {
+      throw new RelayException(ErrorCode.INTERNAL_ERROR, "the result stream from the agent was incomplete");
+    }
+    switch (kind) {
+      case StreamMessages.COLUMNS -> columns = message.getJsonArray("columns");
+      case StreamMessages.ROWS -> addRows(message.getJsonArray("rows"), message.getLong("bytes", 0L));
+      case StreamMessages.END -> {
+        if (columns == null) {
+          throw new RelayException(ErrorCode.INTERNAL_ERROR, "the result stream from the agent had no columns");
+        }
+        result = new QueryResult(columns, rows, rows.size(), truncated || message.getBoolean("truncated", false),
+            message.getLong("queuedMs", 0L), message.getLong("executionMs", 0L));
+        return true;
+      }
+      default -> throw new RelayException(ErrorCode.INTERNAL_ERROR, "unexpected message from the agent");
+    }
+    return false;
+  }
+
+  /** Adds a chunk whole while under the cap; a chunk that would pass it is cut row by row. */
+  private void addRows(JsonArray chunk, long chunkBytes) {
+    if (truncated) {
+      return;
+    }
+    if (bytes + chunkBytes <= maxBytes) {
+      bytes += chunkBytes;
+      rows.addAll(chunk);
+      return;
+    }
+    for (Object row : chunk) {
+      long size = ((JsonArray) row).toBuffer().length();
+      if (bytes + size > maxBytes) {
+        truncated = true;
+        return;
+      }
+      bytes += size;
+      rows.add(row);
+    }
+  }
+
+  QueryResult result() {
+    return result;
+  }
+}

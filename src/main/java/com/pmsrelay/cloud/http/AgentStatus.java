@@ -1,0 +1,34 @@
+package com.pmsrelay.cloud.http;
+
+import com.pmsrelay.cloud.store.Practice;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+
+/**
+ * How an integrator sees a practice's agent: {@code online} while its socket is up and heard from,
+ * {@code unreachable} when connected but silent past the heartbeat time-out, else {@code offline}.
+ */
+final class AgentStatus {
+  private final Duration heartbeatTimeout;
+
+  AgentStatus(Duration heartbeatTimeout) {
+    this.heartbeatTimeout = heartbeatTimeout;
+  }
+
+  String status(Practice p) {
+    if (!p.agentConnected()) {
+      return "offline";
+    }
+    OffsetDateTime lastSeen = p.agentLastSeen();
+    boolean fresh = lastSeen != null && lastSeen.isAfter(OffsetDateTime.now().minus(heartbeatTimeout));
+    return fresh ? "online" : "unreachable";
+  }
+
+  JsonObject json(Practice p) {
+    return new JsonObject()
+        .put("status", status(p))
+        .put("lastSeen", p.agentLastSeen() == null ? null : p.agentLastSeen().toInstant().toString())
+        .put("version", p.agentVersion());
+  }
+}

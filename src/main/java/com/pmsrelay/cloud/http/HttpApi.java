@@ -1,0 +1,89 @@
+package com.pmsrelay.cloud.http;
+
+import com.pmsrelay.cloud.CloudConfig;
+import com.pmsrelay.cloud.auth.TokenService;
+import com.pmsrelay.cloud.dispatch.QueryDispatcher;
+import com.pmsrelay.cloud.store.Database;
+import com.pmsrelay.cloud.store.GrantStore;
+import com.pmsrelay.cloud.store.IntegratorStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** The cloud's HTTP edge: integrator API, JWKS and health. */
+public final class HttpApi extends VerticleBase {
+  /** What the API needs from the rest of the cloud node. */
+  public record Parts(
+      CloudConfig config,
+      Database database,
+      TokenService tokens,
+      IntegratorStore integrators,
+      GrantStore grants,
+      QueryDispatcher dispatcher,
+      BooleanSupplier bridgeListening) {}
+
+  private final Parts parts;
+  private HttpServer server;
+
+  public HttpApi(Parts parts) {
+    this.parts = parts;
+  }
+
+  @Override
+  public Future<?> start() {
+    CloudConfig config = parts.config();
+    Router router = Router.router(vertx);
+    BearerAuth bearer = new BearerAuth(parts.tokens(), parts.integrators());
+    TokenEndpoint token = new TokenEndpoint(parts.tokens(), parts.integrators());
+    PracticesEndpoint practices = new PracticesEndpoint(parts.grants(),
+        new AgentStatus(Duration.ofMillis(config.bridge().heartbeatTimeoutMs())));
+    QueriesEndpoint queries = new QueriesEndpoint(parts.grants(), parts.dispatcher(), config.queries());
+
+    router.route().handler(ctx -> {
+      ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+      ctx.next();
+    });
+    router.get("/health").handler(ctx -> Json.ok(ctx, new JsonObject().put("status", "UP")));
+    router.get("/ready").handler(this::ready);
+    router.get("/.well-known/jwks.json").handler(ctx -> Json.ok(ctx, parts.tokens().jwks()));
+
+    // The body is read first: later handlers (token checks) are asynchronous.
+    router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
+    router.post("/v1/token").handler(token::handle);
+    router.route("/v1/*").handler(bearer);
+    router.get("/v1/practices").handler(practices::list);
+    router.get("/v1/practices/:practiceId").handler(practices::one);
+    router.post("/v1/practices/:practiceId/queries").handler(queries::submit);
+    router.route().failureHandler(Problems::handleFailure);
+    router.route().last().handler(ctx -> ctx.fail(404));
+
+    server = vertx.createHttpServer(new HttpServerOptions()
+            .setHost(config.http().host())
+            .setPort(config.http().port())
+            .setMaxFormAttributeSize(8192))
+        .requestHandler(router);
+    return server.listen();
+  }
+
+  private void ready(io.vertx.ext.web.RoutingContext ctx) {
+    parts.database().ping().otherwise(false).onComplete(store -> {
+      boolean storeUp = store.result();
+      boolean bridgeUp = parts.bridgeListening().getAsBoolean();
+      JsonObject body = new JsonObject()
+          .put("status", storeUp && bridgeUp ? "UP" : "DOWN")
+          .put("checks", new JsonObject().put("store", storeUp ? "UP" : "DOWN").put("bridge", bridgeUp ? "UP" : "DOWN"));
+      ctx.response().setStatusCode(storeUp && bridgeUp ? 200 : 503);
+      Json.ok(ctx, body);
+    });
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

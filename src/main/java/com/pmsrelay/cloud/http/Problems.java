@@ -1,0 +1,76 @@
+package com.pmsrelay.cloud.http;
+
+import com.pmsrelay.common.error.ErrorCode;
+import com.pmsrelay.common.error.RelayException;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes RFC 9457 problem documents: the one place where failures become HTTP. Unexpected
+ * exceptions are logged here and answered with a bare 500, never with their message.
+ */
+public final class Problems {
+  public static final String TYPE_BASE = "https://pms-relay.dev/problems/";
+  private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+
+  private Problems() {}
+
+  public static void send(RoutingContext ctx, RelayException problem, String queryId) {
+    HttpServerResponse response = ctx.response();
+    if (response.headWritten()) {
+      response.reset();
+      return;
+    }
+    ErrorCode code = problem.code();
+    JsonObject body = new JsonObject()
+        .put("type", TYPE_BASE + code.code())
+        .put("title", code.title())
+        .put("status", code.status())
+        .put("detail", problem.detail())
+        .put("code", code.code());
+    if (queryId != null) {
+      body.put("queryId", queryId);
+    }
+    response.setStatusCode(code.status()).putHeader("Content-Type", "application/problem+json");
+    if (code.status() == 401) {
+      response.putHeader("WWW-Authenticate", code == ErrorCode.INVALID_CLIENT
+          ? "Basic realm=\"pms-relay\"" : "Bearer realm=\"pms-relay\", error=\"invalid_token\"");
+      if (code == ErrorCode.INVALID_CLIENT) {
+        response.headers().add("WWW-Authenticate", "Bearer realm=\"pms-relay\"");
+      }
+    }
+    if (problem.retryAfterSeconds() != null) {
+      response.putHeader("Retry-After", String.valueOf(problem.retryAfterSeconds()));
+    }
+    response.end(body.toBuffer());
+  }
+
+  public static void send(RoutingContext ctx, ErrorCode code, String detail) {
+    send(ctx, new RelayException(code, detail), null);
+  }
+
+  /** The router's failure handler: every failure, thrown or by status, leaves as a problem. */
+  public static void handleFailure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof RelayException problem) {
+      send(ctx, problem, null);
+      return;
+    }
+    int status = ctx.statusCode();
+    switch (status) {
+      case 400 -> send(ctx, ErrorCode.INVALID_REQUEST, "the request could not be read");
+      case 404 -> send(ctx, ErrorCode.NOT_FOUND, "no such resource");
+      case 405 -> send(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this resource");
+      case 406 -> send(ctx, ErrorCode.NOT_ACCEPTABLE, "no acceptable representation");
+      case 413 -> send(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "the request body is over the limit");
+      case 415 -> send(ctx, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported content type");
+      default -> {
+        LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.normalizedPath(), failure);
+        send(ctx, ErrorCode.INTERNAL_ERROR, "an internal error occurred");
+      }
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package com.pmsrelay.cloud.http;
+
+import com.pmsrelay.common.error.ErrorCode;
+import com.pmsrelay.common.error.RelayException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Set;
+
+/** The body of {@code POST /v1/practices/{id}/queries}, checked field by field (API.md, "Queries"). */
+record QueryBody(
+    String sql,
+    JsonArray params,
+    String mode,
+    Integer timeoutMs,
+    Integer queueTimeoutMs,
+    Integer maxRows,
+    String catalogue,
+    String idempotencyKey) {
+
+  static final int MAX_PARAMS = 2_000;
+  private static final Set<String> FIELDS =
+      Set.of("sql", "params", "mode", "timeoutMs", "queueTimeoutMs", "maxRows", "catalogue", "idempotencyKey");
+
+  static QueryBody parse(JsonObject json, int maxSqlChars) {
+    for (String field : json.fieldNames()) {
+      if (!FIELDS.contains(field)) {
+        throw invalid("unknown field '" + truncate(field) + "'");
+      }
+    }
+    Object sql = json.getValue("sql");
+    if (!(sql instanceof String text) || text.isBlank()) {
+      throw invalid("'sql' is required and must be a non-empty string");
+    }
+    if (text.length() > maxSqlChars) {
+      throw invalid("'sql' is longer than " + maxSqlChars + " characters");
+    }
+    return new QueryBody(
+        text,
+        params(json.getValue("params")),
+        mode(json.getValue("mode")),
+        positive(json, "timeoutMs", 1),
+        positive(json, "queueTimeoutMs", 0),
+        positive(json, "maxRows", 1),
+        optionalString(json, "catalogue", 128),
+        optionalString(json, "idempotencyKey", 200));
+  }
+
+  private static JsonArray params(Object value) {
+    if (value == null) {
+      return new JsonArray();
+    }
+    if (!(value instanceof JsonArray array)) {
+      throw invalid("'params' must be an array");
+    }
+    if (array.size() > MAX_PARAMS) {
+      throw invalid("'params' has more than " + MAX_PARAMS + " values");
+    }
+    for (int i = 0; i < array.size(); i++) {
+      Object p = array.getValue(i);
+      if (p != null && !(p instanceof String) && !(p instanceof Number) && !(p instanceof Boolean)) {
+        throw invalid("params[" + i + "] must be a string, number, boolean or null");
+      }
+    }
+    return array;
+  }
+
+  private static String mode(Object value) {
+    if (value == null) {
+      return "immediate";
+    }
+    if (!"immediate".equals(value) && !"async".equals(value)) {
+      throw invalid("'mode' must be \"immediate\" or \"async\"");
+    }
+    return (String) value;
+  }
+
+  private static Integer positive(JsonObject json, String field, int min) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+        || n.doubleValue() < min || n.doubleValue() > Integer.MAX_VALUE) {
+      throw invalid("'" + field + "' must be a whole number of at least " + min);
+    }
+    return n.intValue();
+  }
+
+  private static String optionalString(JsonObject json, String field, int maxLength) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String s) || s.isEmpty() || s.length() > maxLength) {
+      throw invalid("'" + field + "' must be a string of 1 to " + maxLength + " characters");
+    }
+    return s;
+  }
+
+  private static String truncate(String s) {
+    return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+  }
+
+  private static RelayException invalid(String detail) {
+    return new RelayException(ErrorCode.INVALID_REQUEST, detail);
+  }
+}

@@ -1,0 +1,76 @@
+package com.pmsrelay.cloud.http;
+
+import com.pmsrelay.cloud.auth.TokenService;
+import com.pmsrelay.cloud.store.IntegratorStore;
+import com.pmsrelay.common.error.ErrorCode;
+import com.pmsrelay.common.error.RelayException;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/** {@code POST /v1/token}: OAuth 2.0 client credentials, in the form body or by HTTP Basic. */
+final class TokenEndpoint {
+  private final TokenService tokens;
+  private final IntegratorStore integrators;
+
+  TokenEndpoint(TokenService tokens, IntegratorStore integrators) {
+    this.tokens = tokens;
+    this.integrators = integrators;
+  }
+
+  void handle(RoutingContext ctx) {
+    MultiMap form = ctx.request().formAttributes();
+    String grantType = form.get("grant_type");
+    if (!"client_credentials".equals(grantType)) {
+      throw new RelayException(ErrorCode.INVALID_REQUEST, "grant_type must be client_credentials (form-encoded)");
+    }
+    String clientId = form.get("client_id");
+    String secret = form.get("client_secret");
+    String basic = ctx.request().getHeader("Authorization");
+    if (basic != null && basic.regionMatches(true, 0, "Basic ", 0, 6)) {
+      String[] pair = decodeBasic(basic.substring(6).trim());
+      if (pair == null) {
+        throw new RelayException(ErrorCode.INVALID_CLIENT, "unknown client or wrong secret");
+      }
+      clientId = pair[0];
+      secret = pair[1];
+    }
+    if (clientId == null || secret == null || clientId.length() > 128 || secret.length() > 512) {
+      throw new RelayException(ErrorCode.INVALID_CLIENT, "unknown client or wrong secret");
+    }
+    integrators.authenticate(clientId, secret).onComplete(result -> {
+      if (result.failed()) {
+        ctx.fail(result.cause());
+      } else if (result.result().isEmpty() || result.result().get().blocked()) {
+        ctx.fail(new RelayException(ErrorCode.INVALID_CLIENT, "unknown client or wrong secret"));
+      } else {
+        ctx.response()
+            .putHeader("Content-Type", "application/json")
+            .putHeader("Cache-Control", "no-store")
+            .end(new JsonObject()
+                .put("access_token", tokens.issue(result.result().get().clientId()))
+                .put("token_type", "Bearer")
+                .put("expires_in", tokens.ttlSeconds())
+                .toBuffer());
+      }
+    });
+  }
+
+  private static String[] decodeBasic(String encoded) {
+    try {
+      String decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+      int colon = decoded.indexOf(':');
+      if (colon <= 0) {
+        return null;
+      }
+      // RFC 6749 2.3.1: both parts are form-urlencoded before Basic encoding.
+      return new String[] {
+          java.net.URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
+          java.net.URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)};
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+}

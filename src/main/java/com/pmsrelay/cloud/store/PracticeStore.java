@@ -1,0 +1,143 @@
+package com.pmsrelay.cloud.store;
+
+import com.pmsrelay.common.crypto.Secrets;
+import io.vertx.core.Future;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Practices, their agent keys (hashed) and what the cloud knows of their agent's connection. */
+public final class PracticeStore {
+  /** What {@link #create} hands back once: the agent key is never stored nor shown again. */
+  public record Created(String practiceId, String agentKey) {}
+
+  private static final String COLUMNS =
+      "practice_id, name, pms_kind, pms_version, agent_version, agent_connected, agent_last_seen";
+
+  private final Database db;
+
+  public PracticeStore(Database db) {
+    this.db = db;
+  }
+
+  public Future<Created> create(String name) {
+    return db.call(c -> create(c, name));
+  }
+
+  static Created create(Connection c, String name) throws SQLException {
+    String id = UUID.randomUUID().toString();
+    String agentKey = newAgentKey();
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO practices (practice_id, name, agent_key_hash, created_at) VALUES (?, ?, ?, ?)")) {
+      ps.setString(1, id);
+      ps.setString(2, name);
+      ps.setString(3, Secrets.sha256Hex(agentKey));
+      ps.setObject(4, now());
+      ps.executeUpdate();
+    }
+    return new Created(id, agentKey);
+  }
+
+  /** Replaces the agent key; the old one stops working at once. Returns the new key. */
+  public Future<Optional<String>> rotateAgentKey(String practiceId) {
+    return db.call(c -> {
+      String agentKey = newAgentKey();
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE practices SET agent_key_hash = ? WHERE practice_id = ?")) {
+        ps.setString(1, Secrets.sha256Hex(agentKey));
+        ps.setString(2, practiceId);
+        return ps.executeUpdate() == 1 ? Optional.of(agentKey) : Optional.empty();
+      }
+    });
+  }
+
+  public Future<Optional<Practice>> find(String practiceId) {
+    return db.call(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM practices WHERE practice_id = ?")) {
+        ps.setString(1, practiceId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  /** True only for a known practice whose current agent key is {@code agentKey}. */
+  public Future<Boolean> verifyAgentKey(String practiceId, String agentKey) {
+    return db.call(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT agent_key_hash FROM practices WHERE practice_id = ?")) {
+        ps.setString(1, practiceId);
+        try (ResultSet rs = ps.executeQuery()) {
+          String stored = rs.next() ? rs.getString(1) : null;
+          return Secrets.constantTimeEquals(stored, Secrets.sha256Hex(agentKey == null ? "" : agentKey));
+        }
+      }
+    });
+  }
+
+  public Future<Void> agentConnected(String practiceId, String node, String agentVersion, String pmsKind, String pmsVersion) {
+    return db.call(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE practices SET agent_connected = TRUE, agent_node = ?, agent_version = ?, pms_kind = ?, "
+              + "pms_version = ?, agent_last_seen = ? WHERE practice_id = ?")) {
+        ps.setString(1, node);
+        ps.setString(2, agentVersion);
+        ps.setString(3, pmsKind);
+        ps.setString(4, pmsVersion);
+        ps.setObject(5, now());
+        ps.setString(6, practiceId);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  public Future<Void> agentSeen(String practiceId) {
+    return db.call(c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE practices SET agent_last_seen = ? WHERE practice_id = ?")) {
+        ps.setObject(1, now());
+        ps.setString(2, practiceId);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /** Marks the agent gone, unless it has meanwhile connected again through another node. */
+  public Future<Void> agentDisconnected(String practiceId, String node) {
+    return db.call(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE practices SET agent_connected = FALSE, agent_last_seen = ? WHERE practice_id = ? AND agent_node = ?")) {
+        ps.setObject(1, now());
+        ps.setString(2, practiceId);
+        ps.setString(3, node);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  static Practice read(ResultSet rs) throws SQLException {
+    return new Practice(
+        rs.getString("practice_id"),
+        rs.getString("name"),
+        rs.getString("pms_kind"),
+        rs.getString("pms_version"),
+        rs.getString("agent_version"),
+        rs.getBoolean("agent_connected"),
+        rs.getObject("agent_last_seen", OffsetDateTime.class));
+  }
+
+  static OffsetDateTime now() {
+    return OffsetDateTime.now(ZoneOffset.UTC);
+  }
+
+  private static String newAgentKey() {
+    return Secrets.token("pmsa_", 32);
+  }
+}

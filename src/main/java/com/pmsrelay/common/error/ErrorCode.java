@@ -1,0 +1,60 @@
+package com.pmsrelay.common.error;
+
+/** Every problem code of the external contract (API.md, "Errors"), with its HTTP status. */
+public enum ErrorCode {
+  INVALID_REQUEST(400, "Invalid request"),
+  SQL_REJECTED(400, "SQL rejected"),
+  INVALID_PAIRING_CODE(400, "Invalid pairing code"),
+  INVALID_CLIENT(401, "Invalid client"),
+  INVALID_TOKEN(401, "Invalid token"),
+  INTEGRATION_DISABLED(403, "Integration disabled"),
+  INTEGRATION_BLOCKED(403, "Integration blocked"),
+  SCOPE_DENIED(403, "Scope denied"),
+  PRACTICE_NOT_FOUND(404, "Practice not found"),
+  QUERY_NOT_FOUND(404, "Query not found"),
+  NOT_FOUND(404, "Not found"),
+  METHOD_NOT_ALLOWED(405, "Method not allowed"),
+  NOT_ACCEPTABLE(406, "Not acceptable"),
+  RESULTS_EXPIRED(410, "Results expired"),
+  PAYLOAD_TOO_LARGE(413, "Payload too large"),
+  UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
+  EXECUTION_FAILED(422, "Execution failed"),
+  RATE_LIMITED(429, "Rate limited"),
+  QUEUE_FULL(429, "Queue full"),
+  INTERNAL_ERROR(500, "Internal error"),
+  NOT_IMPLEMENTED(501, "Not implemented"),
+  AGENT_OFFLINE(503, "Agent offline"),
+  PMS_UNAVAILABLE(503, "PMS unavailable"),
+  QUEUE_TIMEOUT(504, "Queue timeout"),
+  QUERY_TIMEOUT(504, "Query timeout");
+
+  private final int status;
+  private final String title;
+
+  ErrorCode(int status, String title) {
+    this.status = status;
+    this.title = title;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  /** The wire form, e.g. {@code agent_offline}. */
+  public String code() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  public static ErrorCode fromCode(String code) {
+    for (ErrorCode c : values()) {
+      if (c.code().equals(code)) {
+        return c;
+      }
+    }
+    return INTERNAL_ERROR;
+  }
+}

@@ -1,0 +1,51 @@
+package com.pmsrelay.common.protocol;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The bridge wire format, the same as Vert.x's TCP event-bus bridge: a 4-byte big-endian length,
+ * then that many bytes of UTF-8 JSON. Frame types in (agent to cloud): {@code send},
+ * {@code register}, {@code unregister}, {@code ping}; out: {@code message}, {@code err},
+ * {@code pong}.
+ */
+public final class Frames {
+  private Frames() {}
+
+  public static Buffer encode(JsonObject frame) {
+    Buffer json = frame.toBuffer();
+    return Buffer.buffer(json.length() + 4).appendInt(json.length()).appendBuffer(json);
+  }
+
+  public static JsonObject send(String address, JsonObject body) {
+    return new JsonObject().put("type", "send").put("address", address).put("body", body);
+  }
+
+  public static JsonObject send(String address, JsonObject body, String replyAddress) {
+    return send(address, body).put("replyAddress", replyAddress);
+  }
+
+  public static JsonObject register(String address) {
+    return new JsonObject().put("type", "register").put("address", address);
+  }
+
+  public static JsonObject ping() {
+    return new JsonObject().put("type", "ping");
+  }
+
+  public static JsonObject pong() {
+    return new JsonObject().put("type", "pong");
+  }
+
+  public static JsonObject message(String address, JsonObject body, String replyAddress) {
+    JsonObject frame = new JsonObject().put("type", "message").put("address", address).put("body", body);
+    if (replyAddress != null) {
+      frame.put("replyAddress", replyAddress);
+    }
+    return frame;
+  }
+
+  public static JsonObject err(String message) {
+    return new JsonObject().put("type", "err").put("message", message);
+  }
+}

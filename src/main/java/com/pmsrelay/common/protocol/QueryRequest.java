@@ -1,0 +1,57 @@
+package com.pmsrelay.common.protocol;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One query as the cloud dispatches it to an agent, limits already capped by the grant and the
+ * cloud. The agent applies its own caps again: it trusts nothing it did not decide itself.
+ */
+public record QueryRequest(
+    String queryId,
+    String practiceId,
+    String clientId,
+    String sql,
+    JsonArray params,
+    String catalogue,
+    long timeoutMs,
+    long queueTimeoutMs,
+    int maxRows,
+    int weight) {
+
+  public static final String OP_QUERY = "query";
+  public static final String OP_CANCEL = "cancel";
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("op", OP_QUERY)
+        .put("queryId", queryId)
+        .put("practiceId", practiceId)
+        .put("clientId", clientId)
+        .put("sql", sql)
+        .put("params", params)
+        .put("catalogue", catalogue)
+        .put("timeoutMs", timeoutMs)
+        .put("queueTimeoutMs", queueTimeoutMs)
+        .put("maxRows", maxRows)
+        .put("weight", weight);
+  }
+
+  public static QueryRequest fromJson(JsonObject json) {
+    return new QueryRequest(
+        json.getString("queryId"),
+        json.getString("practiceId"),
+        json.getString("clientId"),
+        json.getString("sql"),
+        json.getJsonArray("params", new JsonArray()),
+        json.getString("catalogue"),
+        json.getLong("timeoutMs", 30_000L),
+        json.getLong("queueTimeoutMs", 30_000L),
+        json.getInteger("maxRows", 10_000),
+        json.getInteger("weight", 1));
+  }
+
+  public static JsonObject cancel(String queryId) {
+    return new JsonObject().put("op", OP_CANCEL).put("queryId", queryId);
+  }
+}

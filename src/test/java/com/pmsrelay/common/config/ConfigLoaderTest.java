@@ -1,0 +1,88 @@
+package com.pmsrelay.common.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.pmsrelay.agent.AgentConfig;
+import com.pmsrelay.cloud.CloudConfig;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  @Test
+  void shippedDefaultsAreValid() {
+    CloudConfig cloud = CloudConfig.from(ConfigLoader.load("cloud", null, Map.of()));
+    assertThat(cloud.http().port()).isEqualTo(8080);
+    assertThat(cloud.http().maxBodyBytes()).isEqualTo(256 * 1024);
+    assertThat(cloud.store().jdbcUrl()).startsWith("jdbc:h2:file:");
+    assertThat(cloud.jwt().ttlSeconds()).isEqualTo(900);
+  }
+
+  @Test
+  void fileThenEnvironmentOverrideDefaults() throws Exception {
+    Path file = dir.resolve("cloud.json");
+    Files.writeString(file, "{\"http\": {\"port\": 9000}, \"bridge\": {\"maxFrameBytes\": 4096}}");
+    JsonObject json = ConfigLoader.load("cloud", file, Map.of("PMSRELAY_HTTP_PORT", "9100", "PMSRELAY_JWT_TTL_SECONDS", "60"));
+    CloudConfig config = CloudConfig.from(json);
+    assertThat(config.http().port()).isEqualTo(9100);
+    assertThat(config.bridge().maxFrameBytes()).isEqualTo(4096);
+    assertThat(config.jwt().ttlSeconds()).isEqualTo(60);
+  }
+
+  @Test
+  void envNamesFollowTheKeys() {
+    assertThat(ConfigLoader.envName("bridge.maxFrameBytes")).isEqualTo("PMSRELAY_BRIDGE_MAX_FRAME_BYTES");
+    assertThat(ConfigLoader.envName("agentKey")).isEqualTo("PMSRELAY_AGENT_KEY");
+  }
+
+  @Test
+  void unknownKeyInFileIsNamed() throws Exception {
+    Path file = dir.resolve("typo.json");
+    Files.writeString(file, "{\"http\": {\"prot\": 9000}}");
+    assertThatThrownBy(() -> ConfigLoader.load("cloud", file, Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("http.prot");
+  }
+
+  @Test
+  void outOfRangeValueIsNamed() {
+    JsonObject json = ConfigLoader.load("cloud", null, Map.of("PMSRELAY_HTTP_PORT", "70000"));
+    assertThatThrownBy(() -> CloudConfig.from(json)).isInstanceOf(ConfigException.class).hasMessageContaining("http.port");
+  }
+
+  @Test
+  void nonNumericEnvironmentValueIsNamed() {
+    assertThatThrownBy(() -> ConfigLoader.load("cloud", null, Map.of("PMSRELAY_HTTP_PORT", "eighty")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("PMSRELAY_HTTP_PORT").hasMessageContaining("http.port");
+  }
+
+  @Test
+  void invalidJsonFileIsReported() throws Exception {
+    Path file = dir.resolve("broken.json");
+    Files.writeString(file, "{\"http\": ");
+    assertThatThrownBy(() -> ConfigLoader.load("cloud", file, Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("not valid JSON");
+  }
+
+  @Test
+  void agentNeedsItsIdentityAndExactlyOneTrustAnchor() {
+    assertThatThrownBy(() -> AgentConfig.from(ConfigLoader.load("agent", null, Map.of())))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("practiceId");
+    Map<String, String> env = Map.of(
+        "PMSRELAY_PRACTICE_ID", "2f1c7a58-4a0e-4d1b-9f44-6f1f5b0c2d11",
+        "PMSRELAY_AGENT_KEY", "pmsa_x");
+    assertThatThrownBy(() -> AgentConfig.from(ConfigLoader.load("agent", null, env)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("cloud.tls.pinnedSha256");
+    Map<String, String> pinned = new java.util.HashMap<>(env);
+    pinned.put("PMSRELAY_CLOUD_TLS_PINNED_SHA256", "ab".repeat(32));
+    pinned.put("PMSRELAY_PMS_PASSWORD", "secret");
+    AgentConfig config = AgentConfig.from(ConfigLoader.load("agent", null, pinned));
+    assertThat(config.pms().password()).isEqualTo("secret");
+    assertThat(config.exec().maxConcurrent()).isEqualTo(4);
+  }
+}
