@@ -35,9 +35,8 @@ public final class AgentNode {
         .compose(opened -> {
           pms = opened;
           executor = new QueryExecutor(vertx, pms, config.exec());
-          PooledPms pooled = pms instanceof PooledPms p ? p : null;
-          link = new AgentLink(config, executor, new AgentLink.Identity(Version.current(), pms.kind(),
-              () -> pms.version() != null ? pms.version() : (pooled != null ? pooled.probeVersion() : null)));
+          // The version is known once a connection was made (probed at start); never block for it here.
+          link = new AgentLink(config, executor, new AgentLink.Identity(Version.current(), pms.kind(), pms::version));
           return vertx.deployVerticle(link);
         })
         .map(id -> {
@@ -57,9 +56,12 @@ public final class AgentNode {
       return PooledPms.of("demo", DemoPmsDatabase.pmsVersion(), Map.of(catalogue, demo.readOnlyDataSource()), connections);
     }
     PooledPms sqlServer = PooledPms.sqlServer(p.product(), p.jdbcUrl(), p.user(), p.password(), p.catalogues(), connections);
-    if (sqlServer.probeVersion() == null) {
-      LOG.warn("the PMS database is not reachable yet; queries will get pms_unavailable until it is");
-    }
+    // Learn the server's version in the background: the database may be down while the agent starts.
+    vertx.executeBlocking(sqlServer::probeVersion).onSuccess(version -> {
+      if (version == null) {
+        LOG.warn("the PMS database is not reachable yet; queries get pms_unavailable until it is");
+      }
+    });
     return sqlServer;
   }
 
