@@ -26,8 +26,8 @@ public record AgentConfig(
       List<String> catalogues, Path demoDir, long demoSeed, int demoPatients) {}
 
   /** The agent's own caps; requests may lower them, never raise them. */
-  public record Exec(int maxConcurrent, int queueCapacity, int maxTimeoutMs, int maxRows, long maxResultBytes,
-      int chunkRows, int maxSqlChars) {}
+  public record Exec(int maxConcurrent, int queueCapacity, int queuePerIntegrator, int maxTimeoutMs, int maxRows,
+      long maxResultBytes, int chunkRows, int maxSqlChars, int breakerFailures, int breakerResetMs) {}
 
   public static AgentConfig from(JsonObject json) {
     ConfigReader root = new ConfigReader(json);
@@ -59,11 +59,14 @@ public record AgentConfig(
         new Exec(
             exec.integer("maxConcurrent", 1, 64),
             exec.integer("queueCapacity", 0, 100_000),
+            exec.integer("queuePerIntegrator", 1, 100_000),
             exec.integer("maxTimeoutMs", 100, 3_600_000),
             exec.integer("maxRows", 1, 10_000_000),
             exec.longValue("maxResultBytes", 1024, 1L << 34),
             exec.integer("chunkRows", 1, 100_000),
-            exec.integer("maxSqlChars", 16, 1_000_000)));
+            exec.integer("maxSqlChars", 16, 1_000_000),
+            exec.integer("breakerFailures", 1, 1000),
+            exec.integer("breakerResetMs", 100, 600_000)));
   }
 
   private static Pms pms(ConfigReader pms) {

@@ -3,67 +3,97 @@ package com.pmsrelay.agent.exec;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
- * Queries waiting for a slot: one FIFO per integrator, served round-robin so that one integrator's
- * backlog cannot starve the others, with one bound on the total. Confined to one thread.
+ * Queries waiting for a slot: one bounded FIFO per integrator, served by smooth weighted
+ * round-robin (as nginx balances upstreams) so that each integrator gets its grant's share of the
+ * practice's capacity and one integrator's backlog cannot starve the others; plus a bound on the
+ * total. Confined to one thread.
  */
 final class AdmissionQueue {
+  /** Why {@link #offer} refused. */
+  enum Refusal { NONE, INTEGRATOR_FULL, QUEUE_FULL }
+
+  private static final class Lane {
+    final ArrayDeque<QueryTask> tasks = new ArrayDeque<>();
+    int weight = 1;
+    long current;
+  }
+
   private final int capacity;
-  private final LinkedHashMap<String, ArrayDeque<QueryTask>> byClient = new LinkedHashMap<>();
+  private final int perIntegrator;
+  private final LinkedHashMap<String, Lane> lanes = new LinkedHashMap<>();
   private int size;
 
-  AdmissionQueue(int capacity) {
+  AdmissionQueue(int capacity, int perIntegrator) {
     this.capacity = capacity;
+    this.perIntegrator = perIntegrator;
   }
 
-  boolean offer(QueryTask task) {
+  Refusal offer(QueryTask task) {
     if (size >= capacity) {
-      return false;
+      return Refusal.QUEUE_FULL;
     }
-    byClient.computeIfAbsent(task.clientId(), k -> new ArrayDeque<>()).addLast(task);
+    Lane lane = lanes.computeIfAbsent(task.clientId(), k -> new Lane());
+    if (lane.tasks.size() >= perIntegrator) {
+      return Refusal.INTEGRATOR_FULL;
+    }
+    lane.weight = Math.max(1, task.request.weight());
+    lane.tasks.addLast(task);
     size++;
-    return true;
+    return Refusal.NONE;
   }
 
-  /** The next task, taking integrators in turn; null if none waits. */
+  /** The next task by weighted turns; null if none waits. */
   QueryTask poll() {
-    Iterator<Map.Entry<String, ArrayDeque<QueryTask>>> it = byClient.entrySet().iterator();
-    if (!it.hasNext()) {
+    Lane best = null;
+    long total = 0;
+    for (Lane lane : lanes.values()) {
+      if (lane.tasks.isEmpty()) {
+        continue;
+      }
+      lane.current += lane.weight;
+      total += lane.weight;
+      if (best == null || lane.current > best.current) {
+        best = lane;
+      }
+    }
+    if (best == null) {
       return null;
     }
-    Map.Entry<String, ArrayDeque<QueryTask>> first = it.next();
-    QueryTask task = first.getValue().pollFirst();
-    it.remove();
-    if (!first.getValue().isEmpty()) {
-      byClient.put(first.getKey(), first.getValue()); // to the back of the round
-    }
+    best.current -= total;
+    QueryTask task = best.tasks.pollFirst();
     size--;
+    dropEmptyLanes();
     return task;
   }
 
   boolean remove(QueryTask task) {
-    ArrayDeque<QueryTask> queue = byClient.get(task.clientId());
-    if (queue == null || !queue.remove(task)) {
+    Lane lane = lanes.get(task.clientId());
+    if (lane == null || !lane.tasks.remove(task)) {
       return false;
     }
-    if (queue.isEmpty()) {
-      byClient.remove(task.clientId());
-    }
     size--;
+    dropEmptyLanes();
     return true;
   }
 
-  QueryTask find(String queryId) {
-    for (ArrayDeque<QueryTask> queue : byClient.values()) {
-      for (QueryTask task : queue) {
-        if (task.request.queryId().equals(queryId)) {
-          return task;
-        }
+  /** Removes and returns every waiting task of one integrator (it was disabled or blocked). */
+  java.util.List<QueryTask> removeAll(String clientId) {
+    Lane lane = lanes.remove(clientId);
+    if (lane == null) {
+      return java.util.List.of();
+    }
+    size -= lane.tasks.size();
+    return java.util.List.copyOf(lane.tasks);
+  }
+
+  private void dropEmptyLanes() {
+    for (Iterator<Lane> it = lanes.values().iterator(); it.hasNext(); ) {
+      if (it.next().tasks.isEmpty()) {
+        it.remove();
       }
     }
-    return null;
   }
 
   int size() {

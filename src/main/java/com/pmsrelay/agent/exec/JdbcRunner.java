@@ -47,23 +47,22 @@ final class JdbcRunner {
       ps.setMaxRows(q.maxRows() + 1); // one more than asked, to know whether we cut
       ps.setFetchSize(Math.min(chunkRows, q.maxRows() + 1));
       ValueEncoder.bind(ps, q.params());
-      if (!ps.execute()) {
-        LOG.warn("query {} produced an update count instead of rows: refused", q.queryId());
+      long executing = System.nanoTime();
+      boolean rows = ps.execute();
+      task.latencyNanos = System.nanoTime() - executing;
+      if (!rows) {
+        LOG.error("guard violation: query {} from {} produced an update count instead of rows", q.queryId(), q.clientId());
         return fail(task, ErrorCode.SQL_REJECTED, "the statement did not return rows");
       }
-      Outcome outcome;
       try (ResultSet rs = ps.getResultSet()) {
-        outcome = stream(task, rs, queuedMs, started);
+        return stream(task, ps, rs, queuedMs, started);
       }
-      if (outcome == Outcome.SUCCEEDED && (ps.getMoreResults() || ps.getUpdateCount() != -1)) {
-        // Already answered: the extra result is a guard violation to report, not to return.
-        LOG.error("query {} produced more than one result: guard violation", q.queryId());
-      }
-      return outcome;
     } catch (SQLTimeoutException e) {
+      noteLatency(task);
       return task.stopReason != null ? stopped(task) : fail(task, ErrorCode.QUERY_TIMEOUT, "the query ran past its time-out");
     } catch (SQLException e) {
       if (task.stopReason != null) {
+        noteLatency(task);
         return stopped(task);
       }
       if (isConnectionFailure(e)) {
@@ -76,7 +75,16 @@ final class JdbcRunner {
     }
   }
 
-  private Outcome stream(QueryTask task, ResultSet rs, long queuedMs, long started) throws SQLException {
+  /** A statement stopped before it answered still tells the limiter how slow the database was. */
+  private static void noteLatency(QueryTask task) {
+    if (task.latencyNanos < 0 && task.deadlineNanos > 0) {
+      task.latencyNanos = Math.max(1, System.nanoTime() - (task.deadlineNanos - java.util.concurrent.TimeUnit.MILLISECONDS
+          .toNanos(task.request.timeoutMs())));
+    }
+  }
+
+  private Outcome stream(QueryTask task, PreparedStatement ps, ResultSet rs, long queuedMs, long started)
+      throws SQLException {
     QueryRequest q = task.request;
     int[] types = ValueEncoder.types(rs.getMetaData());
     if (!send(task, StreamMessages.columns(task.seq++, ValueEncoder.columns(rs.getMetaData())))) {
@@ -121,6 +129,11 @@ final class JdbcRunner {
     }
     if (!chunk.isEmpty() && !send(task, StreamMessages.rows(task.seq++, chunk, chunkBytes))) {
       return Outcome.CANCELLED;
+    }
+    if (!truncated && (ps.getMoreResults() || ps.getUpdateCount() != -1)) {
+      // Defence in depth: one checked SELECT cannot yield a second result; if it did, refuse the lot.
+      LOG.error("guard violation: query {} from {} produced more than one result", q.queryId(), q.clientId());
+      return fail(task, ErrorCode.SQL_REJECTED, "the statement produced more than one result");
     }
     long executionMs = (System.nanoTime() - started) / 1_000_000;
     send(task, StreamMessages.end(task.seq++, rows, truncated, queuedMs, executionMs));

@@ -2,12 +2,17 @@ package com.pmsrelay.agent.exec;
 
 import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.guard.GuardException;
+import com.pmsrelay.agent.guard.ScopeException;
 import com.pmsrelay.agent.guard.SqlGuard;
 import com.pmsrelay.agent.pms.PmsDatabase;
 import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.protocol.QueryRequest;
 import com.pmsrelay.common.protocol.StreamMessages;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.util.HashMap;
@@ -17,9 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's protection of the practice database, in order: the SQL guard, admission to a
- * bounded fair queue, a concurrency cap, then JDBC on a dedicated worker pool with the agent's own
- * caps and a deadline that cancels the statement. Its state lives on one Vert.x context.
+ * The agent's protection of the practice database, in order: the SQL guard and scopes; a circuit
+ * breaker that answers at once while the database is down; sharing of identical queries; a
+ * bounded queue, fair across integrators by their grants' weights; an adaptive concurrency limit
+ * under a hard cap; then JDBC on a worker pool no larger than the cap, with the agent's own caps
+ * and a deadline that cancels the statement. Its state lives on one Vert.x context.
  */
 public final class QueryExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(QueryExecutor.class);
@@ -33,54 +40,91 @@ public final class QueryExecutor {
   private final ConcurrencyLimiter limiter;
   private final JdbcRunner runner;
   private final WorkerExecutor workers;
-  private final Map<String, QueryTask> running = new HashMap<>();
+  private final CircuitBreaker breaker;
+  /** Executions that identical queries may still join, by {@link SharedExecution#key}. */
+  private final Map<String, SharedExecution> shareable = new HashMap<>();
+  /** Every query this executor holds (queued or running), by query id. */
+  private final Map<String, SharedExecution> byQuery = new HashMap<>();
 
   public QueryExecutor(Vertx vertx, PmsDatabase pms, AgentConfig.Exec caps) {
+    this(vertx, pms, caps, new SqlGuard(caps.maxSqlChars()));
+  }
+
+  public QueryExecutor(Vertx vertx, PmsDatabase pms, AgentConfig.Exec caps, SqlGuard guard) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.pms = pms;
     this.caps = caps;
-    this.guard = new SqlGuard(caps.maxSqlChars());
-    this.queue = new AdmissionQueue(caps.queueCapacity());
+    this.guard = guard;
+    this.queue = new AdmissionQueue(caps.queueCapacity(), Math.max(1, caps.queuePerIntegrator()));
     this.limiter = new ConcurrencyLimiter(caps.maxConcurrent());
     this.runner = new JdbcRunner(pms, caps.chunkRows(), caps.maxResultBytes());
     // The pool is the cap: never more threads on the database than queries allowed at once.
     this.workers = vertx.createSharedWorkerExecutor("pms-query-" + System.identityHashCode(this),
         caps.maxConcurrent(), Math.max(caps.maxTimeoutMs() * 2L, 60_000), TimeUnit.MILLISECONDS);
+    this.breaker = CircuitBreaker.create("pms-" + System.identityHashCode(this), vertx, new CircuitBreakerOptions()
+        .setMaxFailures(caps.breakerFailures())
+        .setTimeout(-1) // our own deadlines bound every run
+        .setResetTimeout(caps.breakerResetMs()));
+    breaker.openHandler(v -> LOG.warn("the PMS database is failing: circuit open, queries get pms_unavailable"));
+    breaker.closeHandler(v -> LOG.info("the PMS database answers again: circuit closed"));
   }
 
   /** Takes a query from the cloud; every outcome ends in one {@code end} or {@code error} message. */
   public void submit(QueryRequest request, ResultSink sink) {
     QueryRequest capped = capped(request);
-    QueryTask task = new QueryTask(capped, sink);
     String catalogue = capped.catalogue() == null ? pms.catalogues().get(0) : capped.catalogue();
     if (!pms.catalogues().contains(catalogue)) {
-      reject(task, ErrorCode.INVALID_REQUEST, "unknown catalogue");
+      reject(sink, ErrorCode.INVALID_REQUEST, "unknown catalogue");
       return;
     }
-    vertx.<SqlGuard.Checked>executeBlocking(() -> guard.check(capped.sql()), false).onComplete(checked -> {
+    vertx.<SqlGuard.Checked>executeBlocking(() -> {
+      SqlGuard.Checked checked = guard.check(capped.sql());
+      guard.checkScope(checked, capped.scopes().stream().map(String::valueOf).toList());
+      return checked;
+    }, false).onComplete(checked -> {
       if (checked.failed()) {
         Throwable e = checked.cause();
-        reject(task, ErrorCode.SQL_REJECTED, e instanceof GuardException ? e.getMessage() : "the statement could not be checked");
+        if (e instanceof ScopeException) {
+          reject(sink, ErrorCode.SCOPE_DENIED, e.getMessage());
+        } else {
+          reject(sink, ErrorCode.SQL_REJECTED, e instanceof GuardException ? e.getMessage() : "the statement could not be checked");
+        }
         return;
       }
-      context.runOnContext(v -> admit(task, catalogue));
+      context.runOnContext(v -> admit(capped, catalogue, sink));
     });
   }
 
-  private void admit(QueryTask task, String catalogue) {
-    if (!queue.offer(task)) {
-      reject(task, ErrorCode.QUEUE_FULL, "the practice's query queue is full");
+  private void admit(QueryRequest request, String catalogue, ResultSink sink) {
+    if (breaker.state() == CircuitBreakerState.OPEN) {
+      reject(sink, ErrorCode.PMS_UNAVAILABLE, "the practice database is not reachable");
       return;
     }
-    running.put(task.request.queryId(), task);
-    task.queueTimer = vertx.setTimer(Math.max(1, task.request.queueTimeoutMs()), id -> {
+    String key = SharedExecution.key(request, catalogue);
+    SharedExecution existing = shareable.get(key);
+    if (existing != null && existing.join(request.queryId(), sink)) {
+      byQuery.put(request.queryId(), existing);
+      return;
+    }
+    SharedExecution shared = new SharedExecution(key, request.queryId(), sink);
+    QueryTask task = new QueryTask(request, shared);
+    task.catalogue = catalogue;
+    shared.task = task;
+    AdmissionQueue.Refusal refusal = queue.offer(task);
+    if (refusal != AdmissionQueue.Refusal.NONE) {
+      reject(sink, ErrorCode.QUEUE_FULL, refusal == AdmissionQueue.Refusal.INTEGRATOR_FULL
+          ? "this integration's queue at the practice is full" : "the practice's query queue is full");
+      return;
+    }
+    shareable.put(key, shared);
+    byQuery.put(request.queryId(), shared);
+    task.queueTimer = vertx.setTimer(Math.max(1, request.queueTimeoutMs()), id -> {
       if (queue.remove(task)) {
-        running.remove(task.request.queryId());
-        reject(task, ErrorCode.QUEUE_TIMEOUT, "the query waited too long in the practice's queue");
+        forget(shared);
+        reject(shared, ErrorCode.QUEUE_TIMEOUT, "the query waited too long in the practice's queue");
       }
     });
-    task.catalogue = catalogue;
     drain();
   }
 
@@ -94,58 +138,81 @@ public final class QueryExecutor {
   }
 
   private void start(QueryTask task) {
+    SharedExecution shared = (SharedExecution) task.sink;
     long timeoutMs = task.request.timeoutMs();
     task.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     task.deadlineTimer = vertx.setTimer(timeoutMs, id -> task.stop("timeout"));
-    workers.executeBlocking(() -> runner.run(task, task.catalogue), false).onComplete(done -> {
-      vertx.cancelTimer(task.deadlineTimer);
-      running.remove(task.request.queryId());
-      limiter.release();
-      if (done.failed()) {
-        LOG.error("query {} failed unexpectedly", task.request.queryId(), done.cause());
-        task.sink.send(StreamMessages.error(task.seq++, ErrorCode.INTERNAL_ERROR, "the agent failed to run the query"),
-            System.nanoTime() + 1_000_000_000L);
-      }
-      drain();
-    });
+    breaker.<JdbcRunner.Outcome>execute(() -> {
+          task.started = true;
+          return workers.<JdbcRunner.Outcome>executeBlocking(() -> runner.run(task, task.catalogue), false)
+              .compose(outcome -> outcome == JdbcRunner.Outcome.PMS_DOWN
+                  ? Future.failedFuture(new PmsDown()) : Future.succeededFuture(outcome));
+        })
+        .onComplete(done -> {
+          vertx.cancelTimer(task.deadlineTimer);
+          forget(shared);
+          limiter.release(task.latencyNanos);
+          if (!task.started) {
+            // The open circuit refused it before it reached the database.
+            reject(shared, ErrorCode.PMS_UNAVAILABLE, "the practice database is not reachable");
+          } else if (done.failed() && !(done.cause() instanceof PmsDown)) {
+            LOG.error("query {} failed unexpectedly", task.request.queryId(), done.cause());
+            reject(shared, ErrorCode.INTERNAL_ERROR, "the agent failed to run the query");
+          }
+          drain();
+        });
+  }
+
+  /** A run that found the database unreachable: a failure for the circuit breaker, already answered. */
+  private static final class PmsDown extends RuntimeException {
+    PmsDown() {
+      super("the PMS database is not reachable", null, false, false);
+    }
   }
 
   /** Cancels a queued or running query (the client went away or the cloud timed out). */
   public void cancel(String queryId) {
     context.runOnContext(v -> {
-      QueryTask task = running.remove(queryId);
-      if (task == null) {
-        return;
+      SharedExecution shared = byQuery.remove(queryId);
+      if (shared == null || !shared.leave(queryId)) {
+        return; // unknown, or others still wait for the same execution
       }
+      QueryTask task = shared.task;
       if (queue.remove(task)) {
         vertx.cancelTimer(task.queueTimer);
-        return;
+        forget(shared);
+      } else {
+        task.stop("cancelled");
       }
-      running.put(queryId, task); // still running: it is removed when the worker returns
-      task.stop("cancelled");
     });
+  }
+
+  private void forget(SharedExecution shared) {
+    shareable.remove(shared.key, shared);
+    byQuery.values().removeIf(s -> s == shared);
   }
 
   /** The request's limits, never above the agent's own caps. */
   private QueryRequest capped(QueryRequest r) {
     return new QueryRequest(r.queryId(), r.practiceId(), r.clientId(), r.sql(), r.params(), r.catalogue(),
         Math.min(r.timeoutMs(), caps.maxTimeoutMs()), Math.min(r.queueTimeoutMs(), caps.maxTimeoutMs()),
-        Math.min(r.maxRows(), caps.maxRows()), r.weight());
+        Math.min(r.maxRows(), caps.maxRows()), r.weight(), r.scopes());
   }
 
-  private static void reject(QueryTask task, ErrorCode code, String detail) {
-    task.sink.send(StreamMessages.error(task.seq++, code, detail), System.nanoTime() + 1_000_000_000L);
+  private static void reject(ResultSink sink, ErrorCode code, String detail) {
+    sink.send(StreamMessages.error(0, code, detail), System.nanoTime() + 1_000_000_000L);
   }
 
-  public int queued() {
-    return queue.size();
-  }
+  /** What the executor is doing now, for status and tests. */
+  public record Load(int queued, int running, int limit, int hardCap, String circuit) {}
 
-  public int runningNow() {
-    return limiter.running();
+  public Load load() {
+    return new Load(queue.size(), limiter.running(), limiter.currentLimit(), limiter.hardCap(), breaker.state().name());
   }
 
   public void close() {
     workers.close();
+    breaker.close();
   }
+
 }

@@ -19,6 +19,10 @@ final class QueryTask {
   long deadlineTimer = -1;
   long seq;
   String catalogue;
+  /** Set when the circuit breaker let it through to a worker. */
+  volatile boolean started;
+  /** How long the database took to start answering: the limiter's latency sample. */
+  volatile long latencyNanos = -1;
 
   QueryTask(QueryRequest request, ResultSink sink) {
     this.request = request;

@@ -167,4 +167,19 @@ public final class SqlGuard {
     }
     return new TablesNamesFinder<Void>().getTables(statement);
   }
+
+  /** Interim scope check on the parser's table list (the guard work replaces it). */
+  public void checkScope(Checked checked, java.util.Collection<String> allowedTables) {
+    if (allowedTables.isEmpty()) {
+      return;
+    }
+    java.util.Set<String> allowed = new java.util.HashSet<>();
+    allowedTables.forEach(t -> allowed.add(t.toLowerCase(java.util.Locale.ROOT).replace("[", "").replace("]", "")));
+    for (String table : checked.tables()) {
+      String t = table.toLowerCase(java.util.Locale.ROOT).replace("[", "").replace("]", "");
+      if (!allowed.contains(t) && !allowed.contains("dbo." + t) && !allowed.contains(t.replaceFirst("^dbo\\.", ""))) {
+        throw new ScopeException("the grant does not allow reading " + table);
+      }
+    }
+  }
 }

@@ -27,8 +27,8 @@ final class ResultCollector {
   boolean accept(JsonObject message) {
     String kind = message.getString(StreamMessages.KIND, "");
     if (StreamMessages.ERROR.equals(kind)) {
-      Integer retryAfter = ErrorCode.fromCode(message.getString("code")).status() == 503 ? 5 : null;
-      throw new RelayException(ErrorCode.fromCode(message.getString("code")), message.getString("detail", ""), retryAfter);
+      ErrorCode code = ErrorCode.fromCode(message.getString("code"));
+      throw new RelayException(code, message.getString("detail", ""), retryAfter(code));
     }
     long seq = message.getLong("seq", -1L);
     if (seq != expectedSeq++) {
@@ -69,6 +69,15 @@ final class ResultCollector {
       bytes += size;
       rows.add(row);
     }
+  }
+
+  /** Seconds a client should wait before retrying, for the codes that carry Retry-After. */
+  static Integer retryAfter(ErrorCode code) {
+    return switch (code) {
+      case QUEUE_FULL -> 1;
+      case AGENT_OFFLINE, PMS_UNAVAILABLE -> 5;
+      default -> null;
+    };
   }
 
   QueryResult result() {

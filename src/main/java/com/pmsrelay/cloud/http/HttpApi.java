@@ -3,6 +3,7 @@ package com.pmsrelay.cloud.http;
 import com.pmsrelay.cloud.CloudConfig;
 import com.pmsrelay.cloud.auth.TokenService;
 import com.pmsrelay.cloud.dispatch.QueryDispatcher;
+import com.pmsrelay.cloud.dispatch.RateLimiter;
 import com.pmsrelay.cloud.store.Database;
 import com.pmsrelay.cloud.store.GrantStore;
 import com.pmsrelay.cloud.store.IntegratorStore;
@@ -43,7 +44,9 @@ public final class HttpApi extends VerticleBase {
     TokenEndpoint token = new TokenEndpoint(parts.tokens(), parts.integrators());
     PracticesEndpoint practices = new PracticesEndpoint(parts.grants(),
         new AgentStatus(Duration.ofMillis(config.bridge().heartbeatTimeoutMs())));
-    QueriesEndpoint queries = new QueriesEndpoint(parts.grants(), parts.dispatcher(), config.queries());
+    RateLimiter rateLimiter = new RateLimiter();
+    vertx.setPeriodic(60_000, id -> rateLimiter.evictIdle());
+    QueriesEndpoint queries = new QueriesEndpoint(parts.grants(), parts.dispatcher(), config.queries(), rateLimiter);
 
     router.route().handler(ctx -> {
       ctx.response().putHeader("X-Content-Type-Options", "nosniff");

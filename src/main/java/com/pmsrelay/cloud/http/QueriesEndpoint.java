@@ -1,14 +1,17 @@
 package com.pmsrelay.cloud.http;
 
 import com.pmsrelay.cloud.CloudConfig.QueryLimits;
+import com.pmsrelay.agent.guard.GuardException;
+import com.pmsrelay.agent.guard.ScopeException;
+import com.pmsrelay.agent.guard.SqlGuard;
 import com.pmsrelay.cloud.dispatch.QueryDispatcher;
+import com.pmsrelay.cloud.dispatch.RateLimiter;
 import com.pmsrelay.cloud.dispatch.QueryResult;
 import com.pmsrelay.cloud.store.Grant;
 import com.pmsrelay.cloud.store.GrantStore;
 import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.error.RelayException;
 import com.pmsrelay.common.protocol.QueryRequest;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
@@ -18,11 +21,16 @@ final class QueriesEndpoint {
   private final GrantStore grants;
   private final QueryDispatcher dispatcher;
   private final QueryLimits limits;
+  private final RateLimiter rateLimiter;
+  private final SqlGuard guard;
 
-  QueriesEndpoint(GrantStore grants, QueryDispatcher dispatcher, QueryLimits limits) {
+  QueriesEndpoint(GrantStore grants, QueryDispatcher dispatcher, QueryLimits limits, RateLimiter rateLimiter) {
     this.grants = grants;
     this.dispatcher = dispatcher;
     this.limits = limits;
+    this.rateLimiter = rateLimiter;
+    // The agent checks again; checking here too refuses bad SQL before anything travels.
+    this.guard = new SqlGuard(limits.maxSqlChars());
   }
 
   void submit(RoutingContext ctx) {
@@ -36,10 +44,33 @@ final class QueriesEndpoint {
       throw new RelayException(ErrorCode.NOT_IMPLEMENTED, "async mode is not available yet; use immediate");
     }
     long received = System.nanoTime();
+    String queryId = UUID.randomUUID().toString();
     grants.find(practiceId, clientId)
-        .compose(found -> Future.succeededFuture(allowed(found.orElse(null))))
-        .onFailure(ctx::fail)
-        .onSuccess(grant -> run(ctx, request(clientId, practiceId, body, grant), received));
+        .map(found -> allowed(found.orElse(null)))
+        .map(grant -> {
+          int wait = rateLimiter.take(clientId, practiceId, grant.ratePerMinute());
+          if (wait > 0) {
+            throw new RelayException(ErrorCode.RATE_LIMITED, "more than " + grant.ratePerMinute()
+                + " queries a minute to this practice", wait);
+          }
+          return request(queryId, clientId, practiceId, body, grant);
+        })
+        .compose(query -> ctx.vertx().executeBlocking(() -> checked(query), false))
+        .onFailure(e -> Problems.send(ctx, e instanceof RelayException r ? r
+            : new RelayException(ErrorCode.INTERNAL_ERROR, "an internal error occurred"), queryId))
+        .onSuccess(query -> run(ctx, query, received));
+  }
+
+  /** The cloud's own reading of the SQL and the scopes (the agent repeats both). */
+  private QueryRequest checked(QueryRequest query) {
+    try {
+      guard.checkScope(guard.check(query.sql()), query.scopes().stream().map(String::valueOf).toList());
+      return query;
+    } catch (GuardException e) {
+      throw new RelayException(ErrorCode.SQL_REJECTED, e.getMessage());
+    } catch (ScopeException e) {
+      throw new RelayException(ErrorCode.SCOPE_DENIED, e.getMessage());
+    }
   }
 
   private void run(RoutingContext ctx, QueryRequest query, long received) {
@@ -75,13 +106,13 @@ final class QueriesEndpoint {
     };
   }
 
-  private QueryRequest request(String clientId, String practiceId, QueryBody body, Grant grant) {
+  private QueryRequest request(String queryId, String clientId, String practiceId, QueryBody body, Grant grant) {
     int timeout = min(body.timeoutMs(), limits.defaultTimeoutMs(), limits.maxTimeoutMs(), grant.maxTimeoutMs());
     int queueTimeout = min(body.queueTimeoutMs(), limits.defaultQueueTimeoutMs(), limits.maxQueueTimeoutMs(),
         grant.maxQueueTimeoutMs());
     int maxRows = min(body.maxRows(), limits.defaultMaxRows(), limits.maxRows(), grant.maxRows());
-    return new QueryRequest(UUID.randomUUID().toString(), practiceId, clientId, body.sql(), body.params(),
-        body.catalogue(), timeout, queueTimeout, maxRows, grant.weight());
+    return new QueryRequest(queryId, practiceId, clientId, body.sql(), body.params(),
+        body.catalogue(), timeout, queueTimeout, maxRows, grant.weight(), grant.scopes());
   }
 
   /** The request's value (or the default), never above either cap. */

@@ -5,7 +5,9 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * One query as the cloud dispatches it to an agent, limits already capped by the grant and the
- * cloud. The agent applies its own caps again: it trusts nothing it did not decide itself.
+ * cloud, with the grant's weight (share of the practice's capacity) and scopes (tables and views
+ * it may read; empty: all). The agent applies its own caps again: it trusts nothing it did not
+ * decide itself.
  */
 public record QueryRequest(
     String queryId,
@@ -17,7 +19,8 @@ public record QueryRequest(
     long timeoutMs,
     long queueTimeoutMs,
     int maxRows,
-    int weight) {
+    int weight,
+    JsonArray scopes) {
 
   public static final String OP_QUERY = "query";
   public static final String OP_CANCEL = "cancel";
@@ -34,7 +37,8 @@ public record QueryRequest(
         .put("timeoutMs", timeoutMs)
         .put("queueTimeoutMs", queueTimeoutMs)
         .put("maxRows", maxRows)
-        .put("weight", weight);
+        .put("weight", weight)
+        .put("scopes", scopes);
   }
 
   public static QueryRequest fromJson(JsonObject json) {
@@ -48,7 +52,8 @@ public record QueryRequest(
         json.getLong("timeoutMs", 30_000L),
         json.getLong("queueTimeoutMs", 30_000L),
         json.getInteger("maxRows", 10_000),
-        json.getInteger("weight", 1));
+        json.getInteger("weight", 1),
+        json.getJsonArray("scopes", new JsonArray()));
   }
 
   public static JsonObject cancel(String queryId) {

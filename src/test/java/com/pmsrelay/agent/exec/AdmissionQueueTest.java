@@ -9,34 +9,62 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AdmissionQueueTest {
-  private static QueryTask task(String client, int n) {
-    return new QueryTask(new QueryRequest(client + n, "p", client, "SELECT 1", new JsonArray(), null, 1000, 1000, 10, 1),
-        (m, d) -> true);
+  private static QueryTask task(String client, int n, int weight) {
+    return new QueryTask(new QueryRequest(client + n, "p", client, "SELECT 1", new JsonArray(), null, 1000, 1000, 10,
+        weight, new JsonArray()), (m, d) -> true);
   }
 
-  @Test
-  void servesIntegratorsInTurnsWhateverTheirBacklog() {
-    AdmissionQueue queue = new AdmissionQueue(100);
-    for (int i = 0; i < 10; i++) {
-      queue.offer(task("greedy", i));
-    }
-    queue.offer(task("modest", 0));
-    queue.offer(task("modest", 1));
+  private static List<String> clientsOfNext(AdmissionQueue queue, int n) {
     List<String> order = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      order.add(queue.poll().request.queryId());
+    for (int i = 0; i < n; i++) {
+      order.add(queue.poll().clientId());
     }
-    assertThat(order).containsExactly("greedy0", "modest0", "greedy1", "modest1", "greedy2");
+    return order;
   }
 
   @Test
-  void boundsTheTotalAndRemovesOnTimeout() {
-    AdmissionQueue queue = new AdmissionQueue(2);
-    QueryTask a = task("a", 0);
-    assertThat(queue.offer(a)).isTrue();
-    assertThat(queue.offer(task("b", 0))).isTrue();
-    assertThat(queue.offer(task("c", 0))).isFalse();
+  void equalWeightsTakeTurnsWhateverTheBacklog() {
+    AdmissionQueue queue = new AdmissionQueue(100, 100);
+    for (int i = 0; i < 10; i++) {
+      queue.offer(task("greedy", i, 1));
+    }
+    queue.offer(task("modest", 0, 1));
+    queue.offer(task("modest", 1, 1));
+    assertThat(clientsOfNext(queue, 5)).containsExactly("greedy", "modest", "greedy", "modest", "greedy");
+  }
+
+  @Test
+  void weightsSetTheShares() {
+    AdmissionQueue queue = new AdmissionQueue(100, 100);
+    for (int i = 0; i < 30; i++) {
+      queue.offer(task("heavy", i, 3));
+      queue.offer(task("light", i, 1));
+    }
+    List<String> order = clientsOfNext(queue, 40);
+    assertThat(order.stream().filter("heavy"::equals).count()).isEqualTo(30);
+    assertThat(order.stream().filter("light"::equals).count()).isEqualTo(10);
+    // Smooth: the light integrator is never kept waiting more than three turns in a row.
+    assertThat(String.join(",", order)).doesNotContain("heavy,heavy,heavy,heavy");
+  }
+
+  @Test
+  void boundsEachIntegratorAndTheTotal() {
+    AdmissionQueue queue = new AdmissionQueue(3, 2);
+    assertThat(queue.offer(task("a", 0, 1))).isEqualTo(AdmissionQueue.Refusal.NONE);
+    assertThat(queue.offer(task("a", 1, 1))).isEqualTo(AdmissionQueue.Refusal.NONE);
+    assertThat(queue.offer(task("a", 2, 1))).isEqualTo(AdmissionQueue.Refusal.INTEGRATOR_FULL);
+    assertThat(queue.offer(task("b", 0, 1))).isEqualTo(AdmissionQueue.Refusal.NONE);
+    assertThat(queue.offer(task("c", 0, 1))).isEqualTo(AdmissionQueue.Refusal.QUEUE_FULL);
+  }
+
+  @Test
+  void removesATimedOutTaskAndEmptiesCleanly() {
+    AdmissionQueue queue = new AdmissionQueue(10, 10);
+    QueryTask a = task("a", 0, 1);
+    queue.offer(a);
+    queue.offer(task("b", 0, 1));
     assertThat(queue.remove(a)).isTrue();
+    assertThat(queue.remove(a)).isFalse();
     assertThat(queue.size()).isEqualTo(1);
     assertThat(queue.poll().request.queryId()).isEqualTo("b0");
     assertThat(queue.poll()).isNull();

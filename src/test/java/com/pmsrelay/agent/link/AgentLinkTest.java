@@ -105,7 +105,7 @@ class AgentLinkTest {
     String otherPractice = UUID.randomUUID().toString();
     String queryId = UUID.randomUUID().toString();
     QueryRequest foreign = new QueryRequest(queryId, otherPractice, "cli_x", "SELECT TOP 1 PatientId FROM dbo.Patients",
-        new JsonArray(), null, 5_000, 5_000, 10, 1);
+        new JsonArray(), null, 5_000, 5_000, 10, 1, new JsonArray());
     new AgentNode(vertx, agentConfig(tls.fingerprintSha256())).start()
         .compose(agent -> authenticated.future())
         .onComplete(ctx.succeeding(socket -> {

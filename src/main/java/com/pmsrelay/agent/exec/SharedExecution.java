@@ -1,0 +1,91 @@
+package com.pmsrelay.agent.exec;
+
+import com.pmsrelay.common.protocol.StreamMessages;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * One execution on the database shared by every identical query (same SQL, parameters,
+ * catalogue, scopes and row cap) that arrives while it is queued or running: the practice's
+ * server does the work once. It is the running task's sink and fans each message out to every
+ * subscriber; a subscriber that joins late first gets the messages sent so far, which are kept
+ * only up to {@value #MAX_REPLAY_BYTES} bytes: past that, later arrivals run on their own.
+ */
+final class SharedExecution implements ResultSink {
+  static final long MAX_REPLAY_BYTES = 1 << 20;
+
+  private record Subscriber(String queryId, ResultSink sink) {}
+
+  final String key;
+  private final List<Subscriber> subscribers = new ArrayList<>();
+  private final List<JsonObject> replay = new ArrayList<>();
+  private long replayBytes;
+  private boolean joinable = true;
+  private boolean finished;
+  QueryTask task;
+
+  SharedExecution(String key, String queryId, ResultSink first) {
+    this.key = key;
+    subscribers.add(new Subscriber(queryId, first));
+  }
+
+  /** What makes two queries the same execution. */
+  static String key(com.pmsrelay.common.protocol.QueryRequest q, String catalogue) {
+    JsonArray scopes = new JsonArray(new ArrayList<>(new TreeSet<>(q.scopes().stream().map(String::valueOf).toList())));
+    return new JsonArray().add(q.sql()).add(q.params()).add(catalogue).add(scopes).add(q.maxRows()).encode();
+  }
+
+  /** Adds a subscriber if the execution can still be shared; replays what was already sent. */
+  synchronized boolean join(String queryId, ResultSink sink) {
+    if (!joinable || finished) {
+      return false;
+    }
+    for (JsonObject message : replay) {
+      sink.send(message, System.nanoTime() + 1_000_000_000L);
+    }
+    subscribers.add(new Subscriber(queryId, sink));
+    return true;
+  }
+
+  /** Removes a subscriber; true if none is left (the execution can stop). */
+  synchronized boolean leave(String queryId) {
+    subscribers.removeIf(s -> s.queryId().equals(queryId));
+    return subscribers.isEmpty();
+  }
+
+  synchronized int subscribers() {
+    return subscribers.size();
+  }
+
+  @Override
+  public boolean send(JsonObject message, long deadlineNanos) {
+    List<Subscriber> targets;
+    synchronized (this) {
+      String kind = message.getString(StreamMessages.KIND, "");
+      if (StreamMessages.END.equals(kind) || StreamMessages.ERROR.equals(kind)) {
+        finished = true;
+      } else if (joinable) {
+        replayBytes += message.getLong("bytes", 256L);
+        if (replayBytes > MAX_REPLAY_BYTES) {
+          joinable = false;
+          replay.clear();
+        } else {
+          replay.add(message);
+        }
+      }
+      targets = List.copyOf(subscribers);
+    }
+    boolean anyone = false;
+    for (Subscriber s : targets) {
+      if (s.sink().send(message, deadlineNanos)) {
+        anyone = true;
+      } else {
+        leave(s.queryId());
+      }
+    }
+    return anyone;
+  }
+}
