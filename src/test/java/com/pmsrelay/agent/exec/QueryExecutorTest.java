@@ -1,0 +1,279 @@
+package com.pmsrelay.agent.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.pmsrelay.agent.AgentConfig;
+import com.pmsrelay.agent.guard.SqlGuard;
+import com.pmsrelay.agent.pms.PooledPms;
+import com.pmsrelay.common.protocol.QueryRequest;
+import com.pmsrelay.common.protocol.StreamMessages;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.h2.jdbcx.JdbcDataSource;
+import org.h2.tools.Server;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The executor's protection of a real (H2) database, counted at the database: the hard cap under a
+ * burst, time-outs that cancel the statement and free the worker, the circuit breaker, and shared
+ * execution of identical queries.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+class QueryExecutorTest {
+  static final int CAP = 4;
+  Vertx vertx;
+  Server tcp;
+  String url;
+  PooledPms pms;
+  QueryExecutor executor;
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    DbProbe.reset();
+    tcp = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
+    url = "jdbc:h2:tcp://127.0.0.1:" + tcp.getPort() + "/mem:protect" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    JdbcDataSource source = new JdbcDataSource();
+    source.setURL(url);
+    try (Connection c = source.getConnection()) {
+      c.createStatement().execute("CREATE ALIAS HOLD FOR \"" + DbProbe.class.getName() + ".hold\"");
+      c.createStatement().execute("CREATE TABLE Numbers (N INT PRIMARY KEY)");
+      c.createStatement().execute("INSERT INTO Numbers SELECT X FROM SYSTEM_RANGE(1, 2000)");
+    }
+    pms = PooledPms.of("test", "h2", Map.of("Test", source), CAP);
+    AgentConfig.Exec caps = new AgentConfig.Exec(CAP, 20, 20, 60_000, 100_000, 64 << 20, 100, 65_536, 3, 500);
+    executor = new QueryExecutor(vertx, pms, caps, new SqlGuard(65_536, java.util.Set.of("HOLD")));
+  }
+
+  @AfterEach
+  void stop() {
+    executor.close();
+    pms.close();
+    tcp.stop();
+    vertx.close().await();
+  }
+
+  /** Collects one query's stream; completes with its last message (end or error). */
+  static final class Collector implements ResultSink {
+    final List<JsonObject> messages = new ArrayList<>();
+    final Promise<JsonObject> done = Promise.promise();
+
+    @Override
+    public synchronized boolean send(JsonObject message, long deadlineNanos) {
+      messages.add(message);
+      String kind = message.getString(StreamMessages.KIND);
+      if (StreamMessages.END.equals(kind) || StreamMessages.ERROR.equals(kind)) {
+        done.tryComplete(message);
+      }
+      return true;
+    }
+
+    synchronized JsonArray rows() {
+      JsonArray rows = new JsonArray();
+      messages.stream().filter(m -> StreamMessages.ROWS.equals(m.getString(StreamMessages.KIND)))
+          .forEach(m -> rows.addAll(m.getJsonArray("rows")));
+      return rows;
+    }
+  }
+
+  static QueryRequest query(String client, String sql, JsonArray params, long timeoutMs) {
+    return new QueryRequest(UUID.randomUUID().toString(), "p", client, sql, params, null, timeoutMs, 10_000, 1_000, 1,
+        new JsonArray());
+  }
+
+  Future<JsonObject> run(QueryRequest q, Collector c) {
+    executor.submit(q, c);
+    return c.done.future();
+  }
+
+  @Test
+  void theDatabaseNeverSeesMoreThanTheCapUnderABurst(VertxTestContext ctx) {
+    int burst = 10 * CAP + 20; // ten times the cap, plus the queue
+    List<Future<JsonObject>> answers = new ArrayList<>();
+    for (int i = 0; i < burst; i++) {
+      answers.add(run(query("client" + (i % 3), "SELECT HOLD(100, ?)", new JsonArray().add(i), 30_000), new Collector()));
+    }
+    Future.all(answers).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+      long ended = answers.stream().filter(f -> StreamMessages.END.equals(f.result().getString("kind"))).count();
+      long queueFull = answers.stream().filter(f -> "queue_full".equals(f.result().getString("code"))).count();
+      assertThat(DbProbe.MAX.get()).as("concurrency seen by the database").isBetween(1, CAP);
+      assertThat(ended + queueFull).isEqualTo(burst);
+      assertThat(queueFull).as("the burst overflows the queue").isPositive();
+      assertThat(ended).isGreaterThanOrEqualTo(CAP + 20L - 1);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void aQueryPastItsTimeoutIsCancelledOnTheDatabaseAndTheWorkerFreed(VertxTestContext ctx) {
+    String slow = "SELECT COUNT(*) FROM Numbers a CROSS JOIN Numbers b CROSS JOIN Numbers c";
+    long started = System.nanoTime();
+    List<Future<JsonObject>> slowOnes = new ArrayList<>();
+    for (int i = 0; i < CAP; i++) { // occupy every worker with a statement that would run for minutes
+      slowOnes.add(run(query("c" + i, slow + " WHERE a.N > ?", new JsonArray().add(i), 500), new Collector()));
+    }
+    Future.all(slowOnes)
+        .compose(timedOut -> {
+          ctx.verify(() -> {
+            for (Future<JsonObject> f : slowOnes) {
+              assertThat(f.result().getString("code")).isEqualTo("query_timeout");
+            }
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(5_000);
+          });
+          return vertx.executeBlocking(this::statementsRunningOnTheDatabase);
+        })
+        .compose(running -> {
+          ctx.verify(() -> assertThat(running).as("statements still executing in the database").isZero());
+          return run(query("after", "SELECT COUNT(*) FROM Numbers", new JsonArray(), 5_000), new Collector());
+        })
+        .onComplete(ctx.succeeding(after -> ctx.verify(() -> {
+          assertThat(after.getString("kind")).as("the workers are free again").isEqualTo("end");
+          ctx.completeNow();
+        })));
+  }
+
+  private int statementsRunningOnTheDatabase() throws Exception {
+    // Give the cancelled statements a moment to unwind inside the engine.
+    long deadline = System.currentTimeMillis() + 3_000;
+    int running;
+    do {
+      JdbcDataSource source = new JdbcDataSource();
+      source.setURL(url);
+      try (Connection c = source.getConnection();
+           ResultSet rs = c.createStatement().executeQuery(
+               "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE EXECUTING_STATEMENT LIKE '%CROSS JOIN%' "
+                   + "AND SESSION_ID <> SESSION_ID()")) {
+        rs.next();
+        running = rs.getInt(1);
+      }
+      if (running > 0) {
+        Thread.sleep(50);
+      }
+    } while (running > 0 && System.currentTimeMillis() < deadline);
+    return running;
+  }
+
+  @Test
+  void circuitOpensWhileTheDatabaseIsDownAndClosesWhenItIsBack(VertxTestContext ctx) {
+    int port = tcp.getPort();
+    run(query("a", "SELECT COUNT(*) FROM Numbers", new JsonArray(), 5_000), new Collector())
+        .compose(first -> {
+          tcp.stop(); // the practice's database goes away
+          return sequentially(3, () -> run(query("a", "SELECT COUNT(*) FROM Numbers", new JsonArray(), 5_000), new Collector()));
+        })
+        .compose(failures -> eventually(() -> executor.load().circuit().equals("OPEN")).map(failures))
+        .compose(failures -> {
+          ctx.verify(() -> {
+            for (JsonObject f : failures) {
+              assertThat(f.getString("code")).isEqualTo("pms_unavailable");
+            }
+          });
+          long before = System.nanoTime();
+          return run(query("a", "SELECT N FROM Numbers WHERE N = 1", new JsonArray(), 5_000), new Collector())
+              .map(fast -> {
+                ctx.verify(() -> {
+                  assertThat(fast.getString("code")).isEqualTo("pms_unavailable");
+                  assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before)).as("refused at once").isLessThan(200);
+                });
+                return fast;
+              });
+        })
+        .compose(open -> vertx.executeBlocking(() -> {
+          tcp = Server.createTcpServer("-tcpPort", String.valueOf(port), "-ifNotExists").start(); // it is back
+          JdbcDataSource source = new JdbcDataSource();
+          source.setURL(url);
+          try (Connection c = source.getConnection()) {
+            c.createStatement().execute("CREATE TABLE IF NOT EXISTS Numbers (N INT PRIMARY KEY)");
+            c.createStatement().execute("MERGE INTO Numbers KEY (N) VALUES (1)");
+          }
+          Thread.sleep(700); // past the reset time-out: the circuit lets a trial through
+          return null;
+        }))
+        .compose(back -> retryUntilEnd(10))
+        .compose(end -> eventually(() -> executor.load().circuit().equals("CLOSED")).map(end))
+        .onComplete(ctx.succeeding(end -> ctx.verify(() -> {
+          assertThat(end.getString("kind")).isEqualTo("end");
+          ctx.completeNow();
+        })));
+  }
+
+  /** Completes when {@code condition} holds (checked every 10 ms), failing after two seconds. */
+  private Future<Void> eventually(java.util.function.BooleanSupplier condition) {
+    Promise<Void> promise = Promise.promise();
+    long deadline = System.currentTimeMillis() + 2_000;
+    vertx.setPeriodic(10, id -> {
+      if (condition.getAsBoolean()) {
+        vertx.cancelTimer(id);
+        promise.tryComplete();
+      } else if (System.currentTimeMillis() > deadline) {
+        vertx.cancelTimer(id);
+        promise.tryFail("condition not met within 2 s");
+      }
+    });
+    return promise.future();
+  }
+
+  private Future<JsonObject> retryUntilEnd(int attempts) {
+    return run(query("a", "SELECT N FROM Numbers WHERE N = 1", new JsonArray(), 5_000), new Collector())
+        .compose(r -> "end".equals(r.getString("kind")) || attempts <= 1 ? Future.succeededFuture(r)
+            : Future.<Void>future(p -> vertx.setTimer(200, id -> p.complete())).compose(v -> retryUntilEnd(attempts - 1)));
+  }
+
+  private Future<List<JsonObject>> sequentially(int n, java.util.function.Supplier<Future<JsonObject>> step) {
+    List<JsonObject> results = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = 0; i < n; i++) {
+      chain = chain.compose(v -> step.get().map(r -> {
+        results.add(r);
+        return null;
+      }));
+    }
+    return chain.map(v -> results);
+  }
+
+  @Test
+  void identicalQueriesShareOneExecution(VertxTestContext ctx) {
+    List<Collector> collectors = new ArrayList<>();
+    List<Future<JsonObject>> answers = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      Collector c = new Collector();
+      collectors.add(c);
+      answers.add(run(query("integrator" + i, "SELECT HOLD(400, 7) AS Tag", new JsonArray(), 10_000), c));
+    }
+    Future.all(answers).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+      assertThat(DbProbe.CALLS.get()).as("executions on the database").isEqualTo(1);
+      for (Collector c : collectors) {
+        assertThat(c.done.future().result().getString("kind")).isEqualTo("end");
+        assertThat(c.rows()).isEqualTo(new JsonArray().add(new JsonArray().add(7)));
+      }
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void differentParametersAreNotShared(VertxTestContext ctx) {
+    Future.all(run(query("a", "SELECT HOLD(100, ?)", new JsonArray().add(1), 10_000), new Collector()),
+            run(query("b", "SELECT HOLD(100, ?)", new JsonArray().add(2), 10_000), new Collector()))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          assertThat(DbProbe.CALLS.get()).isEqualTo(2);
+          ctx.completeNow();
+        })));
+  }
+}
