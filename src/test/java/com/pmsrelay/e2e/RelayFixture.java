@@ -35,7 +35,8 @@ final class RelayFixture implements AutoCloseable {
     Files.writeString(config, new JsonObject().put("patients", 300).encode());
     DemoMode.Running demo = DemoMode.start(config, 0, dir.resolve("data"), new PrintStream(new ByteArrayOutputStream()));
     WebClient http = WebClient.create(demo.vertx(), new WebClientOptions()
-        .setDefaultHost("127.0.0.1").setDefaultPort(demo.cloud().httpPort()));
+        .setDefaultHost("127.0.0.1").setDefaultPort(demo.cloud().httpPort()),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
     return new RelayFixture(demo, http);
   }
 
