@@ -1,6 +1,7 @@
 package com.pmsrelay.agent;
 
 import com.pmsrelay.agent.exec.QueryExecutor;
+import com.pmsrelay.agent.guard.SqlGuard;
 import com.pmsrelay.agent.link.AgentLink;
 import com.pmsrelay.agent.pms.PmsDatabase;
 import com.pmsrelay.agent.pms.PooledPms;
@@ -25,16 +26,30 @@ public final class AgentNode {
   private AgentLink link;
   private String deploymentId;
 
+  private final PmsDatabase embeddedPms;
+  private final SqlGuard embeddedGuard;
+
   public AgentNode(Vertx vertx, AgentConfig config) {
+    this(vertx, config, null, null);
+  }
+
+  /**
+   * For embedding (benchmarks, tests): serve {@code pms} with {@code guard} instead of what the
+   * configuration names. Either may be null for the configured one.
+   */
+  public AgentNode(Vertx vertx, AgentConfig config, PmsDatabase pms, SqlGuard guard) {
     this.vertx = vertx;
     this.config = config;
+    this.embeddedPms = pms;
+    this.embeddedGuard = guard;
   }
 
   public Future<AgentNode> start() {
-    return vertx.executeBlocking(this::openPms)
+    return vertx.executeBlocking(() -> embeddedPms != null ? embeddedPms : openPms())
         .compose(opened -> {
           pms = opened;
-          executor = new QueryExecutor(vertx, pms, config.exec());
+          executor = embeddedGuard == null ? new QueryExecutor(vertx, pms, config.exec())
+              : new QueryExecutor(vertx, pms, config.exec(), embeddedGuard);
           // The version is known once a connection was made (probed at start); never block for it here.
           link = new AgentLink(config, executor, new AgentLink.Identity(Version.current(), pms.kind(), pms::version));
           return vertx.deployVerticle(link);

@@ -46,10 +46,16 @@ final class AdmissionQueue {
 
   /** The next task by weighted turns; null if none waits. */
   QueryTask poll() {
+    return poll(client -> true);
+  }
+
+  /** The next task by weighted turns among integrators that {@code eligible} allows now. */
+  QueryTask poll(java.util.function.Predicate<String> eligible) {
     Lane best = null;
     long total = 0;
-    for (Lane lane : lanes.values()) {
-      if (lane.tasks.isEmpty()) {
+    for (var entry : lanes.entrySet()) {
+      Lane lane = entry.getValue();
+      if (lane.tasks.isEmpty() || !eligible.test(entry.getKey())) {
         continue;
       }
       lane.current += lane.weight;

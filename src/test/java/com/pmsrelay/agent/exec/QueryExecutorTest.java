@@ -276,4 +276,24 @@ class QueryExecutorTest {
           ctx.completeNow();
         })));
   }
+
+  @Test
+  void aGreedyIntegratorLeavesASlotForOthers(VertxTestContext ctx) {
+    List<Future<JsonObject>> greedy = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      greedy.add(run(query("greedy", "SELECT HOLD(400, ?)", new JsonArray().add(i), 10_000), new Collector()));
+    }
+    vertx.setTimer(100, id -> {
+      long started = System.nanoTime();
+      run(query("modest", "SELECT HOLD(10, 1)", new JsonArray(), 10_000), new Collector()).onComplete(ctx.succeeding(r -> {
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        ctx.verify(() -> {
+          assertThat(r.getString("kind")).isEqualTo("end");
+          assertThat(tookMs).as("the modest query did not wait for a greedy one to finish").isLessThan(300);
+          assertThat(DbProbe.MAX.get()).isLessThanOrEqualTo(CAP);
+        });
+        Future.all(greedy).onComplete(ctx.succeedingThenComplete());
+      }));
+    });
+  }
 }
