@@ -122,4 +122,36 @@ class ProtectionHttpTest {
       ctx.completeNow();
     })));
   }
+
+  @Test
+  void aClientThatGoesAwayCancelsItsQueryAtTheDatabase(VertxTestContext ctx) {
+    com.pmsrelay.agent.exec.QueryExecutor executor = relay.demo.agents().get(0).executor();
+    String slow = "SELECT COUNT(*) FROM dbo.Appointments a CROSS JOIN dbo.Appointments b CROSS JOIN dbo.Patients c "
+        + "WHERE c.PatientId > 17";
+    relay.token(2)
+        .compose(token -> relay.http.post("/v1/practices/" + relay.practiceId(0) + "/queries")
+            .putHeader("Authorization", "Bearer " + token)
+            .timeout(700) // the client gives up and closes its connection
+            .sendJsonObject(new JsonObject().put("sql", slow).put("timeoutMs", 60_000))
+            .transform(ar -> {
+              ctx.verify(() -> {
+                assertThat(ar.failed()).as("the client timed out").isTrue();
+                assertThat(executor.load().running()).as("running when the client left").isEqualTo(1);
+              });
+              return Future.<Void>succeededFuture();
+            }))
+        .compose(v -> Future.<Void>future(p -> {
+          long deadline = System.currentTimeMillis() + 5_000;
+          relay.vertx().setPeriodic(20, id -> {
+            if (executor.load().running() == 0) {
+              relay.vertx().cancelTimer(id);
+              p.complete();
+            } else if (System.currentTimeMillis() > deadline) {
+              relay.vertx().cancelTimer(id);
+              p.fail("the statement was still running 5 s after the client left");
+            }
+          });
+        }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
 }
