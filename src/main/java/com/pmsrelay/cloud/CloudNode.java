@@ -6,6 +6,7 @@ import com.pmsrelay.cloud.bridge.BridgeServer;
 import com.pmsrelay.cloud.bridge.TlsMaterial;
 import com.pmsrelay.cloud.dispatch.QueryDispatcher;
 import com.pmsrelay.cloud.http.HttpApi;
+import com.pmsrelay.cloud.store.AuditStore;
 import com.pmsrelay.cloud.store.ConsoleUserStore;
 import com.pmsrelay.cloud.store.Database;
 import com.pmsrelay.cloud.store.GrantStore;
@@ -36,6 +37,7 @@ public final class CloudNode {
   private IntegratorStore integrators;
   private GrantStore grants;
   private ConsoleUserStore consoleUsers;
+  private AuditStore audit;
   private BridgeServer bridge;
   private HttpApi http;
   private boolean bridgeListening;
@@ -60,6 +62,7 @@ public final class CloudNode {
           integrators = new IntegratorStore(database, hasher);
           grants = new GrantStore(database);
           consoleUsers = new ConsoleUserStore(database, hasher);
+          audit = new AuditStore(database);
           return tokens.start(new SigningKeyStore(database));
         })
         .compose(v -> {
@@ -70,7 +73,7 @@ public final class CloudNode {
           deployments.add(id);
           bridgeListening = true;
           QueryDispatcher dispatcher = new QueryDispatcher(vertx, config.queries().maxResultBytes());
-          http = new HttpApi(new HttpApi.Parts(config, database, tokens, integrators, grants, dispatcher,
+          http = new HttpApi(new HttpApi.Parts(config, database, tokens, integrators, grants, audit, dispatcher,
               () -> bridgeListening));
           return vertx.deployVerticle(http);
         })
@@ -129,6 +132,10 @@ public final class CloudNode {
 
   public GrantStore grants() {
     return grants;
+  }
+
+  public AuditStore audit() {
+    return audit;
   }
 
   public ConsoleUserStore consoleUsers() {

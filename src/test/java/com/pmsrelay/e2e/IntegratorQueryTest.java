@@ -11,6 +11,7 @@ import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -249,6 +250,58 @@ class IntegratorQueryTest {
           assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(504);
           assertThat(r.bodyAsJsonObject().getString("code")).isEqualTo("query_timeout");
           assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(6_000);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void everyAttemptIsAuditedWithoutParameterValues(VertxTestContext ctx) {
+    String marker = "ParamValue-" + UUID.randomUUID();
+    String practice = relay.practiceId(0);
+    relay.token(0)
+        .compose(token -> Future.all(
+            relay.query(token, practice, new JsonObject().put("sql", "SELECT TOP 1 PatientId FROM dbo.Patients WHERE Surname <> ?")
+                .put("params", new JsonArray().add(marker))),
+            relay.query(token, practice, new JsonObject().put("sql", "DELETE FROM dbo.Patients WHERE Surname = ?")
+                .put("params", new JsonArray().add(marker))),
+            relay.query(token, UUID.randomUUID().toString(), "SELECT 1")))
+        .compose(all -> {
+          // The audit write follows the answer: wait for it.
+          return Future.<Void>future(p -> relay.vertx().setTimer(300, id -> p.complete()))
+              .compose(v -> Future.all(
+                  relay.demo.cloud().audit().list(new com.pmsrelay.cloud.store.AuditStore.Query(
+                      practice, null, null, relay.integrator(0).getString("clientId"), "query", null, null, 50)),
+                  relay.demo.cloud().audit().list(new com.pmsrelay.cloud.store.AuditStore.Query(
+                      com.pmsrelay.cloud.store.AuditRecord.NO_PRACTICE, null, null, null, null, null, null, 500)),
+                  relay.demo.cloud().audit().verify()))
+              .map(audit -> List.<Object>of(all, audit.resultAt(0), audit.resultAt(1), audit.resultAt(2)));
+        })
+        .onComplete(ctx.succeeding(pair -> ctx.verify(() -> {
+          io.vertx.core.CompositeFuture all = (io.vertx.core.CompositeFuture) pair.get(0);
+          @SuppressWarnings("unchecked")
+          List<com.pmsrelay.cloud.store.AuditRecord> records = (List<com.pmsrelay.cloud.store.AuditRecord>) pair.get(1);
+          java.util.Set<String> ids = new java.util.HashSet<>();
+          for (int i = 0; i < 2; i++) {
+            ids.add(((HttpResponse<Buffer>) all.resultAt(i)).bodyAsJsonObject().getString("queryId"));
+          }
+          List<com.pmsrelay.cloud.store.AuditRecord> mine = records.stream().filter(r -> ids.contains(r.queryId())).toList();
+          assertThat(mine).extracting(com.pmsrelay.cloud.store.AuditRecord::outcome)
+              .containsExactlyInAnyOrder("succeeded", "sql_rejected");
+          assertThat(mine).allSatisfy(r -> {
+            assertThat(r.paramsCount()).isEqualTo(1);
+            assertThat(r.sqlHash()).hasSize(64);
+            assertThat(r.canonical()).doesNotContain(marker);
+          });
+          assertThat(mine.stream().filter(r -> r.outcome().equals("succeeded")).findFirst().orElseThrow().rowCount()).isEqualTo(1);
+          // The attempt on a practice that does not exist is audited outside any practice's chain.
+          String refusedId = ((HttpResponse<Buffer>) all.resultAt(2)).bodyAsJsonObject().getString("queryId");
+          @SuppressWarnings("unchecked")
+          List<com.pmsrelay.cloud.store.AuditRecord> none = (List<com.pmsrelay.cloud.store.AuditRecord>) pair.get(2);
+          assertThat(none).anySatisfy(r -> {
+            assertThat(r.queryId()).isEqualTo(refusedId);
+            assertThat(r.outcome()).isEqualTo("practice_not_found");
+          });
+          assertThat(((com.pmsrelay.cloud.store.AuditStore.Verification) pair.get(3)).intact()).isTrue();
           ctx.completeNow();
         })));
   }

@@ -42,7 +42,7 @@ final class ResultCollector {
           throw new RelayException(ErrorCode.INTERNAL_ERROR, "the result stream from the agent had no columns");
         }
         result = new QueryResult(columns, rows, rows.size(), truncated || message.getBoolean("truncated", false),
-            message.getLong("queuedMs", 0L), message.getLong("executionMs", 0L));
+            message.getLong("queuedMs", 0L), message.getLong("executionMs", 0L), bytes);
         return true;
       }
       default -> throw new RelayException(ErrorCode.INTERNAL_ERROR, "unexpected message from the agent");

@@ -4,6 +4,7 @@ import com.pmsrelay.cloud.CloudConfig;
 import com.pmsrelay.cloud.auth.TokenService;
 import com.pmsrelay.cloud.dispatch.QueryDispatcher;
 import com.pmsrelay.cloud.dispatch.RateLimiter;
+import com.pmsrelay.cloud.store.AuditStore;
 import com.pmsrelay.cloud.store.Database;
 import com.pmsrelay.cloud.store.GrantStore;
 import com.pmsrelay.cloud.store.IntegratorStore;
@@ -26,6 +27,7 @@ public final class HttpApi extends VerticleBase {
       TokenService tokens,
       IntegratorStore integrators,
       GrantStore grants,
+      AuditStore audit,
       QueryDispatcher dispatcher,
       BooleanSupplier bridgeListening) {}
 
@@ -46,7 +48,8 @@ public final class HttpApi extends VerticleBase {
         new AgentStatus(Duration.ofMillis(config.bridge().heartbeatTimeoutMs())));
     RateLimiter rateLimiter = new RateLimiter();
     vertx.setPeriodic(60_000, id -> rateLimiter.evictIdle());
-    QueriesEndpoint queries = new QueriesEndpoint(parts.grants(), parts.dispatcher(), config.queries(), rateLimiter);
+    QueriesEndpoint queries = new QueriesEndpoint(parts.grants(), parts.dispatcher(), config.queries(), rateLimiter,
+        parts.audit());
 
     router.route().handler(ctx -> {
       ctx.response().putHeader("X-Content-Type-Options", "nosniff");

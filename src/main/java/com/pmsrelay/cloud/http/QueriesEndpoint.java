@@ -1,64 +1,134 @@
 package com.pmsrelay.cloud.http;
 
-import com.pmsrelay.cloud.CloudConfig.QueryLimits;
 import com.pmsrelay.agent.guard.GuardException;
 import com.pmsrelay.agent.guard.ScopeException;
 import com.pmsrelay.agent.guard.SqlGuard;
+import com.pmsrelay.cloud.CloudConfig.QueryLimits;
 import com.pmsrelay.cloud.dispatch.QueryDispatcher;
-import com.pmsrelay.cloud.dispatch.RateLimiter;
 import com.pmsrelay.cloud.dispatch.QueryResult;
+import com.pmsrelay.cloud.dispatch.RateLimiter;
+import com.pmsrelay.cloud.store.AuditRecord;
+import com.pmsrelay.cloud.store.AuditStore;
 import com.pmsrelay.cloud.store.Grant;
 import com.pmsrelay.cloud.store.GrantStore;
+import com.pmsrelay.common.crypto.Secrets;
 import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.error.RelayException;
 import com.pmsrelay.common.protocol.QueryRequest;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** {@code POST /v1/practices/{id}/queries}: checks the grant, caps the limits, dispatches, answers. */
+/**
+ * {@code POST /v1/practices/{id}/queries}: reads the body, checks the grant, the rate and the SQL,
+ * caps the limits, dispatches, answers, and records one audit entry for the attempt whatever its
+ * outcome.
+ */
 final class QueriesEndpoint {
+  private static final Logger LOG = LoggerFactory.getLogger(QueriesEndpoint.class);
+  private static final int MAX_AUDITED_SQL_CHARS = 16_000;
+
   private final GrantStore grants;
   private final QueryDispatcher dispatcher;
   private final QueryLimits limits;
   private final RateLimiter rateLimiter;
+  private final AuditStore audit;
   private final SqlGuard guard;
 
-  QueriesEndpoint(GrantStore grants, QueryDispatcher dispatcher, QueryLimits limits, RateLimiter rateLimiter) {
+  QueriesEndpoint(GrantStore grants, QueryDispatcher dispatcher, QueryLimits limits, RateLimiter rateLimiter,
+      AuditStore audit) {
     this.grants = grants;
     this.dispatcher = dispatcher;
     this.limits = limits;
     this.rateLimiter = rateLimiter;
+    this.audit = audit;
     // The agent checks again; checking here too refuses bad SQL before anything travels.
     this.guard = new SqlGuard(limits.maxSqlChars());
   }
 
+  /** What is known of one attempt as it goes, for its answer and its audit record. */
+  private static final class Attempt {
+    final String queryId = UUID.randomUUID().toString();
+    final long received = System.nanoTime();
+    final String clientId;
+    String chain = AuditRecord.NO_PRACTICE;
+    QueryBody body;
+
+    Attempt(String clientId) {
+      this.clientId = clientId;
+    }
+  }
+
   void submit(RoutingContext ctx) {
-    String clientId = BearerAuth.clientId(ctx);
-    String practiceId = Requests.practiceId(ctx);
-    QueryBody body = QueryBody.parse(Requests.jsonBody(ctx), limits.maxSqlChars());
-    if (practiceId == null) {
-      throw new RelayException(ErrorCode.PRACTICE_NOT_FOUND, "no such practice");
-    }
-    if ("async".equals(body.mode())) {
-      throw new RelayException(ErrorCode.NOT_IMPLEMENTED, "async mode is not available yet; use immediate");
-    }
-    long received = System.nanoTime();
-    String queryId = UUID.randomUUID().toString();
-    grants.find(practiceId, clientId)
-        .map(found -> allowed(found.orElse(null)))
+    Attempt attempt = new Attempt(BearerAuth.clientId(ctx));
+    Future.succeededFuture()
+        .map(v -> {
+          attempt.body = QueryBody.parse(Requests.jsonBody(ctx), limits.maxSqlChars());
+          return Requests.practiceId(ctx);
+        })
+        .compose(practiceId -> practiceId == null
+            ? Future.failedFuture(new RelayException(ErrorCode.PRACTICE_NOT_FOUND, "no such practice"))
+            : grants.find(practiceId, attempt.clientId).map(found -> {
+              found.ifPresent(g -> attempt.chain = practiceId);
+              return allowed(found.orElse(null));
+            }))
         .map(grant -> {
-          int wait = rateLimiter.take(clientId, practiceId, grant.ratePerMinute());
-          if (wait > 0) {
-            throw new RelayException(ErrorCode.RATE_LIMITED, "more than " + grant.ratePerMinute()
-                + " queries a minute to this practice", wait);
+          if ("async".equals(attempt.body.mode())) {
+            throw new RelayException(ErrorCode.NOT_IMPLEMENTED, "async mode is not available yet; use immediate");
           }
-          return request(queryId, clientId, practiceId, body, grant);
+          int wait = rateLimiter.take(attempt.clientId, grant.practiceId(), grant.ratePerMinute());
+          if (wait > 0) {
+            throw new RelayException(ErrorCode.RATE_LIMITED,
+                "more than " + grant.ratePerMinute() + " queries a minute to this practice", wait);
+          }
+          return request(attempt, grant);
         })
         .compose(query -> ctx.vertx().executeBlocking(() -> checked(query), false))
-        .onFailure(e -> Problems.send(ctx, e instanceof RelayException r ? r
-            : new RelayException(ErrorCode.INTERNAL_ERROR, "an internal error occurred"), queryId))
-        .onSuccess(query -> run(ctx, query, received));
+        .compose(query -> {
+          QueryDispatcher.Run run = dispatcher.immediate(query);
+          ctx.response().closeHandler(v -> run.cancel());
+          return run.result();
+        })
+        .onComplete(done -> {
+          RelayException problem = done.failed() ? asProblem(done.cause()) : null;
+          record(attempt, done.result(), problem);
+          if (ctx.response().closed() || ctx.response().ended()) {
+            return;
+          }
+          if (problem != null) {
+            Problems.send(ctx, problem, attempt.queryId);
+          } else {
+            Json.ok(ctx, answer(attempt, done.result()));
+          }
+        });
+  }
+
+  private static RelayException asProblem(Throwable cause) {
+    if (cause instanceof RelayException problem) {
+      return problem;
+    }
+    LOG.error("query failed unexpectedly", cause);
+    return new RelayException(ErrorCode.INTERNAL_ERROR, "an internal error occurred");
+  }
+
+  private void record(Attempt attempt, QueryResult result, RelayException problem) {
+    String sql = attempt.body == null ? null : attempt.body.sql();
+    AuditRecord entry = AuditRecord.query(
+        attempt.chain,
+        attempt.clientId,
+        problem == null ? "succeeded" : problem.code().code(),
+        attempt.queryId,
+        sql == null ? null : Secrets.sha256Hex(sql),
+        sql == null ? null : sql.substring(0, Math.min(sql.length(), MAX_AUDITED_SQL_CHARS)),
+        attempt.body == null ? null : attempt.body.params().size(),
+        result == null ? null : result.rowCount(),
+        result == null ? null : result.bytes(),
+        result == null ? null : result.queuedMs(),
+        result == null ? null : result.executionMs());
+    audit.append(entry).onFailure(e -> LOG.error("could not write the audit record of query {}", attempt.queryId, e));
   }
 
   /** The cloud's own reading of the SQL and the scopes (the agent repeats both). */
@@ -71,26 +141,6 @@ final class QueriesEndpoint {
     } catch (ScopeException e) {
       throw new RelayException(ErrorCode.SCOPE_DENIED, e.getMessage());
     }
-  }
-
-  private void run(RoutingContext ctx, QueryRequest query, long received) {
-    QueryDispatcher.Run run = dispatcher.immediate(query);
-    ctx.response().closeHandler(v -> run.cancel());
-    run.result().onComplete(result -> {
-      if (ctx.response().closed() || ctx.response().ended()) {
-        return;
-      }
-      if (result.failed()) {
-        Throwable cause = result.cause();
-        if (cause instanceof RelayException problem) {
-          Problems.send(ctx, problem, query.queryId());
-        } else {
-          ctx.fail(cause);
-        }
-        return;
-      }
-      Json.ok(ctx, answer(query.queryId(), result.result(), received));
-    });
   }
 
   /** The grant if it lets the integrator query now; otherwise the problem, without existence leaks. */
@@ -106,12 +156,13 @@ final class QueriesEndpoint {
     };
   }
 
-  private QueryRequest request(String queryId, String clientId, String practiceId, QueryBody body, Grant grant) {
+  private QueryRequest request(Attempt attempt, Grant grant) {
+    QueryBody body = attempt.body;
     int timeout = min(body.timeoutMs(), limits.defaultTimeoutMs(), limits.maxTimeoutMs(), grant.maxTimeoutMs());
     int queueTimeout = min(body.queueTimeoutMs(), limits.defaultQueueTimeoutMs(), limits.maxQueueTimeoutMs(),
         grant.maxQueueTimeoutMs());
     int maxRows = min(body.maxRows(), limits.defaultMaxRows(), limits.maxRows(), grant.maxRows());
-    return new QueryRequest(queryId, practiceId, clientId, body.sql(), body.params(),
+    return new QueryRequest(attempt.queryId, grant.practiceId(), attempt.clientId, body.sql(), body.params(),
         body.catalogue(), timeout, queueTimeout, maxRows, grant.weight(), grant.scopes());
   }
 
@@ -121,10 +172,10 @@ final class QueriesEndpoint {
     return Math.min(value, Math.min(cloudCap, grantCap));
   }
 
-  private static JsonObject answer(String queryId, QueryResult r, long received) {
-    long totalMs = (System.nanoTime() - received) / 1_000_000;
+  private static JsonObject answer(Attempt attempt, QueryResult r) {
+    long totalMs = (System.nanoTime() - attempt.received) / 1_000_000;
     return new JsonObject()
-        .put("queryId", queryId)
+        .put("queryId", attempt.queryId)
         .put("status", "succeeded")
         .put("columns", r.columns())
         .put("rows", r.rows())

@@ -1,0 +1,74 @@
+package com.pmsrelay.cloud.store;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One audit entry: a query attempt (allowed or refused) or an admin action. Never holds parameter
+ * values or result data; the SQL text is kept (it is what the integrator asked for) with its hash.
+ */
+public record AuditRecord(
+    String chain,
+    long seq,
+    long atMs,
+    String kind,
+    String actor,
+    String action,
+    String outcome,
+    String queryId,
+    String sqlHash,
+    String sqlText,
+    Integer paramsCount,
+    Long rowCount,
+    Long bytes,
+    Long queueMs,
+    Long execMs,
+    String detail) {
+
+  /** The chain of attempts that reached no practice. */
+  public static final String NO_PRACTICE = "-";
+  public static final String KIND_QUERY = "query";
+  public static final String KIND_ADMIN = "admin";
+
+  public static AuditRecord query(String chain, String clientId, String outcome, String queryId, String sqlHash,
+      String sqlText, Integer paramsCount, Long rows, Long bytes, Long queueMs, Long execMs) {
+    return new AuditRecord(chain, 0, System.currentTimeMillis(), KIND_QUERY, clientId, "query", outcome, queryId,
+        sqlHash, sqlText, paramsCount, rows, bytes, queueMs, execMs, null);
+  }
+
+  /** An admin action by {@code actor} (a console user or the operator), with before/after. */
+  public static AuditRecord admin(String chain, String actor, String action, JsonObject before, JsonObject after) {
+    String detail = new JsonObject().put("before", before).put("after", after).encode();
+    return new AuditRecord(chain, 0, System.currentTimeMillis(), KIND_ADMIN, actor, action, "done", null, null, null,
+        null, null, null, null, null, detail);
+  }
+
+  AuditRecord withSeq(long newSeq) {
+    return new AuditRecord(chain, newSeq, atMs, kind, actor, action, outcome, queryId, sqlHash, sqlText, paramsCount,
+        rowCount, bytes, queueMs, execMs, detail);
+  }
+
+  /** The fields the hash covers, in a fixed order and encoding. */
+  public String canonical() {
+    return new JsonArray().add(chain).add(seq).add(atMs).add(kind).add(actor).add(action).add(outcome).add(queryId)
+        .add(sqlHash).add(sqlText).add(paramsCount).add(rowCount).add(bytes).add(queueMs).add(execMs).add(detail)
+        .encode();
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject()
+        .put("seq", seq)
+        .put("at", java.time.Instant.ofEpochMilli(atMs).toString())
+        .put("kind", kind)
+        .put("actor", actor)
+        .put("action", action)
+        .put("outcome", outcome);
+    if (KIND_QUERY.equals(kind)) {
+      json.put("queryId", queryId).put("sqlHash", sqlHash).put("sql", sqlText).put("paramsCount", paramsCount)
+          .put("rows", rowCount).put("bytes", bytes).put("queueMs", queueMs).put("executionMs", execMs);
+    } else if (detail != null) {
+      json.put("detail", new JsonObject(detail));
+    }
+    return json;
+  }
+}
