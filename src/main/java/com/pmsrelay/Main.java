@@ -1,5 +1,6 @@
 package com.pmsrelay;
 
+import com.pmsrelay.admin.AdminCommands;
 import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.AgentNode;
 import com.pmsrelay.cloud.CloudConfig;
@@ -24,7 +25,7 @@ public final class Main {
       "  cloud   the relay cloud: integrator API, console, agent bridge   [--config FILE]",
       "  agent   the practice agent: dials out to the cloud               [--config FILE]",
       "  demo    cloud + two agents on synthetic demo PMS databases       [--port N] [--data-dir DIR]",
-      "  admin   operator commands against the cloud's store (coming with the control plane)",
+      "  admin   operator commands against the cloud's store               (admin help)",
       "",
       "Configuration: documented defaults in conf/<mode>.json; --config FILE overrides them;",
       "environment variables PMSRELAY_<KEY> override both (e.g. PMSRELAY_HTTP_PORT=8443).");
@@ -37,6 +38,14 @@ public final class Main {
 
   /** Starts the mode; returns 0 when it is running (the JVM stays up), else an exit status. */
   static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length > 0 && args[0].equals("admin")) {
+      try {
+        return AdminCommands.run(java.util.Arrays.asList(args).subList(1, args.length), out, err);
+      } catch (ConfigException e) {
+        err.println("pms-relay: invalid configuration: " + e.getMessage());
+        return 2;
+      }
+    }
     CommandLine cli;
     try {
       cli = CommandLine.parse(args);
@@ -54,10 +63,6 @@ public final class Main {
         case "cloud" -> startCloud(cli);
         case "agent" -> startAgent(cli);
         case "demo" -> DemoMode.start(cli.configFile(), cli.port(), cli.dataDir(), out);
-        case "admin" -> {
-          err.println("pms-relay: admin commands are not available in this version yet");
-          return 2;
-        }
         default -> {
           err.println("pms-relay: unknown mode '" + cli.mode() + "'");
           err.println(USAGE);

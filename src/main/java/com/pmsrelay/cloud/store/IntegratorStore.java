@@ -86,4 +86,31 @@ public final class IntegratorStore {
       }
     }
   }
+
+  /** Every integrator, by name. */
+  public Future<java.util.List<Integrator>> list() {
+    return db.call(c -> {
+      java.util.List<Integrator> integrators = new java.util.ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT client_id, name, status, webhook_url FROM integrators ORDER BY name, client_id");
+           ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          integrators.add(new Integrator(rs.getString(1), rs.getString(2), "blocked".equals(rs.getString(3)), rs.getString(4)));
+        }
+      }
+      return integrators;
+    });
+  }
+
+  /** Replaces the client secret; the old one stops working at once. Returns the new secret. */
+  public Future<Optional<String>> rotateSecret(String clientId) {
+    return db.call(c -> {
+      String secret = Secrets.token("pmss_", 32);
+      try (PreparedStatement ps = c.prepareStatement("UPDATE integrators SET secret_hash = ? WHERE client_id = ?")) {
+        ps.setString(1, hasher.hash(secret));
+        ps.setString(2, clientId);
+        return ps.executeUpdate() == 1 ? Optional.of(secret) : Optional.empty();
+      }
+    });
+  }
 }

@@ -140,4 +140,18 @@ public final class PracticeStore {
   private static String newAgentKey() {
     return Secrets.token("pmsa_", 32);
   }
+
+  /** Every practice, by name. */
+  public Future<java.util.List<Practice>> list() {
+    return db.call(c -> {
+      java.util.List<Practice> practices = new java.util.ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM practices ORDER BY name, practice_id");
+           ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          practices.add(read(rs));
+        }
+      }
+      return practices;
+    });
+  }
 }

@@ -1,0 +1,233 @@
+package com.pmsrelay.admin;
+
+import com.pmsrelay.cloud.CloudConfig;
+import com.pmsrelay.cloud.store.AuditRecord;
+import com.pmsrelay.cloud.store.AuditStore;
+import com.pmsrelay.cloud.store.Database;
+import com.pmsrelay.cloud.store.Grant;
+import com.pmsrelay.cloud.store.GrantStatus;
+import com.pmsrelay.cloud.store.GrantStore;
+import com.pmsrelay.cloud.store.Integrator;
+import com.pmsrelay.cloud.store.IntegratorStore;
+import com.pmsrelay.cloud.store.Practice;
+import com.pmsrelay.cloud.store.PracticeStore;
+import com.pmsrelay.common.config.ConfigLoader;
+import com.pmsrelay.common.crypto.PasswordHasher;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code java -jar pms-relay.jar admin …}: the operator's commands, run against the cloud's store
+ * (the same {@code --config} as the cloud). Secrets are printed once, at creation or rotation, and
+ * never stored in the clear. Every change is written to the audit log as the operator's action.
+ */
+public final class AdminCommands {
+  static final String USAGE = String.join("\n",
+      "usage: java -jar pms-relay.jar admin [--config cloud.json] <command>",
+      "",
+      "  practice create <name>                 new practice; prints its agent key once",
+      "  practice list",
+      "  practice rotate-key <practiceId>       new agent key (printed once); the old one stops working",
+      "  integrator create <name> [--webhook URL]  new integrator; prints its client secret once",
+      "  integrator list",
+      "  integrator block <clientId>            blocked everywhere: its tokens stop working at once",
+      "  integrator unblock <clientId>",
+      "  integrator rotate-secret <clientId>    new client secret (printed once)",
+      "  grant <practiceId> <clientId> <pending|enabled|disabled|blocked>",
+      "  agents                                 every practice's agent: status, version, last seen",
+      "  audit-verify                           checks the audit log's hash chains; exit 1 if broken");
+  private static final String OPERATOR = "operator";
+
+  private final PrintStream out;
+  private final PracticeStore practices;
+  private final IntegratorStore integrators;
+  private final GrantStore grants;
+  private final AuditStore audit;
+  private final Duration heartbeatTimeout;
+
+  private AdminCommands(PrintStream out, Database db, Duration heartbeatTimeout) {
+    this.out = out;
+    PasswordHasher hasher = new PasswordHasher();
+    this.practices = new PracticeStore(db);
+    this.integrators = new IntegratorStore(db, hasher);
+    this.grants = new GrantStore(db);
+    this.audit = new AuditStore(db);
+    this.heartbeatTimeout = heartbeatTimeout;
+  }
+
+  /** Runs one command; returns the process exit status. */
+  public static int run(List<String> args, PrintStream out, PrintStream err) {
+    List<String> words = new ArrayList<>(args);
+    Path configFile = null;
+    int config = words.indexOf("--config");
+    if (config >= 0) {
+      if (config + 1 >= words.size()) {
+        err.println("pms-relay admin: --config needs a file");
+        return 2;
+      }
+      configFile = Path.of(words.get(config + 1));
+      words.remove(config + 1);
+      words.remove(config);
+    }
+    if (words.isEmpty() || words.get(0).equals("help")) {
+      out.println(USAGE);
+      return words.isEmpty() ? 2 : 0;
+    }
+    CloudConfig cloud = CloudConfig.from(ConfigLoader.load("cloud", configFile, System.getenv()));
+    Vertx vertx = Vertx.vertx();
+    try (Database db = Database.open(vertx, cloud.store())) {
+      return new AdminCommands(out, db, Duration.ofMillis(cloud.bridge().heartbeatTimeoutMs())).dispatch(words, err);
+    } catch (IllegalArgumentException e) {
+      err.println("pms-relay admin: " + e.getMessage());
+      err.println(USAGE);
+      return 2;
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private int dispatch(List<String> w, PrintStream err) {
+    String command = w.get(0) + (w.size() > 1 ? " " + w.get(1) : "");
+    switch (command.startsWith("agents") ? "agents" : command.startsWith("audit-verify") ? "audit-verify"
+        : command.startsWith("grant ") ? "grant" : command) {
+      case "practice create" -> createPractice(arg(w, 2, "name"));
+      case "practice list" -> listPractices();
+      case "practice rotate-key" -> rotateAgentKey(arg(w, 2, "practiceId"));
+      case "integrator create" -> createIntegrator(arg(w, 2, "name"), option(w, "--webhook"));
+      case "integrator list" -> listIntegrators();
+      case "integrator block" -> block(arg(w, 2, "clientId"), true);
+      case "integrator unblock" -> block(arg(w, 2, "clientId"), false);
+      case "integrator rotate-secret" -> rotateSecret(arg(w, 2, "clientId"));
+      case "grant" -> grant(arg(w, 1, "practiceId"), arg(w, 2, "clientId"), arg(w, 3, "status"));
+      case "agents" -> listAgents();
+      case "audit-verify" -> {
+        return verifyAudit();
+      }
+      default -> throw new IllegalArgumentException("unknown command '" + String.join(" ", w) + "'");
+    }
+    return 0;
+  }
+
+  private void createPractice(String name) {
+    PracticeStore.Created created = practices.create(name).await();
+    note(created.practiceId(), "practice.create", null, new JsonObject().put("name", name));
+    out.println("practice  " + created.practiceId() + "  " + name);
+    out.println("agent key " + created.agentKey());
+    out.println("Store the agent key in the practice's agent.json (agentKey) now: it is not shown again.");
+  }
+
+  private void listPractices() {
+    for (Practice p : practices.list().await()) {
+      out.printf("%s  %-40s  agent %s%n", p.practiceId(), p.name(), status(p));
+    }
+  }
+
+  private void rotateAgentKey(String practiceId) {
+    String key = practices.rotateAgentKey(practiceId).await()
+        .orElseThrow(() -> new IllegalArgumentException("no practice " + practiceId));
+    note(practiceId, "practice.rotate-key", null, null);
+    out.println("agent key " + key);
+    out.println("Install it in the practice's agent.json (agentKey) and restart the agent: the old key no longer works.");
+  }
+
+  private void createIntegrator(String name, String webhook) {
+    IntegratorStore.Created created = integrators.create(name, webhook).await();
+    note(AuditRecord.NO_PRACTICE, "integrator.create", null, new JsonObject().put("clientId", created.clientId()).put("name", name));
+    out.println("client id     " + created.clientId() + "  " + name);
+    out.println("client secret " + created.clientSecret());
+    out.println("Give the secret to the integrator now: it is not shown again.");
+  }
+
+  private void listIntegrators() {
+    for (Integrator i : integrators.list().await()) {
+      out.printf("%s  %-40s  %s%n", i.clientId(), i.name(), i.blocked() ? "BLOCKED" : "active");
+    }
+  }
+
+  private void block(String clientId, boolean blocked) {
+    if (!integrators.setBlocked(clientId, blocked).await()) {
+      throw new IllegalArgumentException("no integrator " + clientId);
+    }
+    note(AuditRecord.NO_PRACTICE, blocked ? "integrator.block" : "integrator.unblock",
+        new JsonObject().put("clientId", clientId).put("blocked", !blocked),
+        new JsonObject().put("clientId", clientId).put("blocked", blocked));
+    out.println(clientId + (blocked ? " blocked everywhere" : " unblocked"));
+  }
+
+  private void rotateSecret(String clientId) {
+    String secret = integrators.rotateSecret(clientId).await()
+        .orElseThrow(() -> new IllegalArgumentException("no integrator " + clientId));
+    note(AuditRecord.NO_PRACTICE, "integrator.rotate-secret", null, new JsonObject().put("clientId", clientId));
+    out.println("client secret " + secret);
+    out.println("Give it to the integrator now: it is not shown again; the old secret no longer works.");
+  }
+
+  private void grant(String practiceId, String clientId, String status) {
+    GrantStatus next;
+    try {
+      next = GrantStatus.fromWire(status);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("status must be pending, enabled, disabled or blocked");
+    }
+    if (practices.find(practiceId).await().isEmpty() || integrators.find(clientId).await().isEmpty()) {
+      throw new IllegalArgumentException("no such practice or integrator");
+    }
+    Optional<Grant> before = grants.find(practiceId, clientId).await();
+    Grant grant = before.map(g -> new Grant(g.practiceId(), g.clientId(), next, g.scopes(), g.maxRows(),
+        g.maxTimeoutMs(), g.maxQueueTimeoutMs(), g.ratePerMinute(), g.weight()))
+        .orElse(Grant.withDefaults(practiceId, clientId, next));
+    grants.put(grant).await();
+    note(practiceId, "grant." + next.wire(), before.map(Grant::toJson).orElse(null), grant.toJson().put("clientId", clientId));
+    out.println(clientId + " at " + practiceId + ": " + next.wire());
+  }
+
+  private void listAgents() {
+    for (Practice p : practices.list().await()) {
+      out.printf("%s  %-40s  %-11s  agent %-8s  pms %s  last seen %s%n", p.practiceId(), p.name(), status(p),
+          p.agentVersion() == null ? "-" : p.agentVersion(), p.pmsVersion() == null ? "-" : p.pmsVersion(),
+          p.agentLastSeen() == null ? "never" : p.agentLastSeen().toInstant());
+    }
+  }
+
+  private int verifyAudit() {
+    AuditStore.Verification v = audit.verify().await();
+    if (v.intact()) {
+      out.println("audit log intact: " + v.records() + " records verified");
+      return 0;
+    }
+    out.println("audit log BROKEN in chain " + v.chain() + " at record " + v.seq() + ": " + v.problem());
+    return 1;
+  }
+
+  private String status(Practice p) {
+    if (!p.agentConnected()) {
+      return "offline";
+    }
+    return p.agentLastSeen() != null && p.agentLastSeen().isAfter(OffsetDateTime.now().minus(heartbeatTimeout))
+        ? "online" : "unreachable";
+  }
+
+  private void note(String chain, String action, JsonObject before, JsonObject after) {
+    audit.append(AuditRecord.admin(chain, OPERATOR, action, before, after)).await();
+  }
+
+  private static String arg(List<String> w, int index, String name) {
+    if (index >= w.size() || w.get(index).startsWith("--")) {
+      throw new IllegalArgumentException("missing <" + name + ">");
+    }
+    return w.get(index);
+  }
+
+  private static String option(List<String> w, String name) {
+    int i = w.indexOf(name);
+    return i >= 0 && i + 1 < w.size() ? w.get(i + 1) : null;
+  }
+
+}
