@@ -2,7 +2,11 @@ package com.pmsrelay.admin;
 
 import com.pmsrelay.cloud.CloudConfig;
 import com.pmsrelay.cloud.store.AuditRecord;
+import com.pmsrelay.cloud.auth.TokenService;
 import com.pmsrelay.cloud.store.AuditStore;
+import com.pmsrelay.cloud.store.ChangeStore;
+import com.pmsrelay.cloud.store.PairingStore;
+import com.pmsrelay.cloud.store.SigningKeyStore;
 import com.pmsrelay.cloud.store.Database;
 import com.pmsrelay.cloud.store.Grant;
 import com.pmsrelay.cloud.store.GrantStatus;
@@ -41,15 +45,21 @@ public final class AdminCommands {
       "  integrator unblock <clientId>",
       "  integrator rotate-secret <clientId>    new client secret (printed once)",
       "  grant <practiceId> <clientId> <pending|enabled|disabled|blocked>",
+      "  pairing create <practiceId> <clientId>  one-time pairing code for the integrator (15 minutes)",
+      "  jwt rotate                             new token signing key; tokens of the previous one stay valid",
       "  agents                                 every practice's agent: status, version, last seen",
       "  audit-verify                           checks the audit log's hash chains; exit 1 if broken");
   private static final String OPERATOR = "operator";
+  static final long PAIRING_TTL_MS = 15 * 60 * 1000;
 
   private final PrintStream out;
   private final PracticeStore practices;
   private final IntegratorStore integrators;
   private final GrantStore grants;
   private final AuditStore audit;
+  private final ChangeStore changes;
+  private final PairingStore pairings;
+  private final SigningKeyStore signingKeys;
   private final Duration heartbeatTimeout;
 
   private AdminCommands(PrintStream out, Database db, Duration heartbeatTimeout) {
@@ -59,6 +69,9 @@ public final class AdminCommands {
     this.integrators = new IntegratorStore(db, hasher);
     this.grants = new GrantStore(db);
     this.audit = new AuditStore(db);
+    this.changes = new ChangeStore(db);
+    this.pairings = new PairingStore(db);
+    this.signingKeys = new SigningKeyStore(db);
     this.heartbeatTimeout = heartbeatTimeout;
   }
 
@@ -95,8 +108,8 @@ public final class AdminCommands {
 
   private int dispatch(List<String> w, PrintStream err) {
     String command = w.get(0) + (w.size() > 1 ? " " + w.get(1) : "");
-    switch (command.startsWith("agents") ? "agents" : command.startsWith("audit-verify") ? "audit-verify"
-        : command.startsWith("grant ") ? "grant" : command) {
+    switch (w.get(0).equals("agents") ? "agents" : w.get(0).equals("audit-verify") ? "audit-verify"
+        : w.get(0).equals("grant") ? "grant" : command) {
       case "practice create" -> createPractice(arg(w, 2, "name"));
       case "practice list" -> listPractices();
       case "practice rotate-key" -> rotateAgentKey(arg(w, 2, "practiceId"));
@@ -106,6 +119,8 @@ public final class AdminCommands {
       case "integrator unblock" -> block(arg(w, 2, "clientId"), false);
       case "integrator rotate-secret" -> rotateSecret(arg(w, 2, "clientId"));
       case "grant" -> grant(arg(w, 1, "practiceId"), arg(w, 2, "clientId"), arg(w, 3, "status"));
+      case "pairing create" -> createPairing(arg(w, 2, "practiceId"), arg(w, 3, "clientId"));
+      case "jwt rotate" -> rotateSigningKey();
       case "agents" -> listAgents();
       case "audit-verify" -> {
         return verifyAudit();
@@ -133,6 +148,7 @@ public final class AdminCommands {
     String key = practices.rotateAgentKey(practiceId).await()
         .orElseThrow(() -> new IllegalArgumentException("no practice " + practiceId));
     note(practiceId, "practice.rotate-key", null, null);
+    changes.publish(ChangeStore.AGENT_KEY, practiceId).await();
     out.println("agent key " + key);
     out.println("Install it in the practice's agent.json (agentKey) and restart the agent: the old key no longer works.");
   }
@@ -155,6 +171,7 @@ public final class AdminCommands {
     if (!integrators.setBlocked(clientId, blocked).await()) {
       throw new IllegalArgumentException("no integrator " + clientId);
     }
+    changes.publish(ChangeStore.INTEGRATOR, clientId).await();
     note(AuditRecord.NO_PRACTICE, blocked ? "integrator.block" : "integrator.unblock",
         new JsonObject().put("clientId", clientId).put("blocked", !blocked),
         new JsonObject().put("clientId", clientId).put("blocked", blocked));
@@ -184,8 +201,27 @@ public final class AdminCommands {
         g.maxTimeoutMs(), g.maxQueueTimeoutMs(), g.ratePerMinute(), g.weight()))
         .orElse(Grant.withDefaults(practiceId, clientId, next));
     grants.put(grant).await();
+    changes.publish(ChangeStore.GRANT, practiceId + "/" + clientId).await();
     note(practiceId, "grant." + next.wire(), before.map(Grant::toJson).orElse(null), grant.toJson().put("clientId", clientId));
     out.println(clientId + " at " + practiceId + ": " + next.wire());
+  }
+
+  private void createPairing(String practiceId, String clientId) {
+    if (practices.find(practiceId).await().isEmpty() || integrators.find(clientId).await().isEmpty()) {
+      throw new IllegalArgumentException("no such practice or integrator");
+    }
+    PairingStore.Code code = pairings.create(practiceId, clientId, OPERATOR, PAIRING_TTL_MS).await();
+    note(practiceId, "pairing.create", null, new JsonObject().put("clientId", clientId));
+    out.println("pairing code " + code.code() + "  (for " + clientId + ", valid until "
+        + java.time.Instant.ofEpochMilli(code.expiresAtMs()) + ", once)");
+  }
+
+  private void rotateSigningKey() {
+    String kid = TokenService.rotate(signingKeys).await();
+    changes.publish(ChangeStore.SIGNING_KEYS, kid).await();
+    note(AuditRecord.NO_PRACTICE, "jwt.rotate", null, new JsonObject().put("kid", kid));
+    out.println("new signing key " + kid);
+    out.println("Tokens signed by the previous key stay valid until they expire.");
   }
 
   private void listAgents() {

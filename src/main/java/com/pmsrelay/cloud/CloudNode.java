@@ -6,7 +6,10 @@ import com.pmsrelay.cloud.bridge.BridgeServer;
 import com.pmsrelay.cloud.bridge.TlsMaterial;
 import com.pmsrelay.cloud.dispatch.QueryDispatcher;
 import com.pmsrelay.cloud.http.HttpApi;
+import com.pmsrelay.cloud.control.ChangeFollower;
 import com.pmsrelay.cloud.store.AuditStore;
+import com.pmsrelay.cloud.store.ChangeStore;
+import com.pmsrelay.cloud.store.PairingStore;
 import com.pmsrelay.cloud.store.ConsoleUserStore;
 import com.pmsrelay.cloud.store.Database;
 import com.pmsrelay.cloud.store.GrantStore;
@@ -38,6 +41,9 @@ public final class CloudNode {
   private GrantStore grants;
   private ConsoleUserStore consoleUsers;
   private AuditStore audit;
+  private ChangeStore changes;
+  private PairingStore pairings;
+  private ChangeFollower follower;
   private BridgeServer bridge;
   private HttpApi http;
   private boolean bridgeListening;
@@ -63,7 +69,13 @@ public final class CloudNode {
           grants = new GrantStore(database);
           consoleUsers = new ConsoleUserStore(database, hasher);
           audit = new AuditStore(database);
+          changes = new ChangeStore(database);
+          pairings = new PairingStore(database);
           return tokens.start(new SigningKeyStore(database));
+        })
+        .compose(v -> {
+          follower = new ChangeFollower(vertx, changes, grants, integrators, agents, tokens);
+          return follower.start();
         })
         .compose(v -> {
           bridge = new BridgeServer(config.bridge(), tls, practices, agents, nodeId);
@@ -73,7 +85,7 @@ public final class CloudNode {
           deployments.add(id);
           bridgeListening = true;
           QueryDispatcher dispatcher = new QueryDispatcher(vertx, config.queries().maxResultBytes());
-          http = new HttpApi(new HttpApi.Parts(config, database, tokens, integrators, grants, audit, dispatcher,
+          http = new HttpApi(new HttpApi.Parts(config, database, tokens, integrators, grants, audit, pairings, dispatcher,
               () -> bridgeListening));
           return vertx.deployVerticle(http);
         })
@@ -88,6 +100,9 @@ public final class CloudNode {
   /** Stops taking requests and agents, then closes the store. */
   public Future<Void> stop() {
     bridgeListening = false;
+    if (follower != null) {
+      follower.stop();
+    }
     Database db = database;
     java.util.List<Future<Void>> undeployed = new java.util.ArrayList<>();
     for (int i = deployments.size() - 1; i >= 0; i--) {
@@ -132,6 +147,14 @@ public final class CloudNode {
 
   public GrantStore grants() {
     return grants;
+  }
+
+  public ChangeStore changes() {
+    return changes;
+  }
+
+  public PairingStore pairings() {
+    return pairings;
   }
 
   public AuditStore audit() {

@@ -105,11 +105,11 @@ public final class QueryExecutor {
     }
     String key = SharedExecution.key(request, catalogue);
     SharedExecution existing = shareable.get(key);
-    if (existing != null && existing.join(request.queryId(), sink)) {
+    if (existing != null && existing.join(request.queryId(), request.clientId(), sink)) {
       byQuery.put(request.queryId(), existing);
       return;
     }
-    SharedExecution shared = new SharedExecution(key, request.queryId(), sink);
+    SharedExecution shared = new SharedExecution(key, request.queryId(), request.clientId(), sink);
     QueryTask task = new QueryTask(request, shared);
     task.catalogue = catalogue;
     shared.task = task;
@@ -197,6 +197,29 @@ public final class QueryExecutor {
       } else {
         task.stop("cancelled");
       }
+    });
+  }
+
+  /**
+   * Refuses every queued query of one integrator (its grant was just disabled or blocked) with
+   * {@code code}; an execution others share goes on for them. Running queries finish.
+   */
+  public void cancelClient(String clientId, ErrorCode code, String detail) {
+    context.runOnContext(v -> {
+      for (SharedExecution shared : new java.util.HashSet<>(byQuery.values())) {
+        QueryTask task = shared.task;
+        if (task.started) {
+          continue;
+        }
+        for (ResultSink sink : shared.leaveClient(clientId)) {
+          reject(sink, code, detail);
+        }
+        if (shared.subscribers() == 0 && queue.remove(task)) {
+          vertx.cancelTimer(task.queueTimer);
+          forget(shared);
+        }
+      }
+      byQuery.entrySet().removeIf(e -> e.getValue().subscribers() == 0);
     });
   }
 

@@ -17,7 +17,7 @@ import java.util.TreeSet;
 final class SharedExecution implements ResultSink {
   static final long MAX_REPLAY_BYTES = 1 << 20;
 
-  private record Subscriber(String queryId, ResultSink sink) {}
+  private record Subscriber(String queryId, String clientId, ResultSink sink) {}
 
   final String key;
   private final List<Subscriber> subscribers = new ArrayList<>();
@@ -27,9 +27,9 @@ final class SharedExecution implements ResultSink {
   private boolean finished;
   QueryTask task;
 
-  SharedExecution(String key, String queryId, ResultSink first) {
+  SharedExecution(String key, String queryId, String clientId, ResultSink first) {
     this.key = key;
-    subscribers.add(new Subscriber(queryId, first));
+    subscribers.add(new Subscriber(queryId, clientId, first));
   }
 
   /** What makes two queries the same execution. */
@@ -39,14 +39,14 @@ final class SharedExecution implements ResultSink {
   }
 
   /** Adds a subscriber if the execution can still be shared; replays what was already sent. */
-  synchronized boolean join(String queryId, ResultSink sink) {
+  synchronized boolean join(String queryId, String clientId, ResultSink sink) {
     if (!joinable || finished) {
       return false;
     }
     for (JsonObject message : replay) {
       sink.send(message, System.nanoTime() + 1_000_000_000L);
     }
-    subscribers.add(new Subscriber(queryId, sink));
+    subscribers.add(new Subscriber(queryId, clientId, sink));
     return true;
   }
 
@@ -54,6 +54,19 @@ final class SharedExecution implements ResultSink {
   synchronized boolean leave(String queryId) {
     subscribers.removeIf(s -> s.queryId().equals(queryId));
     return subscribers.isEmpty();
+  }
+
+  /** Removes one integrator's subscribers; returns their sinks, to be told why. */
+  synchronized List<ResultSink> leaveClient(String clientId) {
+    List<ResultSink> removed = new ArrayList<>();
+    subscribers.removeIf(s -> {
+      if (s.clientId().equals(clientId)) {
+        removed.add(s.sink());
+        return true;
+      }
+      return false;
+    });
+    return removed;
   }
 
   synchronized int subscribers() {

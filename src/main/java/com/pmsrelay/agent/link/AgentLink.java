@@ -171,6 +171,11 @@ public final class AgentLink extends VerticleBase {
       executor.cancel(body.getString("queryId", ""));
       return;
     }
+    if (QueryRequest.OP_CANCEL_CLIENT.equals(op)) {
+      ErrorCode code = ErrorCode.fromCode(body.getString("code", ""));
+      executor.cancelClient(body.getString("clientId", ""), code, "the practice changed this integration's access");
+      return;
+    }
     String stream = frame.getValue("replyAddress") instanceof String r ? r : null;
     if (!QueryRequest.OP_QUERY.equals(op) || stream == null) {
       return;

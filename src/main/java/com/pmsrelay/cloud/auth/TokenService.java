@@ -28,6 +28,7 @@ public final class TokenService {
   private final Vertx vertx;
   private final JwtSettings settings;
   private volatile Keys keys;
+  private SigningKeyStore store;
 
   private record Keys(JWTAuth signer, JWTAuth verifier, Set<String> kids, JsonObject jwks) {}
 
@@ -38,12 +39,31 @@ public final class TokenService {
 
   /** Loads the active keys, creating the first one if there is none. */
   public Future<Void> start(SigningKeyStore store) {
+    this.store = store;
     return store.active()
         .compose(active -> active.isEmpty() ? store.add(EcJwk.generate()).compose(v -> store.active()) : Future.succeededFuture(active))
         .map(active -> {
           this.keys = build(active);
           return null;
         });
+  }
+
+  /** Re-reads the active keys (after a rotation anywhere in the cluster). */
+  public Future<Void> reload() {
+    return store.active().map(active -> {
+      this.keys = build(active);
+      return null;
+    });
+  }
+
+  /**
+   * Rotation: a new key signs from now on; the previous one still verifies the tokens it signed
+   * until they expire; older keys are retired. Returns the new key's id. Nodes pick it up through
+   * {@link #reload()}.
+   */
+  public static Future<String> rotate(SigningKeyStore store) {
+    StoredKey fresh = EcJwk.generate();
+    return store.add(fresh).compose(v -> store.retireAllBut(2)).map(fresh.kid());
   }
 
   private Keys build(List<StoredKey> active) {

@@ -18,6 +18,22 @@ public final class AgentDirectory {
     return sessions.remove(practiceId, session);
   }
 
+  /** Drops the practice's agent, if connected here (its key was rotated): it must authenticate anew. */
+  public void drop(String practiceId, String reason) {
+    AgentSession session = sessions.get(practiceId);
+    if (session != null) {
+      session.drop(reason);
+    }
+  }
+
+  /** Sends a control message to the practice's agent, if connected to this node. */
+  public void sendControl(String practiceId, io.vertx.core.json.JsonObject body) {
+    AgentSession session = sessions.get(practiceId);
+    if (session != null) {
+      session.sendControl(body);
+    }
+  }
+
   public boolean isConnected(String practiceId) {
     return sessions.containsKey(practiceId);
   }

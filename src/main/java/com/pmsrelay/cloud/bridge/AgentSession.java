@@ -27,6 +27,8 @@ final class AgentSession {
   private static final long SEEN_WRITE_INTERVAL_MS = 5_000;
 
   private final Vertx vertx;
+  /** The socket's event loop: everything that touches this session's state runs there. */
+  private final io.vertx.core.Context context;
   private final NetSocket socket;
   private final PracticeStore practices;
   private final AgentDirectory directory;
@@ -40,6 +42,7 @@ final class AgentSession {
   AgentSession(Vertx vertx, NetSocket socket, BridgeConfig config, PracticeStore practices,
       AgentDirectory directory, String nodeId) {
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.socket = socket;
     this.practices = practices;
     this.directory = directory;
@@ -145,6 +148,20 @@ final class AgentSession {
     socket.write(Frames.encode(Frames.err(reason)));
     socket.close();
     onClosed();
+  }
+
+  /** Sends a control message (not a query) to the agent. */
+  void sendControl(JsonObject body) {
+    context.runOnContext(v -> {
+      if (!closed) {
+        socket.write(Frames.encode(Frames.message(Addresses.practice(guard.practiceId()), body, null)));
+      }
+    });
+  }
+
+  /** Refuses the socket from any thread (a control-plane change). */
+  void drop(String reason) {
+    context.runOnContext(v -> refuse(reason));
   }
 
   /** Closes the socket because a newer connection of the same agent took over. */

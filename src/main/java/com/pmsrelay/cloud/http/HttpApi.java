@@ -5,6 +5,7 @@ import com.pmsrelay.cloud.auth.TokenService;
 import com.pmsrelay.cloud.dispatch.QueryDispatcher;
 import com.pmsrelay.cloud.dispatch.RateLimiter;
 import com.pmsrelay.cloud.store.AuditStore;
+import com.pmsrelay.cloud.store.PairingStore;
 import com.pmsrelay.cloud.store.Database;
 import com.pmsrelay.cloud.store.GrantStore;
 import com.pmsrelay.cloud.store.IntegratorStore;
@@ -28,6 +29,7 @@ public final class HttpApi extends VerticleBase {
       IntegratorStore integrators,
       GrantStore grants,
       AuditStore audit,
+      PairingStore pairings,
       QueryDispatcher dispatcher,
       BooleanSupplier bridgeListening) {}
 
@@ -66,6 +68,8 @@ public final class HttpApi extends VerticleBase {
     router.get("/v1/practices").handler(practices::list);
     router.get("/v1/practices/:practiceId").handler(practices::one);
     router.post("/v1/practices/:practiceId/queries").handler(queries::submit);
+    PairingsEndpoint pairing = new PairingsEndpoint(parts.pairings(), parts.audit(), rateLimiter, practices);
+    router.post("/v1/pairings").handler(pairing::redeem);
     router.route().failureHandler(Problems::handleFailure);
     router.route().last().handler(ctx -> ctx.fail(404));
 

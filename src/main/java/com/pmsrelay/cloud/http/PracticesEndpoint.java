@@ -31,7 +31,11 @@ final class PracticesEndpoint {
   }
 
   void one(RoutingContext ctx) {
-    String practiceId = Requests.practiceId(ctx);
+    respondWith(ctx, Requests.practiceId(ctx));
+  }
+
+  /** Answers with one practice as this integrator sees it, or 404. */
+  void respondWith(RoutingContext ctx, String practiceId) {
     grants.visibleTo(BearerAuth.clientId(ctx)).onComplete(result -> {
       if (result.failed()) {
         ctx.fail(result.cause());

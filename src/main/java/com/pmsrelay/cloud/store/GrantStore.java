@@ -56,16 +56,18 @@ public final class GrantStore {
   }
 
   public Future<Optional<Grant>> find(String practiceId, String clientId) {
-    return db.call(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT " + GRANT_COLUMNS + " FROM grants g WHERE g.practice_id = ? AND g.client_id = ?")) {
-        ps.setString(1, practiceId);
-        ps.setString(2, clientId);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-        }
+    return db.call(c -> find(c, practiceId, clientId));
+  }
+
+  static Optional<Grant> find(Connection c, String practiceId, String clientId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT " + GRANT_COLUMNS + " FROM grants g WHERE g.practice_id = ? AND g.client_id = ?")) {
+      ps.setString(1, practiceId);
+      ps.setString(2, clientId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(read(rs)) : Optional.empty();
       }
-    });
+    }
   }
 
   /** The practices an integrator may see: every grant but pending ones, in name order. */

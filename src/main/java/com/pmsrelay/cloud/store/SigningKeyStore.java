@@ -34,6 +34,20 @@ public final class SigningKeyStore {
     });
   }
 
+  /** Retires every active key but the {@code keep} newest. */
+  public Future<Void> retireAllBut(int keep) {
+    return active().compose(active -> db.call(c -> {
+      for (StoredKey old : active.subList(Math.min(keep, active.size()), active.size())) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE signing_keys SET retired_at = ? WHERE kid = ?")) {
+          ps.setObject(1, PracticeStore.now());
+          ps.setString(2, old.kid());
+          ps.executeUpdate();
+        }
+      }
+      return null;
+    }));
+  }
+
   public Future<Void> add(StoredKey key) {
     return db.call(c -> {
       try (PreparedStatement ps = c.prepareStatement(

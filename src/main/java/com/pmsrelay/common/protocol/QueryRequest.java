@@ -24,6 +24,8 @@ public record QueryRequest(
 
   public static final String OP_QUERY = "query";
   public static final String OP_CANCEL = "cancel";
+  /** Refuse every queued query of one integrator (its grant changed); carries the problem code. */
+  public static final String OP_CANCEL_CLIENT = "cancel-client";
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -54,6 +56,10 @@ public record QueryRequest(
         json.getInteger("maxRows", 10_000),
         json.getInteger("weight", 1),
         json.getJsonArray("scopes", new JsonArray()));
+  }
+
+  public static JsonObject cancelClient(String clientId, String code) {
+    return new JsonObject().put("op", OP_CANCEL_CLIENT).put("clientId", clientId).put("code", code);
   }
 
   public static JsonObject cancel(String queryId) {
