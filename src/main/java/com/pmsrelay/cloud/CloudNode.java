@@ -6,7 +6,10 @@ import com.pmsrelay.cloud.bridge.BridgeServer;
 import com.pmsrelay.cloud.bridge.TlsMaterial;
 import com.pmsrelay.cloud.dispatch.QueryDispatcher;
 import com.pmsrelay.cloud.http.HttpApi;
+import com.pmsrelay.cloud.console.ConsoleApi;
 import com.pmsrelay.cloud.control.ChangeFollower;
+import com.pmsrelay.cloud.http.AgentStatus;
+import com.pmsrelay.cloud.store.ConsoleSessionStore;
 import com.pmsrelay.cloud.store.AuditStore;
 import com.pmsrelay.cloud.store.ChangeStore;
 import com.pmsrelay.cloud.store.PairingStore;
@@ -85,7 +88,10 @@ public final class CloudNode {
           deployments.add(id);
           bridgeListening = true;
           QueryDispatcher dispatcher = new QueryDispatcher(vertx, config.queries().maxResultBytes());
-          http = new HttpApi(new HttpApi.Parts(config, database, tokens, integrators, grants, audit, pairings, dispatcher,
+          ConsoleApi console = new ConsoleApi(new ConsoleApi.Parts(consoleUsers, new ConsoleSessionStore(database), practices,
+              integrators, grants, pairings, audit, changes,
+              new AgentStatus(java.time.Duration.ofMillis(config.bridge().heartbeatTimeoutMs()))));
+          http = new HttpApi(new HttpApi.Parts(config, database, tokens, integrators, grants, audit, pairings, dispatcher, console,
               () -> bridgeListening));
           return vertx.deployVerticle(http);
         })

@@ -9,14 +9,14 @@ import java.time.OffsetDateTime;
  * How an integrator sees a practice's agent: {@code online} while its socket is up and heard from,
  * {@code unreachable} when connected but silent past the heartbeat time-out, else {@code offline}.
  */
-final class AgentStatus {
+public final class AgentStatus {
   private final Duration heartbeatTimeout;
 
-  AgentStatus(Duration heartbeatTimeout) {
+  public AgentStatus(Duration heartbeatTimeout) {
     this.heartbeatTimeout = heartbeatTimeout;
   }
 
-  String status(Practice p) {
+  public String status(Practice p) {
     if (!p.agentConnected()) {
       return "offline";
     }
@@ -25,7 +25,7 @@ final class AgentStatus {
     return fresh ? "online" : "unreachable";
   }
 
-  JsonObject json(Practice p) {
+  public JsonObject json(Practice p) {
     return new JsonObject()
         .put("status", status(p))
         .put("lastSeen", p.agentLastSeen() == null ? null : p.agentLastSeen().toInstant().toString())

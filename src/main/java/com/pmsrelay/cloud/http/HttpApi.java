@@ -2,6 +2,7 @@ package com.pmsrelay.cloud.http;
 
 import com.pmsrelay.cloud.CloudConfig;
 import com.pmsrelay.cloud.auth.TokenService;
+import com.pmsrelay.cloud.console.ConsoleApi;
 import com.pmsrelay.cloud.dispatch.QueryDispatcher;
 import com.pmsrelay.cloud.dispatch.RateLimiter;
 import com.pmsrelay.cloud.store.AuditStore;
@@ -31,6 +32,7 @@ public final class HttpApi extends VerticleBase {
       AuditStore audit,
       PairingStore pairings,
       QueryDispatcher dispatcher,
+      ConsoleApi console,
       BooleanSupplier bridgeListening) {}
 
   private final Parts parts;
@@ -70,6 +72,8 @@ public final class HttpApi extends VerticleBase {
     router.post("/v1/practices/:practiceId/queries").handler(queries::submit);
     PairingsEndpoint pairing = new PairingsEndpoint(parts.pairings(), parts.audit(), rateLimiter, practices);
     router.post("/v1/pairings").handler(pairing::redeem);
+    router.route("/console/api/*").handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
+    router.route("/console/api/*").subRouter(parts.console().router(vertx));
     router.route().failureHandler(Problems::handleFailure);
     router.route().last().handler(ctx -> ctx.fail(404));
 

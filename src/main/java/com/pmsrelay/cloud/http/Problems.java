@@ -35,7 +35,7 @@ public final class Problems {
       body.put("queryId", queryId);
     }
     response.setStatusCode(code.status()).putHeader("Content-Type", "application/problem+json");
-    if (code.status() == 401) {
+    if (code == ErrorCode.INVALID_TOKEN || code == ErrorCode.INVALID_CLIENT) {
       response.putHeader("WWW-Authenticate", code == ErrorCode.INVALID_CLIENT
           ? "Basic realm=\"pms-relay\"" : "Bearer realm=\"pms-relay\", error=\"invalid_token\"");
       if (code == ErrorCode.INVALID_CLIENT) {

@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,14 +20,18 @@ public final class GrantStore {
       "g.practice_id, g.client_id, g.status, g.scopes, g.max_rows, g.max_timeout_ms, "
           + "g.max_queue_timeout_ms, g.rate_per_minute, g.weight";
 
+  private static final Comparator<Visible> BY_NAME =
+      Comparator.comparing((Visible v) -> v.practice().name()).thenComparing(v -> v.practice().practiceId());
+
   private final Database db;
 
   public GrantStore(Database db) {
     this.db = db;
   }
 
+  /** Creates or replaces the grant, in one transaction: readers see the old grant or the new one. */
   public Future<Void> put(Grant grant) {
-    return db.call(c -> {
+    return db.transaction(c -> {
       put(c, grant);
       return null;
     });
@@ -70,13 +75,17 @@ public final class GrantStore {
     }
   }
 
-  /** The practices an integrator may see: every grant but pending ones, in name order. */
+  /**
+   * The practices an integrator may see: every grant but pending ones, in name order (by code
+   * point, ties by practice id). Sorted here rather than by {@code ORDER BY}: the database's
+   * collation (H2's code point order, a PostgreSQL server's locale) would make the order differ.
+   */
   public Future<List<Visible>> visibleTo(String clientId) {
     return db.call(c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT " + GRANT_COLUMNS + ", p.name, p.pms_kind, p.pms_version, p.agent_version, p.agent_connected, "
               + "p.agent_last_seen FROM grants g JOIN practices p ON p.practice_id = g.practice_id "
-              + "WHERE g.client_id = ? AND g.status <> 'pending' ORDER BY p.name, p.practice_id")) {
+              + "WHERE g.client_id = ? AND g.status <> 'pending'")) {
         ps.setString(1, clientId);
         List<Visible> result = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
@@ -84,6 +93,7 @@ public final class GrantStore {
             result.add(new Visible(read(rs), PracticeStore.read(rs)));
           }
         }
+        result.sort(BY_NAME);
         return result;
       }
     });
@@ -100,5 +110,22 @@ public final class GrantStore {
         rs.getInt("max_queue_timeout_ms"),
         rs.getInt("rate_per_minute"),
         rs.getInt("weight"));
+  }
+
+  /** Every grant a practice has given, by client id. */
+  public Future<List<Grant>> forPractice(String practiceId) {
+    return db.call(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT " + GRANT_COLUMNS + " FROM grants g WHERE g.practice_id = ? ORDER BY g.client_id")) {
+        ps.setString(1, practiceId);
+        List<Grant> result = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            result.add(read(rs));
+          }
+        }
+        return result;
+      }
+    });
   }
 }

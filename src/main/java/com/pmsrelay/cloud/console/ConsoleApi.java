@@ -1,0 +1,219 @@
+package com.pmsrelay.cloud.console;
+
+import com.pmsrelay.cloud.http.AgentStatus;
+import com.pmsrelay.cloud.store.AuditRecord;
+import com.pmsrelay.cloud.store.AuditStore;
+import com.pmsrelay.cloud.store.ChangeStore;
+import com.pmsrelay.cloud.store.ConsoleSessionStore;
+import com.pmsrelay.cloud.store.ConsoleUserStore;
+import com.pmsrelay.cloud.store.Grant;
+import com.pmsrelay.cloud.store.GrantStatus;
+import com.pmsrelay.cloud.store.GrantStore;
+import com.pmsrelay.cloud.store.Integrator;
+import com.pmsrelay.cloud.store.IntegratorStore;
+import com.pmsrelay.cloud.store.PairingStore;
+import com.pmsrelay.cloud.store.PracticeStore;
+import com.pmsrelay.common.error.ErrorCode;
+import com.pmsrelay.common.error.RelayException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.Router;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The practice admins' console API under {@code /console/api}: log in and out, the practice and its
+ * agent, the integration catalogue with this practice's grants (enable, disable, block, pairing
+ * codes), agent key rotation and the audit log. Every path names the practice and every handler
+ * checks it is the session's own: another practice's id is "not found", like one that does not
+ * exist. Every change is audited with before and after, and published to the change feed.
+ */
+public final class ConsoleApi {
+  /** What the console needs from the cloud node. */
+  public record Parts(ConsoleUserStore users, ConsoleSessionStore sessions, PracticeStore practices,
+      IntegratorStore integrators, GrantStore grants, PairingStore pairings, AuditStore audit, ChangeStore changes,
+      AgentStatus agentStatus) {}
+
+  static final long SESSION_TTL_MS = 8 * 60 * 60 * 1000;
+  static final long PAIRING_TTL_MS = 15 * 60 * 1000;
+  private static final int MAX_AUDIT_PAGE = 500;
+
+  private final Parts parts;
+
+  public ConsoleApi(Parts parts) {
+    this.parts = parts;
+  }
+
+  /** A router for {@code /console/api/*}. */
+  public Router router(Vertx vertx) {
+    Router api = Router.router(vertx);
+    ConsoleSession session = new ConsoleSession(parts.sessions());
+    api.post("/login").handler(this::login);
+    api.route().handler(session);
+    api.post("/logout").handler(this::logout);
+    api.get("/session").handler(this::whoAmI);
+    api.get("/practices/:practiceId").handler(ctx -> own(ctx).compose(this::practice).onComplete(reply(ctx)));
+    api.get("/practices/:practiceId/integrations").handler(ctx -> own(ctx).compose(this::catalogue).onComplete(reply(ctx)));
+    api.put("/practices/:practiceId/integrations/:clientId").handler(this::setStatus);
+    api.post("/practices/:practiceId/integrations/:clientId/pairing-codes").handler(this::pairingCode);
+    api.post("/practices/:practiceId/agent-key").handler(this::rotateAgentKey);
+    api.get("/practices/:practiceId/audit").handler(this::audit);
+    return api;
+  }
+
+  private void login(RoutingContext ctx) {
+    JsonObject body = ConsoleRequests.json(ctx);
+    String username = ConsoleRequests.text(body, "username", 100);
+    String password = ConsoleRequests.text(body, "password", 500);
+    parts.users().authenticate(username, password)
+        .compose(user -> user.isPresent() ? parts.sessions().create(user.get().username(), user.get().practiceId(), SESSION_TTL_MS)
+            : Future.failedFuture(new RelayException(ErrorCode.INVALID_LOGIN, "wrong username or password, or too many attempts")))
+        .compose(created -> {
+          ctx.response().addCookie(ConsoleSession.cookie(created.cookieValue(), SESSION_TTL_MS / 1000));
+          return sessionJson(created.session());
+        })
+        .onComplete(reply(ctx));
+  }
+
+  private void logout(RoutingContext ctx) {
+    parts.sessions().delete(ctx.request().getCookie(ConsoleSession.COOKIE).getValue())
+        .map(v -> {
+          ctx.response().addCookie(ConsoleSession.cookie("", 0));
+          return new JsonObject().put("loggedOut", true);
+        })
+        .onComplete(reply(ctx));
+  }
+
+  private void whoAmI(RoutingContext ctx) {
+    sessionJson(ConsoleSession.of(ctx)).onComplete(reply(ctx));
+  }
+
+  private Future<JsonObject> sessionJson(ConsoleSessionStore.Session s) {
+    return parts.practices().find(s.practiceId()).map(p -> new JsonObject()
+        .put("username", s.username())
+        .put("practiceId", s.practiceId())
+        .put("practiceName", p.map(x -> x.name()).orElse(""))
+        .put("csrfToken", s.csrfToken()));
+  }
+
+  /** The path's practice if it is the session's own; else not found (no existence leak). */
+  private static Future<String> own(RoutingContext ctx) {
+    String practiceId = ctx.pathParam("practiceId");
+    if (!ConsoleSession.of(ctx).practiceId().equals(practiceId)) {
+      return Future.failedFuture(new RelayException(ErrorCode.NOT_FOUND, "no such practice"));
+    }
+    return Future.succeededFuture(practiceId);
+  }
+
+  private Future<JsonObject> practice(String practiceId) {
+    return parts.practices().find(practiceId).map(found -> {
+      var p = found.orElseThrow(() -> new RelayException(ErrorCode.NOT_FOUND, "no such practice"));
+      return new JsonObject()
+          .put("practiceId", p.practiceId())
+          .put("name", p.name())
+          .put("pms", new JsonObject().put("kind", p.pmsKind()).put("version", p.pmsVersion()))
+          .put("agent", parts.agentStatus().json(p));
+    });
+  }
+
+  /** Every integrator not blocked everywhere, with its grant at this practice (if any). */
+  private Future<JsonObject> catalogue(String practiceId) {
+    return Future.all(parts.integrators().list(), parts.grants().forPractice(practiceId)).map(all -> {
+      List<Integrator> integrators = all.resultAt(0);
+      Map<String, Grant> grants = ((List<Grant>) all.resultAt(1)).stream()
+          .collect(Collectors.toMap(Grant::clientId, Function.identity()));
+      JsonArray list = new JsonArray();
+      for (Integrator i : integrators) {
+        Grant g = grants.get(i.clientId());
+        if (i.blocked() && g == null) {
+          continue;
+        }
+        list.add(new JsonObject()
+            .put("clientId", i.clientId())
+            .put("name", i.name())
+            .put("blockedEverywhere", i.blocked())
+            .put("grant", g == null ? new JsonObject().put("status", "none") : g.toJson()));
+      }
+      return new JsonObject().put("integrations", list);
+    });
+  }
+
+  private void setStatus(RoutingContext ctx) {
+    ConsoleSessionStore.Session s = ConsoleSession.of(ctx);
+    String clientId = ctx.pathParam("clientId");
+    GrantStatus next = ConsoleRequests.status(ConsoleRequests.json(ctx));
+    own(ctx)
+        .compose(practiceId -> parts.integrators().find(clientId).compose(found -> found.isPresent()
+            ? parts.grants().find(practiceId, clientId)
+            : Future.failedFuture(new RelayException(ErrorCode.NOT_FOUND, "no such integration"))))
+        .compose(before -> {
+          Grant after = before.map(g -> new Grant(g.practiceId(), g.clientId(), next, g.scopes(), g.maxRows(),
+              g.maxTimeoutMs(), g.maxQueueTimeoutMs(), g.ratePerMinute(), g.weight()))
+              .orElse(Grant.withDefaults(s.practiceId(), clientId, next));
+          return parts.grants().put(after)
+              .compose(v -> parts.changes().publish(ChangeStore.GRANT, s.practiceId() + "/" + clientId))
+              .compose(v -> note(s, "grant." + next.wire(), before.map(Grant::toJson).orElse(null),
+                  after.toJson().put("clientId", clientId)))
+              .map(v -> after.toJson().put("clientId", clientId));
+        })
+        .onComplete(reply(ctx));
+  }
+
+  private void pairingCode(RoutingContext ctx) {
+    ConsoleSessionStore.Session s = ConsoleSession.of(ctx);
+    String clientId = ctx.pathParam("clientId");
+    own(ctx)
+        .compose(practiceId -> parts.integrators().find(clientId))
+        .compose(found -> found.isPresent() && !found.get().blocked()
+            ? parts.pairings().create(s.practiceId(), clientId, "console:" + s.username(), PAIRING_TTL_MS)
+            : Future.failedFuture(new RelayException(ErrorCode.NOT_FOUND, "no such integration")))
+        .compose(code -> note(s, "pairing.create", null, new JsonObject().put("clientId", clientId))
+            .map(v -> new JsonObject().put("pairingCode", code.code())
+                .put("expiresAt", java.time.Instant.ofEpochMilli(code.expiresAtMs()).toString())))
+        .onComplete(reply(ctx));
+  }
+
+  private void rotateAgentKey(RoutingContext ctx) {
+    ConsoleSessionStore.Session s = ConsoleSession.of(ctx);
+    own(ctx)
+        .compose(practiceId -> parts.practices().rotateAgentKey(practiceId))
+        .compose(key -> key.isEmpty() ? Future.failedFuture(new RelayException(ErrorCode.NOT_FOUND, "no such practice"))
+            : parts.changes().publish(ChangeStore.AGENT_KEY, s.practiceId())
+                .compose(v -> note(s, "practice.rotate-key", null, null))
+                .map(v -> new JsonObject().put("agentKey", key.get())))
+        .onComplete(reply(ctx));
+  }
+
+  private void audit(RoutingContext ctx) {
+    own(ctx)
+        .compose(practiceId -> parts.audit().list(ConsoleRequests.auditQuery(ctx, practiceId, MAX_AUDIT_PAGE)))
+        .map(records -> {
+          JsonArray list = new JsonArray();
+          records.forEach(r -> list.add(r.toJson()));
+          Long next = records.isEmpty() ? null : records.get(records.size() - 1).seq();
+          return new JsonObject().put("records", list).put("before", next);
+        })
+        .onComplete(reply(ctx));
+  }
+
+  private Future<Long> note(ConsoleSessionStore.Session s, String action, JsonObject before, JsonObject after) {
+    return parts.audit().append(AuditRecord.admin(s.practiceId(), "console:" + s.username(), action, before, after));
+  }
+
+  private static io.vertx.core.Handler<io.vertx.core.AsyncResult<JsonObject>> reply(RoutingContext ctx) {
+    return done -> {
+      if (done.failed()) {
+        ctx.fail(done.cause());
+      } else {
+        ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+            .end(done.result().toBuffer());
+      }
+    };
+  }
+
+}

@@ -1,0 +1,486 @@
+package com.pmsrelay.cloud.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.pmsrelay.common.crypto.PasswordHasher;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The control-plane store's contract, written once and run against every database the store
+ * supports: {@link H2StoreTest} (the embedded default) and {@link PostgresStoreTest} (production).
+ * Each test gets a fresh, empty database, migrated by {@link Database#open}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(60)
+abstract class StoreContractTest {
+
+  /** A cheap hash cost: the stores' behaviour, not the KDF's cost, is under test. */
+  private static final PasswordHasher HASHER = new PasswordHasher(1_000);
+
+  private Vertx vertx;
+  private StoreConfig config;
+  private Database db;
+  private PracticeStore practices;
+  private IntegratorStore integrators;
+  private GrantStore grants;
+  private SigningKeyStore signingKeys;
+  private ConsoleUserStore consoleUsers;
+
+  /** A new, empty database of the kind under test (nothing migrated yet). */
+  protected abstract StoreConfig freshDatabase() throws Exception;
+
+  @BeforeAll
+  void startVertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  void stopVertx() {
+    if (vertx != null) {
+      vertx.close().await();
+    }
+  }
+
+  @BeforeEach
+  void openStore() throws Exception {
+    config = freshDatabase();
+    db = Database.open(vertx, config);
+    practices = new PracticeStore(db);
+    integrators = new IntegratorStore(db, HASHER);
+    grants = new GrantStore(db);
+    signingKeys = new SigningKeyStore(db);
+    consoleUsers = new ConsoleUserStore(db, HASHER);
+  }
+
+  @AfterEach
+  void closeStore() {
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  // ---- migrations and the database ----
+
+  @Test
+  void migrationsCreateTheSchemaOnAnEmptyDatabase() throws SQLException {
+    List<String> history = appliedMigrations();
+    assertThat(history).isNotEmpty().startsWith("1");
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      for (String table : List.of("practices", "integrators", "grants", "signing_keys", "console_users")) {
+        try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getInt(1)).as(table).isZero();
+        }
+      }
+    }
+    assertThat(db.ping().await()).isTrue();
+  }
+
+  @Test
+  void reopeningMigratesNothingAndKeepsTheData() throws SQLException {
+    PracticeStore.Created created = practices.create("Harbourside Family Practice").await();
+    List<String> before = appliedMigrations();
+    db.close();
+
+    db = Database.open(vertx, config);
+    practices = new PracticeStore(db);
+    assertThat(appliedMigrations()).isEqualTo(before);
+    assertThat(practices.find(created.practiceId()).await()).map(Practice::name).contains("Harbourside Family Practice");
+    assertThat(practices.verifyAgentKey(created.practiceId(), created.agentKey()).await()).isTrue();
+
+    // and once more, with a second pool open on the same database at the same time
+    try (Database again = Database.open(vertx, config)) {
+      assertThat(new PracticeStore(again).find(created.practiceId()).await()).isPresent();
+    }
+    assertThat(appliedMigrations()).isEqualTo(before);
+  }
+
+  @Test
+  void aFailedTransactionLeavesNothingBehind() {
+    Future<Object> failed = db.transaction(c -> {
+      PracticeStore.create(c, "Never Committed");
+      throw new SQLException("boom");
+    });
+    assertThatThrownBy(failed::await).hasMessageContaining("boom");
+    assertThat(countRows("practices")).isZero();
+
+    String id = db.transaction(c -> PracticeStore.create(c, "Committed").practiceId()).await();
+    assertThat(practices.find(id).await()).isPresent();
+  }
+
+  // ---- practices ----
+
+  @Test
+  void createdPracticeIsFoundWithNoAgentYet() {
+    PracticeStore.Created created = practices.create("Riverbend Medical Centre").await();
+
+    assertThat(UUID.fromString(created.practiceId()).toString()).isEqualTo(created.practiceId());
+    assertThat(created.agentKey()).startsWith("pmsa_").hasSizeGreaterThan(30);
+    assertThat(practices.find(created.practiceId()).await()).contains(
+        new Practice(created.practiceId(), "Riverbend Medical Centre", null, null, null, false, null));
+    assertThat(practices.find(UUID.randomUUID().toString()).await()).isEmpty();
+  }
+
+  @Test
+  void onlyTheCurrentAgentKeyOfAKnownPracticeVerifies() {
+    PracticeStore.Created a = practices.create("A").await();
+    PracticeStore.Created b = practices.create("B").await();
+
+    assertThat(practices.verifyAgentKey(a.practiceId(), a.agentKey()).await()).isTrue();
+    assertThat(practices.verifyAgentKey(a.practiceId(), b.agentKey()).await()).isFalse();
+    assertThat(practices.verifyAgentKey(a.practiceId(), a.agentKey() + "x").await()).isFalse();
+    assertThat(practices.verifyAgentKey(a.practiceId(), "").await()).isFalse();
+    assertThat(practices.verifyAgentKey(a.practiceId(), null).await()).isFalse();
+    assertThat(practices.verifyAgentKey(UUID.randomUUID().toString(), a.agentKey()).await()).isFalse();
+  }
+
+  @Test
+  void rotatingTheAgentKeyRetiresTheOldOneAtOnce() {
+    PracticeStore.Created a = practices.create("A").await();
+
+    Optional<String> rotated = practices.rotateAgentKey(a.practiceId()).await();
+
+    assertThat(rotated).hasValueSatisfying(key -> assertThat(key).startsWith("pmsa_").isNotEqualTo(a.agentKey()));
+    assertThat(practices.verifyAgentKey(a.practiceId(), a.agentKey()).await()).isFalse();
+    assertThat(practices.verifyAgentKey(a.practiceId(), rotated.orElseThrow()).await()).isTrue();
+    assertThat(practices.rotateAgentKey(UUID.randomUUID().toString()).await()).isEmpty();
+  }
+
+  @Test
+  void agentConnectionIsRecordedWithItsVersionsAndTime() {
+    String id = practices.create("A").await().practiceId();
+    OffsetDateTime before = now();
+
+    practices.agentConnected(id, "node-1", "0.1.0", "Bp Premier", "Jade SP2").await();
+
+    Practice p = practices.find(id).await().orElseThrow();
+    assertThat(p.agentConnected()).isTrue();
+    assertThat(p.agentVersion()).isEqualTo("0.1.0");
+    assertThat(p.pmsKind()).isEqualTo("Bp Premier");
+    assertThat(p.pmsVersion()).isEqualTo("Jade SP2");
+    assertThat(p.agentLastSeen()).isNotNull();
+    // the database keeps microseconds: allow one for rounding
+    assertThat(p.agentLastSeen().toInstant()).isBetween(before.toInstant(), now().plusNanos(1_000).toInstant());
+    assertThat(p.agentLastSeen().getOffset()).isEqualTo(ZoneOffset.UTC);
+  }
+
+  @Test
+  void agentSeenMovesLastSeenForward() throws InterruptedException {
+    String id = practices.create("A").await().practiceId();
+    practices.agentConnected(id, "node-1", "0.1.0", "Bp Premier", "1").await();
+    OffsetDateTime connected = practices.find(id).await().orElseThrow().agentLastSeen();
+    Thread.sleep(5);
+
+    practices.agentSeen(id).await();
+
+    Practice p = practices.find(id).await().orElseThrow();
+    assertThat(p.agentLastSeen()).isAfter(connected);
+    assertThat(p.agentConnected()).isTrue();
+    practices.agentSeen(UUID.randomUUID().toString()).await(); // unknown: nothing to do, no failure
+  }
+
+  @Test
+  void disconnectCountsOnlyFromTheNodeTheAgentIsOn() {
+    String id = practices.create("A").await().practiceId();
+    practices.agentConnected(id, "node-1", "0.1.0", "Bp Premier", "1").await();
+    // the agent reconnects through node-2 before node-1 notices the old socket is gone
+    practices.agentConnected(id, "node-2", "0.1.0", "Bp Premier", "1").await();
+
+    practices.agentDisconnected(id, "node-1").await();
+    assertThat(practices.find(id).await().orElseThrow().agentConnected()).isTrue();
+
+    OffsetDateTime before = practices.find(id).await().orElseThrow().agentLastSeen();
+    practices.agentDisconnected(id, "node-2").await();
+    Practice p = practices.find(id).await().orElseThrow();
+    assertThat(p.agentConnected()).isFalse();
+    assertThat(p.agentLastSeen()).isAfterOrEqualTo(before);
+    assertThat(p.agentVersion()).isEqualTo("0.1.0");
+  }
+
+  // ---- integrators ----
+
+  @Test
+  void createdIntegratorIsFoundAndItsSecretIsNotStored() throws SQLException {
+    IntegratorStore.Created a = integrators.create("Recall Reminders Pty Ltd", "https://hooks.example.com/pms").await();
+    IntegratorStore.Created b = integrators.create("No Hooks", null).await();
+
+    assertThat(a.clientId()).startsWith("cli_");
+    assertThat(a.clientSecret()).startsWith("pmss_");
+    assertThat(a.clientId()).isNotEqualTo(b.clientId());
+    assertThat(integrators.find(a.clientId()).await())
+        .contains(new Integrator(a.clientId(), "Recall Reminders Pty Ltd", false, "https://hooks.example.com/pms"));
+    assertThat(integrators.find(b.clientId()).await()).contains(new Integrator(b.clientId(), "No Hooks", false, null));
+    assertThat(integrators.find("cli_unknown").await()).isEmpty();
+    assertThat(stringColumn("SELECT secret_hash FROM integrators WHERE client_id = ?", a.clientId()))
+        .doesNotContain(a.clientSecret())
+        .satisfies(hash -> assertThat(HASHER.verify(a.clientSecret(), hash)).isTrue());
+  }
+
+  @Test
+  void onlyTheRightSecretAuthenticates() {
+    IntegratorStore.Created a = integrators.create("A", null).await();
+    IntegratorStore.Created b = integrators.create("B", null).await();
+
+    assertThat(integrators.authenticate(a.clientId(), a.clientSecret()).await()).map(Integrator::clientId).contains(a.clientId());
+    assertThat(integrators.authenticate(a.clientId(), b.clientSecret()).await()).isEmpty();
+    assertThat(integrators.authenticate(a.clientId(), "").await()).isEmpty();
+    assertThat(integrators.authenticate(a.clientId(), null).await()).isEmpty();
+    assertThat(integrators.authenticate("cli_unknown", a.clientSecret()).await()).isEmpty();
+  }
+
+  @Test
+  void blockingIsRecordedAndReversible() {
+    IntegratorStore.Created a = integrators.create("A", null).await();
+
+    assertThat(integrators.setBlocked(a.clientId(), true).await()).isTrue();
+    assertThat(integrators.find(a.clientId()).await()).map(Integrator::blocked).contains(true);
+    // authentication still names the integrator; the caller refuses it for being blocked
+    assertThat(integrators.authenticate(a.clientId(), a.clientSecret()).await()).map(Integrator::blocked).contains(true);
+
+    assertThat(integrators.setBlocked(a.clientId(), false).await()).isTrue();
+    assertThat(integrators.find(a.clientId()).await()).map(Integrator::blocked).contains(false);
+    assertThat(integrators.setBlocked("cli_unknown", true).await()).isFalse();
+  }
+
+  // ---- grants ----
+
+  @Test
+  void grantRoundTripsWithItsScopesAndLimits() {
+    String practice = practices.create("A").await().practiceId();
+    String client = integrators.create("I", null).await().clientId();
+    Grant grant = new Grant(practice, client, GrantStatus.ENABLED, new JsonArray().add("dbo.Patients").add("dbo.Appointments"),
+        500, 20_000, 10_000, 60, 3);
+
+    grants.put(grant).await();
+
+    assertThat(grants.find(practice, client).await()).contains(grant);
+    assertThat(grants.find(practice, "cli_unknown").await()).isEmpty();
+    assertThat(grants.find(UUID.randomUUID().toString(), client).await()).isEmpty();
+  }
+
+  @Test
+  void puttingAGrantAgainReplacesIt() {
+    String practice = practices.create("A").await().practiceId();
+    String client = integrators.create("I", null).await().clientId();
+    grants.put(Grant.withDefaults(practice, client, GrantStatus.PENDING)).await();
+
+    Grant replaced = new Grant(practice, client, GrantStatus.DISABLED, new JsonArray().add("dbo.Recalls"), 10, 1_000, 2_000, 5, 2);
+    grants.put(replaced).await();
+
+    assertThat(grants.find(practice, client).await()).contains(replaced);
+    assertThat(countRows("grants")).isEqualTo(1);
+  }
+
+  @Test
+  void aGrantNeedsAKnownPracticeAndIntegrator() {
+    String practice = practices.create("A").await().practiceId();
+    String client = integrators.create("I", null).await().clientId();
+
+    assertThatThrownBy(() -> grants.put(Grant.withDefaults(UUID.randomUUID().toString(), client, GrantStatus.ENABLED)).await())
+        .isInstanceOf(SQLException.class);
+    assertThatThrownBy(() -> grants.put(Grant.withDefaults(practice, "cli_unknown", GrantStatus.ENABLED)).await())
+        .isInstanceOf(SQLException.class);
+    assertThat(countRows("grants")).isZero();
+  }
+
+  @Test
+  void integratorSeesItsNonPendingGrantsInNameOrder() {
+    checkVisibleGrantsAndTheirOrder();
+  }
+
+  /**
+   * Shared with database-specific tests that first change the database (for example its
+   * collation) and expect the same answer.
+   */
+  protected final void checkVisibleGrantsAndTheirOrder() {
+    String client = integrators.create("I", null).await().clientId();
+    String other = integrators.create("Other", null).await().clientId();
+    // Names whose order differs between collations: the store's order must not depend on the database's.
+    List<String> names = List.of("beta Clinic", "Zeta Health", "Alpha Medical", "alpha medical", "Ärzte Haus", "Pending Practice", "Alpha Medical");
+    List<String> ids = new ArrayList<>();
+    for (String name : names) {
+      ids.add(practices.create(name).await().practiceId());
+    }
+    grants.put(Grant.withDefaults(ids.get(0), client, GrantStatus.ENABLED)).await();
+    grants.put(Grant.withDefaults(ids.get(1), client, GrantStatus.DISABLED)).await();
+    grants.put(Grant.withDefaults(ids.get(2), client, GrantStatus.BLOCKED)).await();
+    grants.put(Grant.withDefaults(ids.get(3), client, GrantStatus.ENABLED)).await();
+    grants.put(Grant.withDefaults(ids.get(4), client, GrantStatus.ENABLED)).await();
+    grants.put(Grant.withDefaults(ids.get(5), client, GrantStatus.PENDING)).await();
+    grants.put(Grant.withDefaults(ids.get(6), client, GrantStatus.ENABLED)).await();
+    grants.put(Grant.withDefaults(ids.get(1), other, GrantStatus.ENABLED)).await();
+    practices.agentConnected(ids.get(0), "node-1", "0.1.0", "Bp Premier", "Jade").await();
+
+    List<GrantStore.Visible> visible = grants.visibleTo(client).await();
+
+    // Names in Java's (code point) order, ties by practice id: the same on every database.
+    String firstAlpha = ids.get(2).compareTo(ids.get(6)) < 0 ? ids.get(2) : ids.get(6);
+    String secondAlpha = firstAlpha.equals(ids.get(2)) ? ids.get(6) : ids.get(2);
+    assertThat(visible).extracting(v -> v.practice().practiceId())
+        .containsExactly(firstAlpha, secondAlpha, ids.get(1), ids.get(3), ids.get(0), ids.get(4));
+    assertThat(visible).extracting(v -> v.practice().name())
+        .containsExactly("Alpha Medical", "Alpha Medical", "Zeta Health", "alpha medical", "beta Clinic", "Ärzte Haus");
+    assertThat(visible).allSatisfy(v -> {
+      assertThat(v.grant().clientId()).isEqualTo(client);
+      assertThat(v.grant().practiceId()).isEqualTo(v.practice().practiceId());
+      assertThat(v.grant().status()).isNotEqualTo(GrantStatus.PENDING);
+    });
+    GrantStore.Visible beta = visible.get(4);
+    assertThat(beta.grant()).isEqualTo(Grant.withDefaults(ids.get(0), client, GrantStatus.ENABLED));
+    assertThat(beta.practice().agentConnected()).isTrue();
+    assertThat(beta.practice().pmsKind()).isEqualTo("Bp Premier");
+    assertThat(beta.practice().pmsVersion()).isEqualTo("Jade");
+    assertThat(beta.practice().agentVersion()).isEqualTo("0.1.0");
+    assertThat(beta.practice().agentLastSeen()).isNotNull();
+    assertThat(visible.get(2).grant().status()).isEqualTo(GrantStatus.DISABLED);
+
+    assertThat(grants.visibleTo(other).await()).extracting(v -> v.practice().name()).containsExactly("Zeta Health");
+    assertThat(grants.visibleTo("cli_unknown").await()).isEmpty();
+  }
+
+  // ---- signing keys ----
+
+  @Test
+  void activeKeysComeNewestFirstAndRetiredOnesAreLeftOut() throws Exception {
+    assertThat(signingKeys.active().await()).isEmpty();
+    List<SigningKeyStore.StoredKey> added = new ArrayList<>();
+    for (String kid : List.of("kB", "ka", "kC")) {
+      SigningKeyStore.StoredKey key = new SigningKeyStore.StoredKey(kid, "ES256",
+          new JsonObject().put("kty", "EC").put("kid", kid).put("d", "private-" + kid),
+          new JsonObject().put("kty", "EC").put("kid", kid).put("x", "public-" + kid));
+      signingKeys.add(key).await();
+      added.add(key);
+      Thread.sleep(2); // distinct creation times, even on a coarse clock
+    }
+
+    assertThat(signingKeys.active().await()).containsExactly(added.get(2), added.get(1), added.get(0));
+
+    try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("UPDATE signing_keys SET retired_at = ? WHERE kid = ?")) {
+      ps.setObject(1, now());
+      ps.setString(2, "ka");
+      assertThat(ps.executeUpdate()).isEqualTo(1);
+    }
+    assertThat(signingKeys.active().await()).extracting(SigningKeyStore.StoredKey::kid).containsExactly("kC", "kB");
+    assertThatThrownBy(() -> signingKeys.add(added.get(0)).await()).isInstanceOf(SQLException.class);
+  }
+
+  // ---- console users ----
+
+  @Test
+  void consoleUserIsStoredWithAHashedPassword() throws SQLException {
+    String practice = practices.create("A").await().practiceId();
+
+    consoleUsers.create("admin@harbourside.example", practice, "correct horse battery staple").await();
+
+    assertThat(stringColumn("SELECT practice_id FROM console_users WHERE username = ?", "admin@harbourside.example"))
+        .isEqualTo(practice);
+    String hash = stringColumn("SELECT password_hash FROM console_users WHERE username = ?", "admin@harbourside.example");
+    assertThat(hash).doesNotContain("correct horse");
+    assertThat(HASHER.verify("correct horse battery staple", hash)).isTrue();
+    assertThat(HASHER.verify("wrong", hash)).isFalse();
+    assertThatThrownBy(() -> consoleUsers.create("admin@harbourside.example", practice, "again").await())
+        .isInstanceOf(SQLException.class);
+    assertThatThrownBy(() -> consoleUsers.create("other", UUID.randomUUID().toString(), "pw").await())
+        .isInstanceOf(SQLException.class);
+    assertThat(countRows("console_users")).isEqualTo(1);
+  }
+
+  // ---- audit log ----
+
+  @Test
+  void auditChainsAppendListVerifyAndPurge() {
+    AuditStore audit = new AuditStore(db);
+    List<Future<Long>> appends = new ArrayList<>();
+    for (int i = 0; i < 20; i++) { // concurrent: appends to one chain serialise on its head row
+      appends.add(audit.append(AuditRecord.query("practice-a", "cli_" + (i % 3), i % 4 == 0 ? "sql_rejected" : "succeeded",
+          "q" + i, "h" + i, "SELECT " + i, 1, 5L, 100L, 0L, 3L)));
+    }
+    Future.all(appends).await();
+    audit.append(AuditRecord.admin("practice-b", "console:admin", "grant.disable",
+        new JsonObject().put("status", "enabled"), new JsonObject().put("status", "disabled"))).await();
+
+    assertThat(appends).extracting(Future::result).containsExactlyInAnyOrderElementsOf(
+        java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList());
+    assertThat(audit.list(new AuditStore.Query("practice-a", null, null, null, null, null, 15L, 3)).await())
+        .extracting(AuditRecord::seq).containsExactly(14L, 13L, 12L);
+    assertThat(audit.list(new AuditStore.Query("practice-a", null, null, null, null, "refused", null, 100)).await())
+        .hasSize(5).allSatisfy(r -> assertThat(r.outcome()).isEqualTo("sql_rejected"));
+    assertThat(audit.list(new AuditStore.Query("practice-b", null, null, "console:admin", "admin", null, null, 10)).await())
+        .singleElement().satisfies(r -> assertThat(r.detail()).contains("disabled"));
+    assertThat(audit.verify().await()).satisfies(v -> {
+      assertThat(v.intact()).as(String.valueOf(v)).isTrue();
+      assertThat(v.records()).isEqualTo(21);
+    });
+
+    assertThat(audit.purgeOlderThan(System.currentTimeMillis() + 1).await()).isEqualTo(21);
+    assertThat(audit.verify().await().intact()).isTrue();
+  }
+
+  // ---- helpers ----
+
+  private static OffsetDateTime now() {
+    return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /** A connection of its own to the database under test, beside the store's pool. */
+  protected final Connection connect() throws SQLException {
+    return DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+  }
+
+  /** The versions Flyway recorded as applied, in order; every one must have succeeded. */
+  private List<String> appliedMigrations() throws SQLException {
+    List<String> versions = new ArrayList<>();
+    try (Connection c = connect(); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery(
+             "SELECT \"version\", \"success\" FROM \"flyway_schema_history\" WHERE \"version\" IS NOT NULL ORDER BY \"installed_rank\"")) {
+      while (rs.next()) {
+        assertThat(rs.getBoolean(2)).as("migration %s succeeded", rs.getString(1)).isTrue();
+        versions.add(rs.getString(1));
+      }
+    }
+    return versions;
+  }
+
+  private int countRows(String table) {
+    try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+      rs.next();
+      return rs.getInt(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private String stringColumn(String sql, String key) throws SQLException {
+    try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).as("a row for %s", key).isTrue();
+        return rs.getString(1);
+      }
+    }
+  }
+}
