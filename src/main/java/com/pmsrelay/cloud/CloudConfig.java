@@ -14,7 +14,8 @@ public record CloudConfig(
     BridgeConfig bridge,
     StoreConfig store,
     JwtSettings jwt,
-    QueryLimits queries) {
+    QueryLimits queries,
+    int auditRetentionDays) {
 
   /** The integrator API's listener. */
   public record HttpConfig(String host, int port, int maxBodyBytes) {}
@@ -43,11 +44,12 @@ public record CloudConfig(
             q.integer("defaultMaxRows", 1, 10_000_000),
             q.integer("maxRows", 1, 10_000_000),
             q.longValue("maxResultBytes", 1024, 1L << 34),
-            q.integer("maxSqlChars", 16, 1_000_000)));
+            q.integer("maxSqlChars", 16, 1_000_000)),
+        root.integer("audit.retentionDays", 1, 36_500));
   }
 
   public CloudConfig withPorts(int httpPort, int bridgePort) {
     return new CloudConfig(dataDir, new HttpConfig(http.host(), httpPort, http.maxBodyBytes()),
-        bridge.withPort(bridgePort), store, jwt, queries);
+        bridge.withPort(bridgePort), store, jwt, queries, auditRetentionDays);
   }
 }

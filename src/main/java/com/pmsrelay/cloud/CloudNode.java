@@ -78,6 +78,7 @@ public final class CloudNode {
         })
         .compose(v -> {
           follower = new ChangeFollower(vertx, changes, grants, integrators, agents, tokens);
+          scheduleAuditRetention();
           return follower.start();
         })
         .compose(v -> {
@@ -101,6 +102,18 @@ public final class CloudNode {
               nodeId, http.actualPort(), bridge.actualPort(), tls.fingerprintSha256());
           return this;
         });
+  }
+
+  /** Daily, removes audit records past the retention period (the chains stay verifiable). */
+  private void scheduleAuditRetention() {
+    long day = java.util.concurrent.TimeUnit.DAYS.toMillis(1);
+    vertx.setPeriodic(60_000, day, id -> audit.purgeOlderThan(System.currentTimeMillis() - config.auditRetentionDays() * day)
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("audit retention: removed {} records older than {} days", n, config.auditRetentionDays());
+          }
+        })
+        .onFailure(e -> LOG.warn("audit retention failed: {}", e.toString())));
   }
 
   /** Stops taking requests and agents, then closes the store. */

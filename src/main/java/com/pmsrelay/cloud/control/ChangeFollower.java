@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChangeFollower {
   static final long POLL_MS = 250;
+  /** How far back each poll looks; a change is acted on once, however many polls see it. */
+  static final long WINDOW_MS = 30_000;
   private static final Logger LOG = LoggerFactory.getLogger(ChangeFollower.class);
 
   private final Vertx vertx;
@@ -32,7 +34,9 @@ public final class ChangeFollower {
   private final AgentDirectory agents;
   private final TokenService tokens;
   private final IntegratorStore integrators;
-  private long lastId;
+  private long startedAfterId;
+  /** Changes already acted on, with when they were first seen, pruned after the window. */
+  private final java.util.Map<Long, Long> seen = new java.util.HashMap<>();
   private long timer = -1;
   private boolean polling;
 
@@ -48,7 +52,7 @@ public final class ChangeFollower {
 
   public Future<Void> start() {
     return changes.latestId().map(id -> {
-      lastId = id;
+      startedAfterId = id;
       timer = vertx.setPeriodic(POLL_MS, t -> poll());
       vertx.setPeriodic(3_600_000, t -> changes.purgeOlderThan(System.currentTimeMillis() - 3_600_000));
       return null;
@@ -64,7 +68,9 @@ public final class ChangeFollower {
       return;
     }
     polling = true;
-    changes.after(lastId)
+    long now = System.currentTimeMillis();
+    seen.values().removeIf(firstSeen -> firstSeen < now - 2 * WINDOW_MS);
+    changes.since(now - WINDOW_MS)
         .onSuccess(this::apply)
         .onFailure(e -> LOG.warn("cannot read the change feed: {}", e.toString()))
         .onComplete(done -> polling = false);
@@ -72,7 +78,9 @@ public final class ChangeFollower {
 
   private void apply(List<Change> batch) {
     for (Change change : batch) {
-      lastId = Math.max(lastId, change.id());
+      if (change.id() <= startedAfterId || seen.putIfAbsent(change.id(), System.currentTimeMillis()) != null) {
+        continue;
+      }
       switch (change.kind()) {
         case ChangeStore.AGENT_KEY -> agents.drop(change.subject(), "the agent key was rotated");
         case ChangeStore.GRANT -> grantChanged(change.subject());

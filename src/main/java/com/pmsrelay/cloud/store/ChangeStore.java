@@ -46,6 +46,27 @@ public final class ChangeStore {
     });
   }
 
+  /**
+   * Changes published since {@code sinceMs}. Followers read a window rather than "after the last
+   * id": identity values are handed out before commit, so with several publishers a change can
+   * become visible after one with a higher id.
+   */
+  public Future<List<Change>> since(long sinceMs) {
+    return db.call(c -> {
+      List<Change> changes = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT id, kind, subject FROM changes WHERE at_ms >= ? ORDER BY id")) {
+        ps.setLong(1, sinceMs);
+        ps.setMaxRows(10_000);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            changes.add(new Change(rs.getLong(1), rs.getString(2), rs.getString(3)));
+          }
+        }
+      }
+      return changes;
+    });
+  }
+
   public Future<List<Change>> after(long id) {
     return db.call(c -> {
       List<Change> changes = new ArrayList<>();

