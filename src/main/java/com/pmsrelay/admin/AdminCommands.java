@@ -70,7 +70,7 @@ public final class AdminCommands {
     this.grants = new GrantStore(db);
     this.audit = new AuditStore(db);
     this.changes = new ChangeStore(db);
-    this.pairings = new PairingStore(db);
+    this.pairings = new PairingStore(db, grants);
     this.signingKeys = new SigningKeyStore(db);
     this.heartbeatTimeout = heartbeatTimeout;
   }

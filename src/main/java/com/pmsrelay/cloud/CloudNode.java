@@ -73,7 +73,7 @@ public final class CloudNode {
           consoleUsers = new ConsoleUserStore(database, hasher);
           audit = new AuditStore(database);
           changes = new ChangeStore(database);
-          pairings = new PairingStore(database);
+          pairings = new PairingStore(database, grants);
           return tokens.start(new SigningKeyStore(database));
         })
         .compose(v -> {
@@ -92,7 +92,7 @@ public final class CloudNode {
           ConsoleApi console = new ConsoleApi(new ConsoleApi.Parts(consoleUsers, new ConsoleSessionStore(database), practices,
               integrators, grants, pairings, audit, changes,
               new AgentStatus(java.time.Duration.ofMillis(config.bridge().heartbeatTimeoutMs()))));
-          http = new HttpApi(new HttpApi.Parts(config, database, tokens, integrators, grants, audit, pairings, dispatcher, console,
+          http = new HttpApi(new HttpApi.Parts(config, database, tokens, integrators, grants, audit, pairings, changes, dispatcher, console,
               () -> bridgeListening));
           return vertx.deployVerticle(http);
         })

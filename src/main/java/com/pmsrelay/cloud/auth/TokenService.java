@@ -29,6 +29,14 @@ public final class TokenService {
   private final JwtSettings settings;
   private volatile Keys keys;
   private SigningKeyStore store;
+  /**
+   * Tokens already verified, with their subject and expiry: an integrator sends the same token
+   * for up to its lifetime, and checking an ES256 signature is most of a request's CPU.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, Verified> verified = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int MAX_VERIFIED = 50_000;
+
+  private record Verified(String clientId, long expiresAtSeconds) {}
 
   private record Keys(JWTAuth signer, JWTAuth verifier, Set<String> kids, JsonObject jwks) {}
 
@@ -52,6 +60,7 @@ public final class TokenService {
   public Future<Void> reload() {
     return store.active().map(active -> {
       this.keys = build(active);
+      verified.clear(); // a retired key's tokens must be checked again
       return null;
     });
   }
@@ -104,6 +113,10 @@ public final class TokenService {
 
   /** The client id the token was issued to, or a failed future with {@code invalid_token}. */
   public Future<String> verify(String token) {
+    Verified known = token == null ? null : verified.get(token);
+    if (known != null && known.expiresAtSeconds() > System.currentTimeMillis() / 1000) {
+      return Future.succeededFuture(known.clientId());
+    }
     Keys current = keys;
     JsonObject header = segment(token, 0);
     if (header == null || !EcJwk.ALGORITHM.equals(header.getValue("alg"))
@@ -131,6 +144,10 @@ public final class TokenService {
           if (subject == null || subject.isEmpty()) {
             return invalid("the token names no client");
           }
+          if (verified.size() >= MAX_VERIFIED) {
+            verified.clear();
+          }
+          verified.put(token, new Verified(subject, ((Number) exp).longValue()));
           return Future.succeededFuture(subject);
         });
   }

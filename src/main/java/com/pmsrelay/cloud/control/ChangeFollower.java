@@ -100,6 +100,7 @@ public final class ChangeFollower {
     }
     String practiceId = subject.substring(0, slash);
     String clientId = subject.substring(slash + 1);
+    grants.invalidate(practiceId, clientId);
     grants.find(practiceId, clientId).onSuccess(found -> {
       GrantStatus status = found.map(Grant::status).orElse(GrantStatus.PENDING);
       if (status != GrantStatus.ENABLED) {
@@ -110,6 +111,7 @@ public final class ChangeFollower {
 
   /** An integrator blocked everywhere: refuse its queued queries at every practice. */
   private void integratorChanged(String clientId) {
+    integrators.invalidate(clientId);
     integrators.find(clientId).onSuccess(found -> {
       if (found.isEmpty() || found.get().blocked()) {
         grants.visibleTo(clientId).onSuccess(visible -> visible.forEach(v ->

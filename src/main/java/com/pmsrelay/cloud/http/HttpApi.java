@@ -6,6 +6,7 @@ import com.pmsrelay.cloud.console.ConsoleApi;
 import com.pmsrelay.cloud.dispatch.QueryDispatcher;
 import com.pmsrelay.cloud.dispatch.RateLimiter;
 import com.pmsrelay.cloud.store.AuditStore;
+import com.pmsrelay.cloud.store.ChangeStore;
 import com.pmsrelay.cloud.store.PairingStore;
 import com.pmsrelay.cloud.store.Database;
 import com.pmsrelay.cloud.store.GrantStore;
@@ -31,6 +32,7 @@ public final class HttpApi extends VerticleBase {
       GrantStore grants,
       AuditStore audit,
       PairingStore pairings,
+      ChangeStore changes,
       QueryDispatcher dispatcher,
       ConsoleApi console,
       BooleanSupplier bridgeListening) {}
@@ -70,7 +72,8 @@ public final class HttpApi extends VerticleBase {
     router.get("/v1/practices").handler(practices::list);
     router.get("/v1/practices/:practiceId").handler(practices::one);
     router.post("/v1/practices/:practiceId/queries").handler(queries::submit);
-    PairingsEndpoint pairing = new PairingsEndpoint(parts.pairings(), parts.audit(), rateLimiter, practices);
+    PairingsEndpoint pairing = new PairingsEndpoint(parts.pairings(), parts.changes(), parts.audit(),
+        rateLimiter, practices);
     router.post("/v1/pairings").handler(pairing::redeem);
     router.route("/console/api/*").handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
     router.route("/console/api/*").subRouter(parts.console().router(vertx));

@@ -3,6 +3,7 @@ package com.pmsrelay.cloud.http;
 import com.pmsrelay.cloud.dispatch.RateLimiter;
 import com.pmsrelay.cloud.store.AuditRecord;
 import com.pmsrelay.cloud.store.AuditStore;
+import com.pmsrelay.cloud.store.ChangeStore;
 import com.pmsrelay.cloud.store.PairingStore;
 import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.error.RelayException;
@@ -19,12 +20,15 @@ final class PairingsEndpoint {
   private static final int ATTEMPTS_PER_MINUTE = 10;
 
   private final PairingStore pairings;
+  private final ChangeStore changes;
   private final AuditStore audit;
   private final RateLimiter rateLimiter;
   private final PracticesEndpoint practices;
 
-  PairingsEndpoint(PairingStore pairings, AuditStore audit, RateLimiter rateLimiter, PracticesEndpoint practices) {
+  PairingsEndpoint(PairingStore pairings, ChangeStore changes, AuditStore audit,
+      RateLimiter rateLimiter, PracticesEndpoint practices) {
     this.pairings = pairings;
+    this.changes = changes;
     this.audit = audit;
     this.rateLimiter = rateLimiter;
     this.practices = practices;
@@ -52,6 +56,7 @@ final class PairingsEndpoint {
         Problems.send(ctx, ErrorCode.INVALID_PAIRING_CODE, "the pairing code is wrong, used or expired");
       } else {
         String practiceId = done.result().get().practiceId();
+        changes.publish(ChangeStore.GRANT, practiceId + "/" + clientId);
         audit.append(AuditRecord.admin(practiceId, clientId, "grant.paired", null,
             new JsonObject().put("clientId", clientId).put("status", "enabled")));
         practices.respondWith(ctx, practiceId);

@@ -24,6 +24,8 @@ public final class GrantStore {
       Comparator.comparing((Visible v) -> v.practice().name()).thenComparing(v -> v.practice().practiceId());
 
   private final Database db;
+  /** Every query reads its grant: cached, evicted by writes here and by the change feed. */
+  private final ReadCache<String, Optional<Grant>> cache = new ReadCache<>(30_000, 100_000);
 
   public GrantStore(Database db) {
     this.db = db;
@@ -31,10 +33,15 @@ public final class GrantStore {
 
   /** Creates or replaces the grant, in one transaction: readers see the old grant or the new one. */
   public Future<Void> put(Grant grant) {
-    return db.transaction(c -> {
+    return db.<Void>transaction(c -> {
       put(c, grant);
       return null;
-    });
+    }).onComplete(done -> invalidate(grant.practiceId(), grant.clientId()));
+  }
+
+  /** Forgets the cached grant (it changed, here or on another node). */
+  public void invalidate(String practiceId, String clientId) {
+    cache.invalidate(practiceId + "/" + clientId);
   }
 
   static void put(Connection c, Grant g) throws SQLException {
@@ -61,7 +68,7 @@ public final class GrantStore {
   }
 
   public Future<Optional<Grant>> find(String practiceId, String clientId) {
-    return db.call(c -> find(c, practiceId, clientId));
+    return cache.get(practiceId + "/" + clientId, () -> db.call(c -> find(c, practiceId, clientId)));
   }
 
   static Optional<Grant> find(Connection c, String practiceId, String clientId) throws SQLException {

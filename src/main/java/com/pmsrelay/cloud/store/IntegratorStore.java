@@ -16,6 +16,7 @@ public final class IntegratorStore {
 
   private final Database db;
   private final PasswordHasher hasher;
+  private final ReadCache<String, Optional<Integrator>> cache = new ReadCache<>(30_000, 100_000);
 
   public IntegratorStore(Database db, PasswordHasher hasher) {
     this.db = db;
@@ -41,8 +42,14 @@ public final class IntegratorStore {
     return new Created(clientId, secret);
   }
 
+  /** Every request checks its integrator: cached, evicted by writes here and by the change feed. */
   public Future<Optional<Integrator>> find(String clientId) {
-    return db.call(c -> find(c, clientId));
+    return cache.get(clientId, () -> db.call(c -> find(c, clientId)));
+  }
+
+  /** Forgets the cached integrator (it changed, here or on another node). */
+  public void invalidate(String clientId) {
+    cache.invalidate(clientId);
   }
 
   /**
@@ -71,7 +78,7 @@ public final class IntegratorStore {
         ps.setString(2, clientId);
         return ps.executeUpdate() == 1;
       }
-    });
+    }).onComplete(done -> invalidate(clientId));
   }
 
   private static Optional<Integrator> find(Connection c, String clientId) throws SQLException {

@@ -25,9 +25,12 @@ public final class PairingStore {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Database db;
+  private final GrantStore grants;
 
-  public PairingStore(Database db) {
+  /** {@code grants}: the store whose cached grant a redemption changes. */
+  public PairingStore(Database db, GrantStore grants) {
     this.db = db;
+    this.grants = grants;
   }
 
   public Future<Code> create(String practiceId, String clientId, String createdBy, long ttlMs) {
@@ -53,7 +56,7 @@ public final class PairingStore {
    */
   public Future<Optional<Redeemed>> redeem(String clientId, String code) {
     String hash = Secrets.sha256Hex(normalise(code));
-    return db.transaction(c -> {
+    return db.<Optional<Redeemed>>transaction(c -> {
       String practiceId;
       try (PreparedStatement ps = c.prepareStatement("SELECT practice_id FROM pairing_codes WHERE code_hash = ? "
           + "AND client_id = ? AND used_at_ms IS NULL AND expires_at_ms > ? FOR UPDATE")) {
@@ -76,7 +79,7 @@ public final class PairingStore {
       GrantStore.put(c, new Grant(practiceId, clientId, GrantStatus.ENABLED, current.scopes(), current.maxRows(),
           current.maxTimeoutMs(), current.maxQueueTimeoutMs(), current.ratePerMinute(), current.weight()));
       return Optional.of(new Redeemed(practiceId, clientId));
-    });
+    }).onSuccess(redeemed -> redeemed.ifPresent((Redeemed r) -> grants.invalidate(r.practiceId(), r.clientId())));
   }
 
   private static String newCode() {

@@ -475,7 +475,7 @@ abstract class StoreContractTest {
 
   @Test
   void aPairingCodeEnablesTheGrantOnceForItsIntegratorOnly() {
-    PairingStore pairings = new PairingStore(db);
+    PairingStore pairings = new PairingStore(db, grants);
     String practice = practices.create("A").await().practiceId();
     String client = integrators.create("I", null).await().clientId();
     String other = integrators.create("Other", null).await().clientId();
@@ -499,7 +499,7 @@ abstract class StoreContractTest {
 
   @Test
   void anExpiredPairingCodeOpensNothing() {
-    PairingStore pairings = new PairingStore(db);
+    PairingStore pairings = new PairingStore(db, grants);
     String practice = practices.create("A").await().practiceId();
     String client = integrators.create("I", null).await().clientId();
 
