@@ -19,7 +19,7 @@ icacls $Config /inheritance:r /grant:r "SYSTEM:R" "Administrators:F" | Out-Null
   --Description="Read-only relay between the practice's PMS database and the pms-relay cloud" `
   --Startup=auto --StartMode=exec --StopMode=exec `
   --StartImage="$Java" `
-  --StartParams="-Xmx256m;-jar;$Jar;agent;--config;$Config" `
+  --StartParams="-Xmx256m;-XX:-DontCompileHugeMethods;-jar;$Jar;agent;--config;$Config" `
   --LogPath="$logs" --StdOutput=auto --StdError=auto
 Start-Service PmsRelayAgent
 Get-Service PmsRelayAgent

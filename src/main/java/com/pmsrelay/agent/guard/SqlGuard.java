@@ -1,61 +1,75 @@
 package com.pmsrelay.agent.guard;
 
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import net.sf.jsqlparser.JSQLParserException;
-import net.sf.jsqlparser.parser.CCJSqlParserUtil;
-import net.sf.jsqlparser.statement.Statement;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import net.sf.jsqlparser.statement.Statements;
-import net.sf.jsqlparser.statement.select.PlainSelect;
-import net.sf.jsqlparser.statement.select.Select;
-import net.sf.jsqlparser.util.TablesNamesFinder;
 
 /**
- * Lets through exactly one read-only SELECT, in two independent readings that must both agree:
- * a lexical one of our own (denied words, hints, separators, variables, temp tables) that no
- * grammar quirk can talk around, and JSqlParser's parse (one statement, a SELECT, no INTO, no
- * locking clause). The text that passes is run as it is: nothing is rewritten after the check.
+ * Lets through exactly one read-only SELECT, read two independent ways that must both accept it:
  *
- * <p>Costs are bounded: input length, parse time-out on a shared parser thread pool.
+ * <ol>
+ *   <li>{@link LexicalReading}: our own, from T-SQL's tokens ({@link SqlLexer}), with no grammar
+ *       that a hostile input could talk around: allowed words only, one statement, no variables,
+ *       NOLOCK / READUNCOMMITTED hints only, allow-listed functions only, no reach outside the
+ *       database; and the tables read, from the table-source positions;</li>
+ *   <li>{@link TreeReading}: JSqlParser's tree, walked in full against an allow-list of node types,
+ *       with the same function, name and table rules.</li>
+ * </ol>
+ *
+ * The two must name the same tables, or the statement is refused. What runs is the original text:
+ * nothing is rewritten. JSqlParser is given T-SQL's tokens ({@link #parserText}): without the
+ * comments (T-SQL nests them, JSqlParser does not, so it would otherwise read other tokens than the
+ * database will), without the hint lists the lexical reading has checked (JSqlParser does not know
+ * READUNCOMMITTED), and with single spaces between tokens (it knows WITH TIES only with one).
+ *
+ * <p>Costs are bounded ({@link Bounds}): input length, tokens, name and literal lengths,
+ * parenthesis depth, list length and subquery nesting are checked in linear passes before
+ * JSqlParser sees anything, and JSqlParser runs under a deadline that stops it
+ * ({@link DeadlineParser}). Allowed statements are remembered
+ * by their text ({@link CheckedCache}), as integrators repeat their parameterised queries.
  */
 public final class SqlGuard {
-  /** What the guard learnt of a statement it allowed. */
+  /** What the guard learnt of a statement it allowed: the text to run and the tables it reads. */
   public record Checked(String sql, Set<String> tables) {}
 
-  private static final Set<String> DENIED_WORDS = Set.of(
-      "INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "DROP", "ALTER", "CREATE", "TRUNCATE", "RENAME",
-      "GRANT", "REVOKE", "DENY", "EXEC", "EXECUTE", "WAITFOR", "OPENROWSET", "OPENQUERY", "OPENDATASOURCE",
-      "OPENXML", "INTO", "DECLARE", "SET", "USE", "BACKUP", "RESTORE", "BULK", "BEGIN", "COMMIT", "ROLLBACK",
-      "SAVE", "TRANSACTION", "TRAN", "CURSOR", "GO", "SHUTDOWN", "KILL", "DBCC", "RECONFIGURE", "CHECKPOINT",
-      "READTEXT", "WRITETEXT", "UPDATETEXT", "PRINT", "RAISERROR", "THROW", "RETURN", "IF", "WHILE", "GOTO",
-      "OPEN", "CLOSE", "DEALLOCATE", "LOAD", "DUMP", "RECEIVE", "SEND", "SETUSER", "REVERT", "OPTION",
-      "EXTERNAL", "ENABLE", "DISABLE", "LINENO", "FOR");
-  private static final Set<String> DENIED_HINTS = Set.of(
-      "UPDLOCK", "XLOCK", "HOLDLOCK", "TABLOCK", "TABLOCKX", "PAGLOCK", "ROWLOCK", "SERIALIZABLE",
-      "REPEATABLEREAD", "READCOMMITTED", "READCOMMITTEDLOCK", "READPAST", "NOWAIT", "SNAPSHOT", "FORCESEEK",
-      "FORCESCAN", "INDEX", "NOEXPAND", "KEEPIDENTITY", "KEEPDEFAULTS", "IGNORE_CONSTRAINTS", "IGNORE_TRIGGERS");
-  private static final Set<String> ALLOWED_HINTS = Set.of("NOLOCK", "READUNCOMMITTED");
-  private static final long PARSE_TIMEOUT_MS = 2_000;
-  /** JSqlParser runs each parse on this pool so that a pathological input times out. */
-  private static final ExecutorService PARSER_THREADS = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "sql-guard-parser");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final AtomicBoolean WARMED = new AtomicBoolean();
 
   private final int maxChars;
+  private final Set<String> extraFunctions;
+  private final Bounds bounds;
+  private final CheckedCache cache;
 
   public SqlGuard(int maxChars) {
-    this.maxChars = maxChars;
+    this(maxChars, Set.of());
   }
 
-  /** Interim: extra functions are accepted until the function allow-list lands. */
+  /**
+   * @param extraFunctions functions allowed besides the {@link FunctionAllowList}, by name, any case;
+   *     a dotted name ({@code dbo.Fn}) allows that qualified call
+   */
   public SqlGuard(int maxChars, Set<String> extraFunctions) {
-    this(maxChars);
+    this(maxChars, extraFunctions, Bounds.DEFAULT, true);
+    warmUp();
   }
 
+  SqlGuard(int maxChars, Set<String> extraFunctions, Bounds bounds, boolean remember) {
+    this.maxChars = maxChars;
+    Set<String> extra = new HashSet<>();
+    for (String name : extraFunctions) {
+      extra.add(name.toUpperCase(Locale.ROOT).replace("[", "").replace("]", ""));
+    }
+    this.extraFunctions = Set.copyOf(extra);
+    this.bounds = bounds;
+    this.cache = remember ? new CheckedCache() : null;
+  }
+
+  /** The statement as allowed, or GuardException saying why not (for 400 sql_rejected). */
   public Checked check(String sql) {
     if (sql == null || sql.isBlank()) {
       throw new GuardException("the statement is empty");
@@ -63,128 +77,103 @@ public final class SqlGuard {
     if (sql.length() > maxChars) {
       throw new GuardException("the statement is longer than " + maxChars + " characters");
     }
-    List<SqlToken> tokens = SqlLexer.tokenize(sql);
-    checkTokens(tokens);
-    return new Checked(sql, checkParse(parserReading(sql, tokens)));
+    Checked known = cache == null ? null : cache.get(sql);
+    if (known != null) {
+      return known;
+    }
+    SqlLexer.Lexed lexed = SqlLexer.lex(sql, bounds);
+    LexicalReading.Result lexical = LexicalReading.read(sql, lexed.tokens(), extraFunctions, bounds);
+    boolean inline = lexed.tokens().size() <= DeadlineParser.INLINE_MAX_TOKENS
+        && lexed.maxDepth() <= DeadlineParser.INLINE_MAX_DEPTH;
+    Statements parsed = DeadlineParser.parse(parserText(sql, lexed.tokens(), lexical.blanks()), bounds.parseTimeoutMs(), inline,
+        lexed.maxDepth() <= DeadlineParser.COMPLEX_MAX_DEPTH);
+    Set<String> tables = TreeReading.read(parsed, extraFunctions);
+    if (!tables.equals(lexical.tables())) {
+      throw new GuardException("the statement's tables could not be read with certainty (read as "
+          + lexical.tables() + " and as " + tables + ")");
+    }
+    Checked checked = new Checked(sql, Collections.unmodifiableSet(new TreeSet<>(tables)));
+    if (cache != null) {
+      cache.put(checked);
+    }
+    return checked;
   }
 
   /**
-   * The text given to JSqlParser: the original, except that each table-hint list (already checked
-   * to hold only NOLOCK / READUNCOMMITTED, which mean the same) reads NOLOCK, the one hint its
-   * grammar knows. The database still runs the original text.
+   * Refuses, with ScopeException (for 403 scope_denied), a checked statement that reads a table or
+   * view not in {@code allowedTables} ("Patients", "dbo.Patients", "[dbo].[Patients]"; an empty
+   * collection means no restriction). Names that are not one- or two-part names allow nothing.
    */
-  private static String parserReading(String sql, List<SqlToken> tokens) {
-    StringBuilder text = new StringBuilder(sql);
-    for (int i = tokens.size() - 2; i >= 0; i--) {
-      if (tokens.get(i).text().equals("WITH") && tokens.get(i + 1).text().equals("(")) {
-        int close = i + 2;
-        while (!tokens.get(close).text().equals(")")) {
-          close++;
-        }
-        text.replace(tokens.get(i + 1).end(), tokens.get(close).start(), "NOLOCK");
+  public void checkScope(Checked checked, Collection<String> allowedTables) {
+    if (allowedTables == null || allowedTables.isEmpty()) {
+      return;
+    }
+    Set<String> allowed = new HashSet<>();
+    for (String name : allowedTables) {
+      String normal = name == null ? null : TableName.parse(name);
+      if (normal != null) {
+        allowed.add(normal);
       }
+    }
+    for (String table : checked.tables()) {
+      if (!allowed.contains(table)) {
+        throw new ScopeException(table);
+      }
+    }
+  }
+
+  /**
+   * The text JSqlParser reads: the statement's tokens as written, in order, one space wherever the
+   * original had whitespace or comments between two tokens (and none where it had none), less the
+   * spans the lexical reading checked and blanked. So the parser sees T-SQL's tokens, not its own
+   * reading of the comments, and a megabyte of comments or blanks costs it nothing.
+   */
+  static String parserText(String sql, List<SqlToken> tokens, List<SqlLexer.Span> blanks) {
+    StringBuilder text = new StringBuilder(Math.min(sql.length(), 16 * 1024));
+    int blank = 0;
+    int previousEnd = -1;
+    for (SqlToken t : tokens) {
+      while (blank < blanks.size() && blanks.get(blank).end() <= t.start()) {
+        blank++;
+      }
+      if (blank < blanks.size() && blanks.get(blank).start() <= t.start()) {
+        continue;
+      }
+      if (previousEnd >= 0 && t.start() > previousEnd) {
+        text.append(' ');
+      }
+      text.append(sql, t.start(), t.end());
+      previousEnd = t.end();
     }
     return text.toString();
   }
 
-  private static void checkTokens(List<SqlToken> tokens) {
-    if (tokens.isEmpty()) {
-      throw new GuardException("the statement is empty");
-    }
-    SqlToken first = tokens.get(0);
-    if (!(first.kind() == SqlToken.Kind.WORD && (first.text().equals("SELECT") || first.text().equals("WITH")))
-        && !first.text().equals("(")) {
-      throw new GuardException("only SELECT statements are allowed");
-    }
-    for (int i = 0; i < tokens.size(); i++) {
-      SqlToken t = tokens.get(i);
-      switch (t.kind()) {
-        case VARIABLE -> throw new GuardException("variables are not allowed; bind values with ? parameters");
-        case SYMBOL -> {
-          if (t.text().equals(";") && i != tokens.size() - 1) {
-            throw new GuardException("only one statement is allowed");
-          }
-        }
-        case WORD -> checkWord(tokens, i);
-        default -> { }
-      }
-    }
-  }
-
-  private static void checkWord(List<SqlToken> tokens, int i) {
-    String word = tokens.get(i).text();
-    if (DENIED_WORDS.contains(word)) {
-      throw new GuardException("'" + word + "' is not allowed: only read-only SELECT statements are");
-    }
-    if (DENIED_HINTS.contains(word)) {
-      throw new GuardException("the locking hint '" + word + "' is not allowed (only NOLOCK and READUNCOMMITTED)");
-    }
-    if (word.startsWith("XP_") || word.startsWith("SP_")) {
-      throw new GuardException("system procedures are not allowed");
-    }
-    if (word.startsWith("#")) {
-      throw new GuardException("temporary tables are not allowed");
-    }
-    if (word.equals("NEXT") && i + 1 < tokens.size() && tokens.get(i + 1).text().equals("VALUE")) {
-      throw new GuardException("sequences (NEXT VALUE FOR) are not allowed");
-    }
-    if (word.equals("WITH") && i + 1 < tokens.size() && tokens.get(i + 1).text().equals("(")) {
-      checkTableHints(tokens, i + 2);
-    }
-  }
-
-  /** {@code WITH ( … )} directly after a table: only NOLOCK / READUNCOMMITTED. */
-  private static void checkTableHints(List<SqlToken> tokens, int start) {
-    for (int i = start; i < tokens.size(); i++) {
-      SqlToken t = tokens.get(i);
-      if (t.text().equals(")")) {
-        return;
-      }
-      if (t.text().equals(",")) {
-        continue;
-      }
-      if (t.kind() != SqlToken.Kind.WORD || !ALLOWED_HINTS.contains(t.text())) {
-        throw new GuardException("table hints other than NOLOCK and READUNCOMMITTED are not allowed");
-      }
-    }
-    throw new GuardException("unterminated table hint");
-  }
-
-  private static Set<String> checkParse(String sql) {
-    Statements statements;
-    try {
-      statements = CCJSqlParserUtil.parseStatements(sql, PARSER_THREADS, parser -> parser.withSquareBracketQuotation(true).withTimeOut(PARSE_TIMEOUT_MS));
-    } catch (JSQLParserException | RuntimeException e) {
-      throw new GuardException("the statement could not be fully understood");
-    }
-    if (statements == null || statements.size() != 1) {
-      throw new GuardException("exactly one statement is allowed");
-    }
-    Statement statement = statements.get(0);
-    if (!(statement instanceof Select select)) {
-      throw new GuardException("only SELECT statements are allowed");
-    }
-    if (select instanceof PlainSelect plainInto && (plainInto.getIntoTables() != null || plainInto.getIntoTempTable() != null)) {
-      throw new GuardException("SELECT … INTO is not allowed");
-    }
-    if (select instanceof PlainSelect plain && (plain.getForMode() != null || plain.getForClause() != null)) {
-      throw new GuardException("FOR clauses are not allowed");
-    }
-    return new TablesNamesFinder<Void>().getTables(statement);
-  }
-
-  /** Interim scope check on the parser's table list (the guard work replaces it). */
-  public void checkScope(Checked checked, java.util.Collection<String> allowedTables) {
-    if (allowedTables.isEmpty()) {
+  /**
+   * JSqlParser's first parse loads large classes and runs interpreted (hundreds of milliseconds);
+   * do that once in the background rather than inside the first integrator's deadline.
+   */
+  private static void warmUp() {
+    if (!WARMED.compareAndSet(false, true)) {
       return;
     }
-    java.util.Set<String> allowed = new java.util.HashSet<>();
-    allowedTables.forEach(t -> allowed.add(t.toLowerCase(java.util.Locale.ROOT).replace("[", "").replace("]", "")));
-    for (String table : checked.tables()) {
-      String t = table.toLowerCase(java.util.Locale.ROOT).replace("[", "").replace("]", "");
-      if (!allowed.contains(t) && !allowed.contains("dbo." + t) && !allowed.contains(t.replaceFirst("^dbo\\.", ""))) {
-        throw new ScopeException("the grant does not allow reading " + table);
+    Thread warm = new Thread(() -> {
+      SqlGuard guard = new SqlGuard(65_536, Set.of(), Bounds.DEFAULT.withParseTimeoutMs(30_000), false);
+      for (int i = 0; i < 200; i++) {
+        try {
+          guard.check("WITH due AS (SELECT r.PatientId, MIN(r.DueDate) AS DueDate FROM dbo.Recalls r WITH (NOLOCK) "
+              + "WHERE r.Status = ? GROUP BY r.PatientId) SELECT TOP 100 p.PatientId, p.Surname, d.DueDate, "
+              + "ROW_NUMBER() OVER (ORDER BY d.DueDate) AS n FROM due d JOIN dbo.Patients p ON p.PatientId = d.PatientId "
+              + "WHERE p.DOB < DATEADD(year, -" + (i % 90) + ", GETDATE()) ORDER BY d.DueDate");
+          // A condition as a function argument takes JSqlParser's slower "complex" path.
+          guard.check("SELECT IIF(a.Status = 'DNA', " + i + ", 0) FROM dbo.Appointments a WHERE a.PatientId IN "
+              + "(SELECT i.PatientId FROM dbo.Invoices i WHERE i.Paid = IIF(i.Amount > 0, 0, 1))");
+        } catch (RuntimeException e) {
+          return;
+        }
       }
-    }
+    }, "sql-guard-warm-up");
+    warm.setDaemon(true);
+    warm.setPriority(Thread.MIN_PRIORITY);
+    warm.start();
   }
 }
