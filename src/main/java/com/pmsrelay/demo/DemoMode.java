@@ -80,6 +80,7 @@ public final class DemoMode {
     json.getJsonObject("cloud").put("host", "127.0.0.1").put("port", cloud.bridgePort())
         .getJsonObject("tls").put("pinnedSha256", cloud.tls().fingerprintSha256());
     json.getJsonObject("reconnect").put("initialDelayMs", 200).put("maxDelayMs", 5000);
+    json.put("pingIntervalMs", 2000); // the console shows each agent's load as of its last heartbeat
     json.getJsonObject("pms").put("kind", "demo").put("product", "demo").put("catalogues", new JsonArray().add("DemoPMS"))
         .getJsonObject("demo").put("dir", dataDir.resolve("pms").resolve(practice.slug()).toString())
         .put("seed", seed).put("patients", patients);

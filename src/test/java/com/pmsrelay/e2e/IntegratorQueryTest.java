@@ -96,7 +96,7 @@ class IntegratorQueryTest {
   @Test
   void practicesListShowsGrantedPracticesWithOnlineAgents(VertxTestContext ctx) {
     relay.token(2)
-        .compose(token -> relay.get(token, "/v1/practices"))
+        .compose(token -> untilLoadReported(token, 100))
         .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
           assertThat(r.statusCode()).isEqualTo(200);
           JsonArray practices = r.bodyAsJsonObject().getJsonArray("practices");
@@ -104,10 +104,22 @@ class IntegratorQueryTest {
           JsonObject first = practices.getJsonObject(0);
           assertThat(first.getString("name")).isEqualTo("Harbourside Family Practice");
           assertThat(first.getJsonObject("agent").getString("status")).isEqualTo("online");
+          // The load the agent reported with its last heartbeat (its first one follows authentication).
+          assertThat(first.getJsonObject("agent").getInteger("queueDepth")).isNotNull().isGreaterThanOrEqualTo(0);
+          assertThat(first.getJsonObject("agent").getInteger("running")).isNotNull().isGreaterThanOrEqualTo(0);
           assertThat(first.getJsonObject("grant").getString("status")).isEqualTo("enabled");
           assertThat(first.getJsonObject("pms").getString("kind")).isEqualTo("demo");
           ctx.completeNow();
         })));
+  }
+
+  /** The practices list once the first practice's agent has reported its load (polled, bounded). */
+  private static Future<HttpResponse<Buffer>> untilLoadReported(String token, int attempts) {
+    return relay.get(token, "/v1/practices").compose(r -> {
+      JsonObject agent = r.bodyAsJsonObject().getJsonArray("practices").getJsonObject(0).getJsonObject("agent");
+      return agent.getValue("queueDepth") != null || attempts <= 1 ? Future.succeededFuture(r)
+          : relay.vertx().timer(50).compose(v -> untilLoadReported(token, attempts - 1));
+    });
   }
 
   @Test

@@ -161,6 +161,7 @@ public final class AgentLink extends VerticleBase {
     ready = true;
     backoff.reset();
     startPings(current);
+    current.socket.write(Frames.encode(Frames.ping(0, 0))); // the cloud learns the load at once
     LOG.info("connected to the cloud as the agent of practice {}", config.practiceId());
   }
 
@@ -203,7 +204,8 @@ public final class AgentLink extends VerticleBase {
         current.socket.close();
         return;
       }
-      current.socket.write(Frames.encode(Frames.ping()));
+      QueryExecutor.Load load = executor.load();
+      current.socket.write(Frames.encode(Frames.ping(load.queued(), load.running())));
     });
   }
 

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 final class AgentSession {
   private static final Logger LOG = LoggerFactory.getLogger(AgentSession.class);
-  private static final long SEEN_WRITE_INTERVAL_MS = 5_000;
+  private static final long SEEN_WRITE_INTERVAL_MS = 2_000;
 
   private final Vertx vertx;
   /** The socket's event loop: everything that touches this session's state runs there. */
@@ -66,7 +66,7 @@ final class AgentSession {
       case REGISTER -> register();
       case PING -> {
         socket.write(Frames.encode(Frames.pong()));
-        noteSeen();
+        noteSeen(frame.getValue("body") instanceof JsonObject load ? load : null);
       }
       case STREAM -> forwardChunk(frame.getString("address"), frame.getJsonObject("body"));
       case REFUSE -> refuse(guard.refusal());
@@ -94,7 +94,6 @@ final class AgentSession {
       JsonObject pms = body.getValue("pms") instanceof JsonObject p ? p : new JsonObject();
       practices.agentConnected(practiceId, nodeId, text(body, "agentVersion"), text(pms, "kind"), text(pms, "version"))
           .onFailure(e -> LOG.warn("cannot record agent connection of practice {}: {}", practiceId, e.toString()));
-      lastSeenWritten = System.currentTimeMillis();
       socket.write(Frames.encode(Frames.message(replyAddress, new JsonObject().put("ok", true), null)));
       LOG.info("agent of practice {} authenticated from {}", practiceId, socket.remoteAddress());
     });
@@ -131,11 +130,17 @@ final class AgentSession {
     vertx.eventBus().send(stream, chunk);
   }
 
-  private void noteSeen() {
+  /** Records the heartbeat (and the load the agent reported with it), at most every few seconds. */
+  private void noteSeen(JsonObject load) {
     long now = System.currentTimeMillis();
     if (now - lastSeenWritten >= SEEN_WRITE_INTERVAL_MS) {
       lastSeenWritten = now;
-      practices.agentSeen(guard.practiceId());
+      if (load != null && load.getValue("queued") instanceof Integer queued && load.getValue("running") instanceof Integer running
+          && queued >= 0 && running >= 0 && queued < 1_000_000 && running < 1_000) {
+        practices.agentSeen(guard.practiceId(), queued, running);
+      } else {
+        practices.agentSeen(guard.practiceId());
+      }
     }
   }
 

@@ -42,6 +42,8 @@ public final class ConsoleApi {
   static final long SESSION_TTL_MS = 8 * 60 * 60 * 1000;
   static final long PAIRING_TTL_MS = 15 * 60 * 1000;
   private static final int MAX_AUDIT_PAGE = 500;
+  private static final int MAX_CSV_RECORDS = 10_000;
+  private static final int TOP_QUERIES = 10;
 
   private final Parts parts;
 
@@ -63,6 +65,11 @@ public final class ConsoleApi {
     api.post("/practices/:practiceId/integrations/:clientId/pairing-codes").handler(this::pairingCode);
     api.post("/practices/:practiceId/agent-key").handler(this::rotateAgentKey);
     api.get("/practices/:practiceId/audit").handler(this::audit);
+    api.get("/practices/:practiceId/audit.csv").handler(this::auditCsv);
+    api.get("/practices/:practiceId/activity").handler(this::activity);
+    api.get("/practices/:practiceId/top-queries").handler(this::topQueries);
+    api.get("/practices/:practiceId/alerts").handler(ctx -> own(ctx).map(id -> new JsonObject()
+        .put("monitor", false).put("alerts", new JsonArray())).onComplete(reply(ctx)));
     return api;
   }
 
@@ -198,6 +205,43 @@ public final class ConsoleApi {
           Long next = records.isEmpty() ? null : records.get(records.size() - 1).seq();
           return new JsonObject().put("records", list).put("before", next);
         })
+        .onComplete(reply(ctx));
+  }
+
+  /** The filtered audit log as a CSV download (newest first, at most {@link #MAX_CSV_RECORDS}). */
+  private void auditCsv(RoutingContext ctx) {
+    own(ctx)
+        .compose(practiceId -> {
+          AuditStore.Query q = ConsoleRequests.auditQuery(ctx, practiceId, MAX_AUDIT_PAGE);
+          return parts.audit().list(new AuditStore.Query(q.chain(), q.fromMs(), q.toMs(), q.actor(), q.kind(),
+              q.outcome(), q.beforeSeq(), MAX_CSV_RECORDS));
+        })
+        .onComplete(done -> {
+          if (done.failed()) {
+            ctx.fail(done.cause());
+            return;
+          }
+          ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8").putHeader("Cache-Control", "no-store")
+              .putHeader("Content-Disposition", "attachment; filename=\"audit-log.csv\"")
+              .end(ConsoleCsv.of(done.result()));
+        });
+  }
+
+  private void activity(RoutingContext ctx) {
+    ConsoleActivity.Period period = ConsoleActivity.Period.parse(ctx.queryParams().get("period"));
+    long from = period.from(System.currentTimeMillis());
+    own(ctx)
+        .compose(practiceId -> parts.audit().queryPoints(practiceId, from, ConsoleActivity.MAX_POINTS))
+        .map(points -> ConsoleActivity.activity(period, from, points))
+        .onComplete(reply(ctx));
+  }
+
+  private void topQueries(RoutingContext ctx) {
+    ConsoleActivity.Period period = ConsoleActivity.Period.parse(ctx.queryParams().get("period"));
+    long from = period.from(System.currentTimeMillis());
+    own(ctx)
+        .compose(practiceId -> parts.audit().topQueries(practiceId, from, TOP_QUERIES))
+        .map(costs -> ConsoleActivity.topQueries(period, costs))
         .onComplete(reply(ctx));
   }
 

@@ -29,6 +29,8 @@ public final class AgentStatus {
     return new JsonObject()
         .put("status", status(p))
         .put("lastSeen", p.agentLastSeen() == null ? null : p.agentLastSeen().toInstant().toString())
-        .put("version", p.agentVersion());
+        .put("version", p.agentVersion())
+        .put("queueDepth", p.agentConnected() ? p.agentQueued() : null)
+        .put("running", p.agentConnected() ? p.agentRunning() : null);
   }
 }

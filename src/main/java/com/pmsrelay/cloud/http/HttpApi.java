@@ -77,6 +77,7 @@ public final class HttpApi extends VerticleBase {
     router.post("/v1/pairings").handler(pairing::redeem);
     router.route("/console/api/*").handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
     router.route("/console/api/*").subRouter(parts.console().router(vertx));
+    ConsoleStatic.mount(router);
     router.route().failureHandler(Problems::handleFailure);
     router.route().last().handler(ctx -> ctx.fail(404));
 

@@ -139,6 +139,56 @@ public final class AuditStore {
     });
   }
 
+  /** One query attempt, reduced to what the console's activity charts need. */
+  public record QueryPoint(long atMs, String actor, String outcome, Long rows, Long execMs) {}
+
+  /** One SQL text (by hash) of one integrator, with what it cost over a period. */
+  public record QueryCost(String actor, String sqlHash, String sqlText, long count, long errors, long rows,
+      long totalMs, long maxMs) {}
+
+  /** A chain's query attempts since {@code fromMs}, oldest first, at most {@code maxRows}. */
+  public Future<List<QueryPoint>> queryPoints(String chain, long fromMs, int maxRows) {
+    return db.call(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT at_ms, actor, outcome, row_count, exec_ms FROM audit_log "
+          + "WHERE chain = ? AND kind = 'query' AND at_ms >= ? ORDER BY at_ms")) {
+        ps.setString(1, chain);
+        ps.setLong(2, fromMs);
+        ps.setMaxRows(maxRows);
+        List<QueryPoint> points = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            points.add(new QueryPoint(rs.getLong(1), rs.getString(2), rs.getString(3), nullableLong(rs, "row_count"),
+                nullableLong(rs, "exec_ms")));
+          }
+        }
+        return points;
+      }
+    });
+  }
+
+  /** A chain's most expensive queries since {@code fromMs}: grouped by integrator and SQL hash, by total execution time. */
+  public Future<List<QueryCost>> topQueries(String chain, long fromMs, int limit) {
+    return db.call(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT actor, sql_hash, MAX(sql_text), COUNT(*), "
+          + "SUM(CASE WHEN outcome = 'succeeded' THEN 0 ELSE 1 END), COALESCE(SUM(row_count), 0), "
+          + "COALESCE(SUM(exec_ms), 0), COALESCE(MAX(exec_ms), 0) FROM audit_log "
+          + "WHERE chain = ? AND kind = 'query' AND at_ms >= ? AND sql_hash IS NOT NULL "
+          + "GROUP BY actor, sql_hash ORDER BY 7 DESC, 4 DESC")) {
+        ps.setString(1, chain);
+        ps.setLong(2, fromMs);
+        ps.setMaxRows(limit);
+        List<QueryCost> costs = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            costs.add(new QueryCost(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
+                rs.getLong(6), rs.getLong(7), rs.getLong(8)));
+          }
+        }
+        return costs;
+      }
+    });
+  }
+
   /** Checks every chain from its first kept record to its head; stops at the first broken link. */
   public Future<Verification> verify() {
     return db.call(AuditStore::verify);

@@ -2,7 +2,10 @@ package com.pmsrelay.cloud.store;
 
 import java.time.OffsetDateTime;
 
-/** A practice and what the cloud last heard from its agent. */
+/**
+ * A practice and what the cloud last heard from its agent, including the load it reported with
+ * its last heartbeat (null until it reported one).
+ */
 public record Practice(
     String practiceId,
     String name,
@@ -10,4 +13,12 @@ public record Practice(
     String pmsVersion,
     String agentVersion,
     boolean agentConnected,
-    OffsetDateTime agentLastSeen) {}
+    OffsetDateTime agentLastSeen,
+    Integer agentQueued,
+    Integer agentRunning) {
+
+  public Practice(String practiceId, String name, String pmsKind, String pmsVersion, String agentVersion,
+      boolean agentConnected, OffsetDateTime agentLastSeen) {
+    this(practiceId, name, pmsKind, pmsVersion, agentVersion, agentConnected, agentLastSeen, null, null);
+  }
+}

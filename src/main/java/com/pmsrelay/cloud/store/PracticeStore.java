@@ -17,7 +17,8 @@ public final class PracticeStore {
   public record Created(String practiceId, String agentKey) {}
 
   private static final String COLUMNS =
-      "practice_id, name, pms_kind, pms_version, agent_version, agent_connected, agent_last_seen";
+      "practice_id, name, pms_kind, pms_version, agent_version, agent_connected, agent_last_seen, agent_queued, "
+          + "agent_running";
 
   private final Database db;
 
@@ -97,6 +98,21 @@ public final class PracticeStore {
     });
   }
 
+  /** A heartbeat with the agent's load: queries waiting and running at the practice now. */
+  public Future<Void> agentSeen(String practiceId, int queued, int running) {
+    return db.call(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE practices SET agent_last_seen = ?, agent_queued = ?, agent_running = ? WHERE practice_id = ?")) {
+        ps.setObject(1, now());
+        ps.setInt(2, queued);
+        ps.setInt(3, running);
+        ps.setString(4, practiceId);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
   public Future<Void> agentSeen(String practiceId) {
     return db.call(c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE practices SET agent_last_seen = ? WHERE practice_id = ?")) {
@@ -112,7 +128,8 @@ public final class PracticeStore {
   public Future<Void> agentDisconnected(String practiceId, String node) {
     return db.call(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE practices SET agent_connected = FALSE, agent_last_seen = ? WHERE practice_id = ? AND agent_node = ?")) {
+          "UPDATE practices SET agent_connected = FALSE, agent_last_seen = ?, agent_queued = NULL, agent_running = NULL "
+              + "WHERE practice_id = ? AND agent_node = ?")) {
         ps.setObject(1, now());
         ps.setString(2, practiceId);
         ps.setString(3, node);
@@ -130,7 +147,14 @@ public final class PracticeStore {
         rs.getString("pms_version"),
         rs.getString("agent_version"),
         rs.getBoolean("agent_connected"),
-        rs.getObject("agent_last_seen", OffsetDateTime.class));
+        rs.getObject("agent_last_seen", OffsetDateTime.class),
+        nullableInt(rs, "agent_queued"),
+        nullableInt(rs, "agent_running"));
+  }
+
+  private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
+    int value = rs.getInt(column);
+    return rs.wasNull() ? null : value;
   }
 
   static OffsetDateTime now() {

@@ -33,6 +33,11 @@ public final class Frames {
     return new JsonObject().put("type", "ping");
   }
 
+  /** A heartbeat carrying the agent's load (queries waiting and running now). */
+  public static JsonObject ping(int queued, int running) {
+    return ping().put("body", new JsonObject().put("queued", queued).put("running", running));
+  }
+
   public static JsonObject pong() {
     return new JsonObject().put("type", "pong");
   }

@@ -1,0 +1,94 @@
+// Audit log: filter by integration, kind, outcome and time; page backwards; export CSV.
+import * as api from './api.js';
+import { $, el, clear, setText, when, number } from './dom.js';
+
+const PAGE = 25;
+
+export function auditPage(state) {
+  // Cursors of the pages seen so far: older pages push, newer pages pop.
+  let cursors = [null];
+  let next = null;
+
+  function filters() {
+    const iso = (id) => ($(id).value ? new Date($(id).value).toISOString() : '');
+    return { actor: $('audit-actor').value, kind: $('audit-kind').value, outcome: $('audit-outcome').value,
+      from: iso('audit-from'), to: iso('audit-to') };
+  }
+
+  async function fillIntegrations() {
+    const select = $('audit-actor');
+    const chosen = select.value;
+    const catalogue = await api.get(state.practicePath('/integrations'));
+    catalogue.integrations.forEach((i) => state.names.set(i.clientId, i.name));
+    select.replaceChildren(el('option', { value: '' }, 'All'),
+      ...catalogue.integrations.map((i) => el('option', { value: i.clientId }, i.name)));
+    select.value = chosen;
+  }
+
+  async function load() {
+    const f = filters();
+    $('audit-csv').href = api.url(state.practicePath('/audit.csv'), f);
+    const page = await api.get(state.practicePath('/audit'), { ...f, before: cursors[cursors.length - 1], limit: PAGE });
+    const body = clear($('audit-table').tBodies[0]);
+    page.records.forEach((r) => body.append(row(r)));
+    if (!page.records.length) {
+      body.append(el('tr', {}, el('td', { colspan: 6 }, 'No records match these filters.')));
+    }
+    next = page.records.length === PAGE ? page.before : null;
+    $('audit-older').disabled = next === null;
+    $('audit-newer').disabled = cursors.length === 1;
+    setText('audit-page', `Page ${cursors.length}`);
+  }
+
+  function row(r) {
+    const who = r.kind === 'query' ? (state.names.get(r.actor) || r.actor) : r.actor.replace(/^console:/, '');
+    const what = r.kind === 'query'
+      ? el('code', { class: 'sql' }, r.sql || '')
+      : el('span', {}, describe(r));
+    const refused = r.kind === 'query' && r.outcome !== 'succeeded';
+    return el('tr', { 'data-kind': r.kind, 'data-outcome': r.outcome, class: refused ? 'refused' : null },
+      el('td', {}, el('time', { datetime: r.at }, when(r.at))),
+      el('td', {}, who, r.kind === 'admin' ? el('span', { class: 'muted' }, ' (admin)') : null),
+      el('td', {}, what),
+      el('td', {}, el('span', { class: refused ? 'badge status-blocked' : 'badge' }, r.outcome)),
+      el('td', {}, r.kind === 'query' ? number(r.rows) : ''),
+      el('td', {}, r.kind === 'query' ? number(r.executionMs) : ''));
+  }
+
+  function describe(r) {
+    const after = r.detail && r.detail.after;
+    const target = after && after.clientId ? ` ${state.names.get(after.clientId) || after.clientId}` : '';
+    const words = {
+      'grant.enabled': 'enabled', 'grant.disabled': 'disabled', 'grant.blocked': 'blocked',
+      'pairing.create': 'created a pairing code for', 'practice.rotate-key': 'rotated the agent key',
+    };
+    return `${words[r.action] || r.action}${target}`;
+  }
+
+  return {
+    init() {
+      $('audit-form').addEventListener('submit', (event) => {
+        event.preventDefault();
+        cursors = [null];
+        load().catch(state.failure);
+      });
+      $('audit-older').addEventListener('click', () => {
+        if (next !== null) {
+          cursors.push(next);
+          load().catch(state.failure);
+        }
+      });
+      $('audit-newer').addEventListener('click', () => {
+        if (cursors.length > 1) {
+          cursors.pop();
+          load().catch(state.failure);
+        }
+      });
+    },
+    async show() {
+      cursors = [null];
+      await fillIntegrations();
+      await load();
+    },
+  };
+}
