@@ -191,8 +191,10 @@ class ConsoleBrowserIT {
     new Select(browser.driver.findElement(By.id("audit-actor"))).selectByValue(own.getString("clientId"));
     new Select(browser.driver.findElement(By.id("audit-outcome"))).selectByValue("refused");
     browser.driver.findElement(By.cssSelector("#audit-form button[type='submit']")).click();
-    browser.waitFor(By.cssSelector("#audit-table tbody tr[data-outcome='integration_disabled']"));
-    assertThat(browser.driver.findElements(By.cssSelector("#audit-table tbody tr[data-outcome='succeeded']"))).isEmpty();
+    // The filtered page replaces the unfiltered one: wait for it, not just for a matching row.
+    browser.waitUntil("only refused queries are listed", () ->
+        !browser.driver.findElements(By.cssSelector("#audit-table tbody tr[data-outcome='integration_disabled']")).isEmpty()
+            && browser.driver.findElements(By.cssSelector("#audit-table tbody tr[data-outcome='succeeded']")).isEmpty());
     browser.screenshots("audit");
 
     String href = browser.driver.findElement(By.id("audit-csv")).getAttribute("href");
