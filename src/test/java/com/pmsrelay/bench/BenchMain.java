@@ -1,0 +1,96 @@
+package com.pmsrelay.bench;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Runs benchmarks and writes their results:
+ * {@code BenchMain guard|noisy|noisy-agent|noisy-mild|all [--fast] [--out DIR]}.
+ * Each benchmark writes {@code DIR/<name>.json} ({@code <name>-fast.json} with --fast) and the run
+ * writes {@code DIR/latest.json}. Everything runs in this JVM on loopback, bounded in time, and
+ * the process exits when done. See BENCHMARKS.md.
+ */
+public final class BenchMain {
+  static final List<String> NAMES = List.of("guard", "noisy", "noisy-agent", "noisy-mild");
+
+  private BenchMain() {}
+
+  public static void main(String[] args) throws Exception {
+    String which = null;
+    BenchMode mode = BenchMode.FULL;
+    Path out = Path.of("bench", "results");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--fast" -> mode = BenchMode.FAST;
+        case "--out" -> out = Path.of(args[++i]);
+        default -> {
+          if (which != null || !(args[i].equals("all") || NAMES.contains(args[i]))) {
+            usage();
+            return;
+          }
+          which = args[i];
+        }
+      }
+    }
+    if (which == null) {
+      usage();
+      return;
+    }
+    List<String> names = which.equals("all") ? NAMES : List.of(which);
+    String command = "bench/run.sh " + which + (mode == BenchMode.FAST ? " --fast" : "");
+    JsonObject latest = run(names, mode, out, command);
+    System.out.println(Summary.of(latest));
+    System.out.println("results: " + out.resolve("latest.json"));
+    System.exit(0); // nothing of the run may linger
+  }
+
+  private static void usage() {
+    System.err.println("usage: bench/run.sh guard|noisy|noisy-agent|noisy-mild|all [--fast]");
+    System.exit(2);
+  }
+
+  /** Runs {@code names} in {@code mode}; writes each result and latest.json into {@code out}. */
+  static JsonObject run(List<String> names, BenchMode mode, Path out, String command) throws Exception {
+    Files.createDirectories(out);
+    JsonObject machine = MachineInfo.describe();
+    JsonObject benchmarks = new JsonObject();
+    Path work = Files.createTempDirectory("pms-relay-bench");
+    try {
+      for (String name : names) {
+        System.err.println("running " + name + " (" + mode.label() + ")");
+        double loadBefore = MachineInfo.loadAverage();
+        JsonObject result = switch (name) {
+          case "guard" -> new GuardCostBench().run(mode);
+          case "noisy" -> new NoisyNeighbourBench(NoisyNeighbourBench.Variant.HTTP).run(mode, work);
+          case "noisy-agent" -> new NoisyNeighbourBench(NoisyNeighbourBench.Variant.AGENT).run(mode, work);
+          case "noisy-mild" -> new NoisyNeighbourBench(NoisyNeighbourBench.Variant.MILD).run(mode, work);
+          default -> throw new IllegalArgumentException(name);
+        };
+        result.put("command", command).put("machine", machine).put("loadAverageBefore", loadBefore)
+            .put("loadAverageAfter", MachineInfo.loadAverage());
+        String file = name + (mode == BenchMode.FULL ? "" : "-" + mode.label()) + ".json";
+        Files.writeString(out.resolve(file), result.encodePrettily() + "\n");
+        benchmarks.put(name, result);
+      }
+    } finally {
+      deleteTree(work);
+    }
+    JsonObject latest = new JsonObject().put("command", command).put("mode", mode.label())
+        .put("machine", machine).put("benchmarks", benchmarks);
+    Files.writeString(out.resolve("latest.json"), latest.encodePrettily() + "\n");
+    return latest;
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
