@@ -10,31 +10,15 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** An agent that goes away is reported at once, and one that comes back is used again. */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
-class AgentOfflineTest {
+class AgentOfflineTest extends RelayTest {
   private static final String SQL = "SELECT TOP 1 PatientId FROM dbo.Patients";
-  @TempDir static Path dir;
-  static RelayFixture relay;
-
-  @BeforeAll
-  static void start() throws Exception {
-    relay = RelayFixture.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    relay.close();
-  }
 
   @Test
   void stoppedAgentIs503WithinOneSecondAndRestartedAgentServesAgain(VertxTestContext ctx) {

@@ -9,31 +9,15 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The console API's activity, top queries, CSV export and alerts: built from the audit log, own practice only. */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
-class ConsoleActivityApiTest {
-  @TempDir static Path dir;
-  static RelayFixture relay;
-
-  @BeforeAll
-  static void start() throws Exception {
-    relay = RelayFixture.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    relay.close();
-  }
+class ConsoleActivityApiTest extends RelayTest {
 
   /** Logs practice 0's admin in; answers the session cookie. */
   static Future<String> login() {

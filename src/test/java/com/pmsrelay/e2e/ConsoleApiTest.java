@@ -11,31 +11,15 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The practice admins' console API: sessions, CSRF, lock-out, grants, pairing, keys, audit, isolation. */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
-class ConsoleApiTest {
-  @TempDir static Path dir;
-  static RelayFixture relay;
-
-  @BeforeAll
-  static void start() throws Exception {
-    relay = RelayFixture.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    relay.close();
-  }
+class ConsoleApiTest extends RelayTest {
 
   /** A logged-in console: its cookie and CSRF token. */
   record Console(String cookie, String csrf, String practiceId) {

@@ -10,32 +10,16 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** An integrator's immediate query end to end: HTTP, JWT, cloud, TLS bridge, agent, demo PMS. */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
-class IntegratorQueryTest {
-  @TempDir static Path dir;
-  static RelayFixture relay;
-
-  @BeforeAll
-  static void start() throws Exception {
-    relay = RelayFixture.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    relay.close();
-  }
+class IntegratorQueryTest extends RelayTest {
 
   @Test
   void queryReturnsRowsFromTheFirstPractice(VertxTestContext ctx) {

@@ -12,32 +12,16 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** What an integrator sees of the practice server's protection: 429s, 403 scopes, caps. */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
-class ProtectionHttpTest {
-  @TempDir static Path dir;
-  static RelayFixture relay;
-
-  @BeforeAll
-  static void start() throws Exception {
-    relay = RelayFixture.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    relay.close();
-  }
+class ProtectionHttpTest extends RelayTest {
 
   /** Sets a grant (blocking: called on the test thread before the async part). */
   private static void grant(int integrator, int practice, Grant grant) {
