@@ -5,18 +5,31 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * Runs benchmarks and writes their results:
- * {@code BenchMain guard|noisy|noisy-agent|noisy-mild|all [--fast] [--out DIR]}.
+ * {@code BenchMain NAME|all [--fast] [--out DIR]} (names in {@link #BENCHMARKS}).
  * Each benchmark writes {@code DIR/<name>.json} ({@code <name>-fast.json} with --fast) and the run
  * writes {@code DIR/latest.json}. Everything runs in this JVM on loopback, bounded in time, and
  * the process exits when done. See BENCHMARKS.md.
  */
 public final class BenchMain {
-  static final List<String> NAMES = List.of("guard", "noisy", "noisy-agent", "noisy-mild");
+  /** Every benchmark by name, in the order {@code all} runs them. */
+  static final Map<String, Benchmark> BENCHMARKS = benchmarks();
+  static final List<String> NAMES = List.copyOf(BENCHMARKS.keySet());
+
+  private static Map<String, Benchmark> benchmarks() {
+    Map<String, Benchmark> all = new LinkedHashMap<>();
+    all.put("guard", (mode, work) -> new GuardCostBench().run(mode));
+    all.put("noisy", (mode, work) -> new NoisyNeighbourBench(NoisyNeighbourBench.Variant.HTTP).run(mode, work));
+    all.put("noisy-agent", (mode, work) -> new NoisyNeighbourBench(NoisyNeighbourBench.Variant.AGENT).run(mode, work));
+    all.put("noisy-mild", (mode, work) -> new NoisyNeighbourBench(NoisyNeighbourBench.Variant.MILD).run(mode, work));
+    return all;
+  }
 
   private BenchMain() {}
 
@@ -50,7 +63,7 @@ public final class BenchMain {
   }
 
   private static void usage() {
-    System.err.println("usage: bench/run.sh guard|noisy|noisy-agent|noisy-mild|all [--fast]");
+    System.err.println("usage: bench/run.sh " + String.join("|", NAMES) + "|all [--fast]");
     System.exit(2);
   }
 
@@ -64,13 +77,7 @@ public final class BenchMain {
       for (String name : names) {
         System.err.println("running " + name + " (" + mode.label() + ")");
         double loadBefore = MachineInfo.loadAverage();
-        JsonObject result = switch (name) {
-          case "guard" -> new GuardCostBench().run(mode);
-          case "noisy" -> new NoisyNeighbourBench(NoisyNeighbourBench.Variant.HTTP).run(mode, work);
-          case "noisy-agent" -> new NoisyNeighbourBench(NoisyNeighbourBench.Variant.AGENT).run(mode, work);
-          case "noisy-mild" -> new NoisyNeighbourBench(NoisyNeighbourBench.Variant.MILD).run(mode, work);
-          default -> throw new IllegalArgumentException(name);
-        };
+        JsonObject result = BENCHMARKS.get(name).run(mode, work);
         result.put("command", command).put("machine", machine).put("loadAverageBefore", loadBefore)
             .put("loadAverageAfter", MachineInfo.loadAverage());
         String file = name + (mode == BenchMode.FULL ? "" : "-" + mode.label()) + ".json";

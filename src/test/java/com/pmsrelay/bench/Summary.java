@@ -1,5 +1,6 @@
 package com.pmsrelay.bench;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /** A few human-readable lines of a run's figures and targets, for the console. */
@@ -26,8 +27,13 @@ final class Summary {
       targets(text, "guard", guard.getJsonObject("targets"));
     }
     for (String name : benchmarks.fieldNames()) {
+      JsonObject result = benchmarks.getJsonObject(name);
       if (name.startsWith("noisy")) {
-        noisy(text, name, benchmarks.getJsonObject(name));
+        noisy(text, name, result);
+      } else if (!name.equals("guard")) {
+        JsonArray headlines = result.getJsonArray("headlines", new JsonArray());
+        headlines.forEach(line -> text.append(name).append(' ').append(line).append('\n'));
+        targets(text, name, result.getJsonObject("targets", new JsonObject()));
       }
     }
     return text.toString().stripTrailing();

@@ -1,0 +1,114 @@
+package com.pmsrelay.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The harness's way of comparing a candidate B with its baseline A on a noisy machine: after a
+ * warm-up of each, blocks of A and B alternate (A B, B A, A B, … so neither always runs first),
+ * each block charged with the process's CPU time and allocated bytes ({@link ProcessProbe}); a
+ * figure is the per-pair ratio B/A, reported as the median over pairs with its range.
+ */
+final class AlternatingPairs {
+  /** One block of work: run it and say how many operations were done and how long each took. */
+  interface Block {
+    Run run() throws Exception;
+  }
+
+  /** What a block did: operations completed (and failed), their latencies, what they cost. */
+  record Run(long operations, long failures, LatencyRecorder latency, ProcessProbe spent) {
+    double perSecond() {
+      return operations * 1e9 / spent.wallNanos();
+    }
+
+    double cpuMicrosPerOp() {
+      return operations == 0 ? Double.NaN : spent.cpuNanos() / 1_000.0 / operations;
+    }
+
+    double allocatedBytesPerOp() {
+      return operations == 0 ? Double.NaN : (double) spent.allocatedBytes() / operations;
+    }
+
+    JsonObject toJson() {
+      JsonObject json = new JsonObject().put("operations", operations).put("failures", failures)
+          .put("wallMs", Spread.round(spent.wallNanos() / 1e6)).put("perSecond", Spread.round(perSecond()))
+          .put("cpuUsPerOp", Spread.round(cpuMicrosPerOp())).put("allocatedBytesPerOp", Spread.round(allocatedBytesPerOp()));
+      if (latency != null && latency.count() > 0) {
+        json.put("p50Us", Spread.round(latency.percentileMicros(50))).put("p90Us", Spread.round(latency.percentileMicros(90)))
+            .put("p99Us", Spread.round(latency.percentileMicros(99)));
+      }
+      return json;
+    }
+  }
+
+  /** One baseline block and the candidate block beside it. */
+  record Pair(Run baseline, Run candidate) {}
+
+  private AlternatingPairs() {}
+
+  /** Runs {@code warmups} blocks of each, then {@code pairs} pairs, alternating which goes first. */
+  static List<Pair> measure(Block baseline, Block candidate, int warmups, int pairs) throws Exception {
+    for (int i = 0; i < warmups; i++) {
+      baseline.run();
+      candidate.run();
+    }
+    List<Pair> result = new ArrayList<>();
+    for (int i = 0; i < pairs; i++) {
+      if (i % 2 == 0) {
+        Run a = timed(baseline);
+        result.add(new Pair(a, timed(candidate)));
+      } else {
+        Run b = timed(candidate);
+        result.add(new Pair(timed(baseline), b));
+      }
+    }
+    return result;
+  }
+
+  /** Runs a block with the probe around it, whatever the block measured itself. */
+  private static Run timed(Block block) throws Exception {
+    System.gc(); // each block starts from the same heap, not with the other's garbage
+    ProcessProbe before = ProcessProbe.now();
+    Run run = block.run();
+    return new Run(run.operations(), run.failures(), run.latency(), before.spentSince());
+  }
+
+  /** The median and range over pairs of candidate's figure / baseline's figure. */
+  static Spread ratio(List<Pair> pairs, ToDoubleFunction<Run> figure) {
+    List<Double> ratios = new ArrayList<>();
+    for (Pair p : pairs) {
+      ratios.add(figure.applyAsDouble(p.candidate()) / figure.applyAsDouble(p.baseline()));
+    }
+    return Spread.of(ratios);
+  }
+
+  /** The median and range over pairs of candidate's figure - baseline's figure. */
+  static Spread difference(List<Pair> pairs, ToDoubleFunction<Run> figure) {
+    List<Double> differences = new ArrayList<>();
+    for (Pair p : pairs) {
+      differences.add(figure.applyAsDouble(p.candidate()) - figure.applyAsDouble(p.baseline()));
+    }
+    return Spread.of(differences);
+  }
+
+  /** One side's figure over its blocks. */
+  static Spread of(List<Pair> pairs, boolean candidate, ToDoubleFunction<Run> figure) {
+    List<Double> values = new ArrayList<>();
+    for (Pair p : pairs) {
+      values.add(figure.applyAsDouble(candidate ? p.candidate() : p.baseline()));
+    }
+    return Spread.of(values);
+  }
+
+  /** Every block's figures, for the result JSON. */
+  static JsonArray toJson(List<Pair> pairs) {
+    JsonArray array = new JsonArray();
+    for (Pair p : pairs) {
+      array.add(new JsonObject().put("baseline", p.baseline().toJson()).put("candidate", p.candidate().toJson()));
+    }
+    return array;
+  }
+}
