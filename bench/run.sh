@@ -15,6 +15,8 @@ mvn -q -B ${BENCH_MAVEN_FLAGS:-} dependency:build-classpath -Dmdep.includeScope=
   -Dmdep.outputFile=target/bench-classpath.txt
 export PMSRELAY_LOG_LEVEL="${PMSRELAY_LOG_LEVEL:-WARN}"
 # shellcheck disable=SC2086
-exec java -Xms1g -Xmx1g -XX:+UseG1GC ${BENCH_JAVA_OPTS:-} \
+# -XX:-DontCompileHugeMethods: as the shipped cloud and agent run (README): JSqlParser's huge
+# generated methods are otherwise never JIT-compiled.
+exec java -Xms1g -Xmx1g -XX:+UseG1GC -XX:-DontCompileHugeMethods ${BENCH_JAVA_OPTS:-} \
   -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
   com.pmsrelay.bench.BenchMain "$@"

@@ -3,8 +3,6 @@ package com.pmsrelay.agent.guard;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -22,7 +20,7 @@ import net.sf.jsqlparser.statement.Statements;
  * the generated parser never looks at the thread's interrupt status; what stops it is the flag,
  * which its grammar tests in the look-aheads of conditions, expression lists and primary
  * expressions, where pathological inputs spend their time. So the guard sets that flag itself,
- * from one shared alarm thread, and treats a parse that saw the flag as refused (a look-ahead cut
+ * from one shared thread ({@link ParseDeadlines}), and treats a parse that saw the flag as refused (a look-ahead cut
  * short may have chosen a different reading). The flag is a plain field; the parser, deep in
  * non-inlined recursive calls, sees it within milliseconds, which SqlGuardBoundsTest checks.
  *
@@ -45,7 +43,7 @@ final class DeadlineParser {
   /** How long the caller waits past the deadline for the parser thread to notice its flag. */
   private static final long GRACE_MS = 100;
 
-  private static final ScheduledThreadPoolExecutor ALARMS = alarms();
+  private static final ParseDeadlines DEADLINES = new ParseDeadlines("sql-guard-deadlines");
   private static final ThreadPoolExecutor LONG_PARSES = new ThreadPoolExecutor(
       0, Math.max(4, Runtime.getRuntime().availableProcessors()), 30, TimeUnit.SECONDS,
       new SynchronousQueue<>(), daemon("sql-guard-parser"));
@@ -110,9 +108,7 @@ final class DeadlineParser {
     CCJSqlParser parser = CCJSqlParserUtil.newParser(text)
         .withSquareBracketQuotation(true)
         .withAllowComplexParsing(complex);
-    ScheduledFuture<?> alarm = ALARMS.schedule(() -> {
-      parser.interrupted = true;
-    }, millis, TimeUnit.MILLISECONDS);
+    ParseDeadlines.Watch watch = DEADLINES.start(parser, millis);
     Statements statements;
     try {
       statements = parser.Statements();
@@ -122,7 +118,7 @@ final class DeadlineParser {
       }
       throw new NotParsed(e);
     } finally {
-      alarm.cancel(false);
+      DEADLINES.end(watch);
     }
     if (parser.interrupted) {
       throw tooSlow(timeoutMs);
@@ -149,12 +145,6 @@ final class DeadlineParser {
       message = message.substring(0, 160) + "…";
     }
     return new GuardException("the statement could not be fully understood" + (message.isEmpty() ? "" : " (" + message + ")"));
-  }
-
-  private static ScheduledThreadPoolExecutor alarms() {
-    ScheduledThreadPoolExecutor alarms = new ScheduledThreadPoolExecutor(1, daemon("sql-guard-alarm"));
-    alarms.setRemoveOnCancelPolicy(true);
-    return alarms;
   }
 
   private static ThreadFactory daemon(String name) {
