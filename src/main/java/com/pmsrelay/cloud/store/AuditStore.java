@@ -2,13 +2,17 @@ package com.pmsrelay.cloud.store;
 
 import com.pmsrelay.common.crypto.Secrets;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The append-only, tamper-evident audit log. Appends to one chain are serialised by locking the
@@ -32,60 +36,149 @@ public final class AuditStore {
   private static final String COLUMNS = "chain, seq, at_ms, kind, actor, action, outcome, query_id, sql_hash, sql_text, "
       + "params_count, row_count, bytes, queue_ms, exec_ms, detail";
 
+  /** The most records one transaction appends. */
+  static final int MAX_BATCH = 500;
+
   private final Database db;
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  /** Whether a batch is being written (then new appends wait for the next). Guarded by {@code pending}. */
+  private boolean writing;
 
   public AuditStore(Database db) {
     this.db = db;
   }
 
+  /**
+   * Appends a record; the future completes with its sequence number once it is committed. Appends
+   * that arrive while a write is in progress wait and go together in the next transaction (at most
+   * {@value #MAX_BATCH}), each record still hashed into its chain in arrival order: under a flood
+   * of refused attempts the store commits a few times a second instead of once per attempt.
+   */
   public Future<Long> append(AuditRecord record) {
+    Promise<Long> appended = Promise.promise();
+    boolean startWriting;
+    synchronized (pending) {
+      pending.add(new Pending(record, appended));
+      startWriting = !writing;
+      writing = true;
+    }
+    if (startWriting) {
+      writeNextBatch();
+    }
+    return appended.future();
+  }
+
+  private record Pending(AuditRecord record, Promise<Long> appended) {}
+
+  private void writeNextBatch() {
+    List<Pending> batch = new ArrayList<>();
+    synchronized (pending) {
+      while (batch.size() < MAX_BATCH && !pending.isEmpty()) {
+        batch.add(pending.poll());
+      }
+      if (batch.isEmpty()) {
+        writing = false;
+        return;
+      }
+    }
+    List<AuditRecord> records = batch.stream().map(Pending::record).toList();
+    appendWithRetry(records).onComplete(done -> {
+      if (done.succeeded()) {
+        for (int i = 0; i < batch.size(); i++) {
+          batch.get(i).appended().complete(done.result()[i]);
+        }
+        writeNextBatch();
+      } else if (batch.size() == 1) {
+        batch.get(0).appended().fail(done.cause());
+        writeNextBatch();
+      } else {
+        // One record the store refuses must not take the others with it: one by one.
+        appendOneByOne(batch, 0).onComplete(v -> writeNextBatch());
+      }
+    });
+  }
+
+  private Future<Void> appendOneByOne(List<Pending> batch, int from) {
+    if (from == batch.size()) {
+      return Future.succeededFuture();
+    }
+    Pending p = batch.get(from);
+    return appendWithRetry(List.of(p.record())).onComplete(done -> {
+      if (done.succeeded()) {
+        p.appended().complete(done.result()[0]);
+      } else {
+        p.appended().fail(done.cause());
+      }
+    }).transform(done -> appendOneByOne(batch, from + 1));
+  }
+
+  private Future<long[]> appendWithRetry(List<AuditRecord> records) {
     // Two first appends to a new chain race to create its head: the loser retries and follows.
-    return db.transaction(c -> append(c, record))
-        .recover(e -> isDuplicateKey(e) ? db.transaction(c -> append(c, record)) : Future.failedFuture(e));
+    return db.transaction(c -> append(c, records))
+        .recover(e -> isDuplicateKey(e) ? db.transaction(c -> append(c, records)) : Future.failedFuture(e));
   }
 
   private static boolean isDuplicateKey(Throwable e) {
     return e instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23");
   }
 
-  static long append(Connection c, AuditRecord record) throws SQLException {
-    long seq;
-    String prev;
+  /**
+   * Appends {@code records} in order, in the caller's transaction, and answers their sequence
+   * numbers. Each chain's head is locked once, chains in name order (so writers on several nodes
+   * cannot deadlock), its records inserted as one JDBC batch and the head moved once.
+   */
+  static long[] append(Connection c, List<AuditRecord> records) throws SQLException {
+    Map<String, List<Integer>> byChain = new TreeMap<>();
+    for (int i = 0; i < records.size(); i++) {
+      byChain.computeIfAbsent(records.get(i).chain(), k -> new ArrayList<>()).add(i);
+    }
+    long[] seqs = new long[records.size()];
+    for (Map.Entry<String, List<Integer>> chain : byChain.entrySet()) {
+      String[] head = lockHead(c, chain.getKey());
+      long seq = Long.parseLong(head[0]);
+      String prev = head[1];
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log (" + COLUMNS + ", prev_hash, hash) "
+          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        for (int index : chain.getValue()) {
+          AuditRecord numbered = records.get(index).withSeq(++seq);
+          String hash = hash(prev, numbered);
+          bind(ps, numbered);
+          ps.setString(17, prev);
+          ps.setString(18, hash);
+          ps.addBatch();
+          seqs[index] = seq;
+          prev = hash;
+        }
+        ps.executeBatch();
+      }
+      try (PreparedStatement ps = c.prepareStatement("UPDATE audit_heads SET seq = ?, hash = ? WHERE chain = ?")) {
+        ps.setLong(1, seq);
+        ps.setString(2, prev);
+        ps.setString(3, chain.getKey());
+        ps.executeUpdate();
+      }
+    }
+    return seqs;
+  }
+
+  /** The chain's head {seq, hash}, locked for this transaction; created (seq 0) for a new chain. */
+  private static String[] lockHead(Connection c, String chain) throws SQLException {
     try (PreparedStatement lock = c.prepareStatement("SELECT seq, hash FROM audit_heads WHERE chain = ? FOR UPDATE")) {
-      lock.setString(1, record.chain());
+      lock.setString(1, chain);
       try (ResultSet rs = lock.executeQuery()) {
         if (rs.next()) {
-          seq = rs.getLong(1) + 1;
-          prev = rs.getString(2);
-        } else {
-          seq = 1;
-          prev = GENESIS;
-          try (PreparedStatement head = c.prepareStatement(
-              "INSERT INTO audit_heads (chain, seq, hash, base_seq, base_hash) VALUES (?, 0, ?, 1, ?)")) {
-            head.setString(1, record.chain());
-            head.setString(2, GENESIS);
-            head.setString(3, GENESIS);
-            head.executeUpdate(); // a concurrent first append fails here on the key and is retried by the caller
-          }
+          return new String[] {Long.toString(rs.getLong(1)), rs.getString(2)};
         }
       }
     }
-    AuditRecord numbered = record.withSeq(seq);
-    String hash = hash(prev, numbered);
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log (" + COLUMNS + ", prev_hash, hash) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      bind(ps, numbered);
-      ps.setString(17, prev);
-      ps.setString(18, hash);
-      ps.executeUpdate();
+    try (PreparedStatement head = c.prepareStatement(
+        "INSERT INTO audit_heads (chain, seq, hash, base_seq, base_hash) VALUES (?, 0, ?, 1, ?)")) {
+      head.setString(1, chain);
+      head.setString(2, GENESIS);
+      head.setString(3, GENESIS);
+      head.executeUpdate(); // a concurrent first append fails here on the key and is retried by the caller
     }
-    try (PreparedStatement head = c.prepareStatement("UPDATE audit_heads SET seq = ?, hash = ? WHERE chain = ?")) {
-      head.setLong(1, seq);
-      head.setString(2, hash);
-      head.setString(3, record.chain());
-      head.executeUpdate();
-    }
-    return seq;
+    return new String[] {"0", GENESIS};
   }
 
   static String hash(String prev, AuditRecord record) {

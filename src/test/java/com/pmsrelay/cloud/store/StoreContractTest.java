@@ -571,6 +571,42 @@ abstract class StoreContractTest {
     assertThat(audit.verify().await().intact()).isTrue();
   }
 
+  @Test
+  void appendsArrivingTogetherGoInBatchesInArrivalOrderAndARecordTheStoreRefusesLosesNoOther() {
+    AuditStore audit = new AuditStore(db);
+    String[] chains = {"practice-x", "practice-y", "practice-z"};
+    int perChain = 400; // more than one batch's worth in all
+    List<Future<Long>> appends = new ArrayList<>();
+    Future<Long> refused = null;
+    for (int i = 0; i < perChain; i++) {
+      for (String chain : chains) {
+        appends.add(audit.append(AuditRecord.query(chain, "cli_1", "succeeded", chain + "-" + i, "h", "SELECT " + i,
+            0, 1L, 10L, 0L, 1L)));
+      }
+      if (i == 250) { // an outcome longer than its column: the store refuses this one record
+        refused = audit.append(AuditRecord.query("practice-y", "cli_1", "x".repeat(100), "bad", "h", "SELECT 0", 0,
+            null, null, null, null));
+      }
+    }
+    Future<Long> refusedAppend = refused;
+    Future.join(appends).otherwiseEmpty().await();
+    refusedAppend.otherwiseEmpty().await();
+
+    assertThat(refusedAppend.failed()).isTrue();
+    assertThat(appends).allSatisfy(f -> assertThat(f.succeeded()).isTrue());
+    for (String chain : chains) {
+      List<AuditRecord> records = audit.list(new AuditStore.Query(chain, null, null, null, null, null, null, 1_000)).await();
+      assertThat(records).hasSize(perChain);
+      for (AuditRecord r : records) { // newest first; each chain numbered in the order of its appends
+        assertThat(r.queryId()).isEqualTo(chain + "-" + (r.seq() - 1));
+      }
+    }
+    assertThat(audit.verify().await()).satisfies(v -> {
+      assertThat(v.intact()).as(String.valueOf(v)).isTrue();
+      assertThat(v.records()).isEqualTo(3L * perChain);
+    });
+  }
+
   // ---- helpers ----
 
   private static OffsetDateTime now() {
