@@ -23,7 +23,7 @@ public record CloudConfig(
   /** Cloud-wide caps on queries; a grant may lower them, a request may lower them further. */
   public record QueryLimits(
       int defaultTimeoutMs, int maxTimeoutMs, int defaultQueueTimeoutMs, int maxQueueTimeoutMs,
-      int defaultMaxRows, int maxRows, long maxResultBytes, int maxSqlChars) {}
+      int defaultMaxRows, int maxRows, long maxResultBytes, int maxSqlChars, int rateBurstSeconds) {}
 
   public static CloudConfig from(JsonObject json) {
     ConfigReader root = new ConfigReader(json);
@@ -44,7 +44,8 @@ public record CloudConfig(
             q.integer("defaultMaxRows", 1, 10_000_000),
             q.integer("maxRows", 1, 10_000_000),
             q.longValue("maxResultBytes", 1024, 1L << 34),
-            q.integer("maxSqlChars", 16, 1_000_000)),
+            q.integer("maxSqlChars", 16, 1_000_000),
+            q.integer("rateBurstSeconds", 1, 60)),
         root.integer("audit.retentionDays", 1, 36_500));
   }
 

@@ -4,12 +4,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Per-integrator, per-practice token buckets, checked at the cloud before a query travels: the
- * bucket holds up to one minute's allowance (the grant's {@code ratePerMinute}, so bursts are
- * allowed) and refills continuously. Buckets idle for long are dropped. Counted per cloud node.
+ * Per-integrator, per-practice token buckets, checked at the cloud before a query travels. A
+ * bucket refills continuously at the grant's {@code ratePerMinute} and holds a burst of
+ * {@code burstSeconds}' worth of it, but never less than {@value #MIN_BURST} queries or the whole
+ * minute's allowance, whichever is smaller (so a grant of 3 a minute still allows 3 at once). A
+ * burst of a full minute let a flooding integrator push thousands of queries to the practice's
+ * queue at once, only to be refused there. Buckets idle for long are dropped. Counted per cloud node.
  */
 public final class RateLimiter {
   private static final long IDLE_NANOS = TimeUnit.MINUTES.toNanos(10);
+  static final int MIN_BURST = 10;
 
   private static final class Bucket {
     double tokens;
@@ -18,13 +22,26 @@ public final class RateLimiter {
   }
 
   private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+  private final int burstSeconds;
+
+  public RateLimiter(int burstSeconds) {
+    if (burstSeconds < 1 || burstSeconds > 60) {
+      throw new IllegalArgumentException("burstSeconds must be 1..60");
+    }
+    this.burstSeconds = burstSeconds;
+  }
+
+  /** How many tokens a bucket of this rate holds at most. */
+  double capacity(int perMinute) {
+    return Math.max(perMinute * burstSeconds / 60.0, Math.min(perMinute, MIN_BURST));
+  }
 
   /** Takes one token; returns 0 if allowed, else the whole seconds until a token is available. */
   public int take(String clientId, String practiceId, int perMinute) {
     long now = System.nanoTime();
     Bucket bucket = buckets.computeIfAbsent(clientId + "/" + practiceId, k -> {
       Bucket b = new Bucket();
-      b.tokens = perMinute;
+      b.tokens = capacity(perMinute);
       b.refilledAt = now;
       b.perMinute = perMinute;
       return b;
@@ -32,10 +49,10 @@ public final class RateLimiter {
     synchronized (bucket) {
       if (bucket.perMinute != perMinute) {
         bucket.perMinute = perMinute; // the grant changed
-        bucket.tokens = Math.min(bucket.tokens, perMinute);
+        bucket.tokens = Math.min(bucket.tokens, capacity(perMinute));
       }
       double perNano = perMinute / (double) TimeUnit.MINUTES.toNanos(1);
-      bucket.tokens = Math.min(perMinute, bucket.tokens + (now - bucket.refilledAt) * perNano);
+      bucket.tokens = Math.min(capacity(perMinute), bucket.tokens + (now - bucket.refilledAt) * perNano);
       bucket.refilledAt = now;
       if (bucket.tokens >= 1) {
         bucket.tokens -= 1;

@@ -52,8 +52,12 @@ public final class HttpApi extends VerticleBase {
     TokenEndpoint token = new TokenEndpoint(parts.tokens(), parts.integrators());
     PracticesEndpoint practices = new PracticesEndpoint(parts.grants(),
         new AgentStatus(Duration.ofMillis(config.bridge().heartbeatTimeoutMs())));
-    RateLimiter rateLimiter = new RateLimiter();
-    vertx.setPeriodic(60_000, id -> rateLimiter.evictIdle());
+    RateLimiter rateLimiter = new RateLimiter(config.queries().rateBurstSeconds());
+    RateLimiter pairingLimiter = new RateLimiter(60); // a minute's attempts at once: people mistype
+    vertx.setPeriodic(60_000, id -> {
+      rateLimiter.evictIdle();
+      pairingLimiter.evictIdle();
+    });
     QueriesEndpoint queries = new QueriesEndpoint(parts.grants(), parts.dispatcher(), config.queries(), rateLimiter,
         parts.audit());
 
@@ -73,7 +77,7 @@ public final class HttpApi extends VerticleBase {
     router.get("/v1/practices/:practiceId").handler(practices::one);
     router.post("/v1/practices/:practiceId/queries").handler(queries::submit);
     PairingsEndpoint pairing = new PairingsEndpoint(parts.pairings(), parts.changes(), parts.audit(),
-        rateLimiter, practices);
+        pairingLimiter, practices);
     router.post("/v1/pairings").handler(pairing::redeem);
     router.route("/console/api/*").handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
     router.route("/console/api/*").subRouter(parts.console().router(vertx));
