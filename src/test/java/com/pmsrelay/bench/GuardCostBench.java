@@ -86,7 +86,9 @@ final class GuardCostBench {
     Map<String, List<Double>> p90 = new LinkedHashMap<>();
     Map<String, List<Double>> p99 = new LinkedHashMap<>();
     Map<String, List<Double>> cpu = new LinkedHashMap<>();
+    Map<String, List<Double>> allocated = new LinkedHashMap<>();
     for (Case c : CASES) {
+      allocated.put(c.name(), new ArrayList<>());
       p50.put(c.name(), new ArrayList<>());
       p90.put(c.name(), new ArrayList<>());
       p99.put(c.name(), new ArrayList<>());
@@ -96,11 +98,13 @@ final class GuardCostBench {
       for (int k = 0; k < CASES.size(); k++) {
         Case c = CASES.get((block + k) % CASES.size()); // rotate the order: no case always runs first
         LatencyRecorder recorder = new LatencyRecorder();
-        long cpuStart = MachineInfo.processCpuNanos();
+        ProcessProbe start = ProcessProbe.now();
         for (int i = 0; i < settings.iterations(); i++) {
           recorder.record(time(c));
         }
-        cpu.get(c.name()).add((MachineInfo.processCpuNanos() - cpuStart) / 1_000.0 / settings.iterations());
+        ProcessProbe spent = start.spentSince();
+        cpu.get(c.name()).add(spent.cpuNanos() / 1_000.0 / settings.iterations());
+        allocated.get(c.name()).add((double) spent.allocatedBytes() / settings.iterations());
         p50.get(c.name()).add(recorder.percentileMicros(50));
         p90.get(c.name()).add(recorder.percentileMicros(90));
         p99.get(c.name()).add(recorder.percentileMicros(99));
@@ -120,6 +124,7 @@ final class GuardCostBench {
           .put("p90Us", Spread.of(p90.get(c.name())).toJson())
           .put("p99Us", Spread.of(p99.get(c.name())).toJson())
           .put("cpuUsPerCheck", Spread.of(cpu.get(c.name())).toJson())
+          .put("allocatedBytesPerCheck", Spread.of(allocated.get(c.name())).toJson())
           .put("p50UsPerBlock", Spread.rounded(p50.get(c.name()))));
     }
     JsonObject derived = new JsonObject().put("valid", splitHolds)

@@ -26,6 +26,8 @@ final class NoisyNeighbourReport {
     List<Double> aAnswerRates = new ArrayList<>();
     List<Double> generatorFlood = new ArrayList<>();
     List<Double> relayCpuPerA = new ArrayList<>();
+    List<Double> allocatedPerQueryAlone = new ArrayList<>();
+    List<Double> allocatedPerQueryFlood = new ArrayList<>();
     List<Double> machineAlone = new ArrayList<>();
     List<Double> machineFlood = new ArrayList<>();
     List<Double> limitMeanFlood = new ArrayList<>();
@@ -49,6 +51,8 @@ final class NoisyNeighbourReport {
       aAnswerRates.add(flood.a().answerLatency.count() * 1000.0 / gauge(flood, "wallMs"));
       generatorFlood.add(gauge(flood, "loadGeneratorCpuShare"));
       relayCpuPerA.add(relayCpuMicrosPerQuery(alone, flood));
+      allocatedPerQueryAlone.add(allocatedPerQuery(alone));
+      allocatedPerQueryFlood.add(allocatedPerQuery(flood));
       machineAlone.add(gauge(alone, "machineCpuShare"));
       machineFlood.add(gauge(flood, "machineCpuShare"));
       gcMaxFlood.add(flood.gauges().getJsonObject("gc").getLong("maxMs").doubleValue());
@@ -114,6 +118,9 @@ final class NoisyNeighbourReport {
         .put("processCpuShare", new JsonObject().put("alone", Spread.of(cpuAlone).toJson()).put("flood", Spread.of(cpuFlood).toJson()))
         .put("loadGeneratorCpuShareUnderFlood", Spread.of(generatorFlood).toJson())
         .put("relayCpuUsPerAQuery", Spread.of(relayCpuPerA).toJson())
+        .put("allocatedBytesPerQuery", new JsonObject().put("alone", Spread.of(allocatedPerQueryAlone).toJson())
+            .put("flood", Spread.of(allocatedPerQueryFlood).toJson())
+            .put("note", "everything this JVM allocated in the phase (relay and load generator) over the queries sent (A and B)"))
         .put("gcPausesUnderFlood", new JsonObject().put("longestMs", Spread.of(gcMaxFlood).toJson())
             .put("totalMs", Spread.of(gcTotalFlood).toJson()))
         .put("machineCpuShare", new JsonObject().put("alone", Spread.of(machineAlone).toJson())
@@ -134,6 +141,11 @@ final class NoisyNeighbourReport {
     double aloneMicros = (gauge(alone, "processCpuShare") - gauge(alone, "loadGeneratorCpuShare"))
         * gauge(alone, "wallMs") * 1000 * cores;
     return flood.a().sent() == 0 ? Double.NaN : (floodMicros - aloneMicros) / flood.a().sent();
+  }
+
+  private static double allocatedPerQuery(NoisyPhase phase) {
+    long sent = phase.b().sent() + phase.a().sent();
+    return sent == 0 ? Double.NaN : gauge(phase, "allocatedBytes") / sent;
   }
 
   private static double gauge(NoisyPhase phase, String name) {

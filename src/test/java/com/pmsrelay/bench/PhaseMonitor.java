@@ -10,7 +10,7 @@ import java.lang.management.ThreadMXBean;
  * (sampled every 10 ms from a plain thread; the executor's fields are read racily, which is fine
  * for a gauge), and the CPU used by the load generator's threads, by this whole process, and by
  * the whole machine (other processes too: these machines are shared), each as a share of all the
- * machine's cores; and the JVM's garbage-collection pauses ({@link GcWatch}).
+ * machine's cores; the bytes the process allocated; and the JVM's garbage-collection pauses ({@link GcWatch}).
  */
 final class PhaseMonitor {
   private final QueryExecutor executor;
@@ -19,6 +19,7 @@ final class PhaseMonitor {
   private final Thread thread;
   private final long wallStart = System.nanoTime();
   private final long cpuStart = MachineInfo.processCpuNanos();
+  private final ProcessProbe probe = ProcessProbe.now();
   private final long[] systemStart = MachineInfo.systemCpuTicks();
   private final GcWatch gc = new GcWatch();
   private volatile boolean running = true;
@@ -74,6 +75,7 @@ final class PhaseMonitor {
   JsonObject stop() throws InterruptedException {
     long wall = System.nanoTime() - wallStart;
     long cpu = MachineInfo.processCpuNanos() - cpuStart;
+    long allocated = probe.spentSince().allocatedBytes();
     long generatorCpu = cpuNanos(generatorThreads) - generatorCpuStart;
     int cores = Runtime.getRuntime().availableProcessors();
     long[] systemEnd = MachineInfo.systemCpuTicks();
@@ -91,6 +93,7 @@ final class PhaseMonitor {
           .put("processCpuShare", Spread.round((double) cpu / wall / cores))
           .put("loadGeneratorCpuShare", Spread.round((double) generatorCpu / wall / cores))
           .put("machineCpuShare", systemShare)
+          .put("allocatedBytes", allocated)
           .put("gc", gc.json());
     }
   }

@@ -15,9 +15,9 @@ final class Summary {
       JsonObject cases = guard.getJsonObject("cases");
       for (String name : cases.fieldNames()) {
         JsonObject c = cases.getJsonObject(name);
-        text.append(String.format("guard %-23s p50 %s µs, p90 %s µs, p99 %s µs, cpu %s µs (median of blocks [min, max])%n",
+        text.append(String.format("guard %-23s p50 %s µs, p90 %s µs, p99 %s µs, cpu %s µs, allocated %s bytes (median of blocks [min, max])%n",
             name, figure(c.getJsonObject("p50Us")), figure(c.getJsonObject("p90Us")), figure(c.getJsonObject("p99Us")),
-            figure(c.getJsonObject("cpuUsPerCheck"))));
+            figure(c.getJsonObject("cpuUsPerCheck")), figure(c.getJsonObject("allocatedBytesPerCheck"))));
       }
       JsonObject split = guard.getJsonObject("lexicalParseSplit");
       if (split.getBoolean("valid")) {
@@ -54,6 +54,7 @@ final class Summary {
     line(text, bench, "machine cpu", noisy.getJsonObject("machineCpuShare"));
     line(text, bench, "load generator cpu under flood", noisy.getJsonObject("loadGeneratorCpuShareUnderFlood"));
     line(text, bench, "relay cpu µs per A query", noisy.getJsonObject("relayCpuUsPerAQuery"));
+    line(text, bench, "allocated bytes per query", noisy.getJsonObject("allocatedBytesPerQuery"));
     line(text, bench, "gc pauses under flood", noisy.getJsonObject("gcPausesUnderFlood"));
     targets(text, bench, noisy.getJsonObject("targets"));
   }
