@@ -17,6 +17,6 @@ export PMSRELAY_LOG_LEVEL="${PMSRELAY_LOG_LEVEL:-WARN}"
 # shellcheck disable=SC2086
 # -XX:-DontCompileHugeMethods: as the shipped cloud and agent run (README): JSqlParser's huge
 # generated methods are otherwise never JIT-compiled.
-exec java -Xms1g -Xmx1g -XX:+UseG1GC -XX:-DontCompileHugeMethods ${BENCH_JAVA_OPTS:-} \
+exec java -Xms1g -Xmx1g ${BENCH_GC:--XX:+UseG1GC} -XX:-DontCompileHugeMethods ${BENCH_JAVA_OPTS:-} \
   -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
   com.pmsrelay.bench.BenchMain "$@"

@@ -44,13 +44,16 @@ final class TableName {
    * function), or null if it may.
    */
   static String refusal(List<String> parts) {
-    String joined = String.join(".", parts);
+    // Called for every dotted name of every statement: build a message only for a refusal.
     if (parts.size() > 2) {
-      return "three- and four-part names reach other databases or linked servers and are not allowed ('" + joined + "')";
+      return "three- and four-part names reach other databases or linked servers and are not allowed ('"
+          + String.join(".", parts) + "')";
     }
-    String first = parts.get(0).toLowerCase(Locale.ROOT);
-    if (parts.size() > 1 && (SYSTEM_SCHEMAS.contains(first) || SYSTEM_DATABASES.contains(first))) {
-      return "the system catalogue is not available ('" + joined + "')";
+    if (parts.size() > 1) {
+      String first = parts.get(0).toLowerCase(Locale.ROOT);
+      if (SYSTEM_SCHEMAS.contains(first) || SYSTEM_DATABASES.contains(first)) {
+        return "the system catalogue is not available ('" + String.join(".", parts) + "')";
+      }
     }
     return null;
   }
