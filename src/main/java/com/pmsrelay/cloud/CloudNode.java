@@ -1,6 +1,7 @@
 package com.pmsrelay.cloud;
 
 import com.pmsrelay.cloud.auth.TokenService;
+import com.pmsrelay.cloud.auth.TokenVerifier;
 import com.pmsrelay.cloud.bridge.AgentDirectory;
 import com.pmsrelay.cloud.bridge.BridgeServer;
 import com.pmsrelay.cloud.bridge.TlsMaterial;
@@ -23,6 +24,7 @@ import com.pmsrelay.common.crypto.PasswordHasher;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.UUID;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,8 @@ public final class CloudNode {
 
   private final Vertx vertx;
   private final CloudConfig config;
+  /** What checks the API's bearer tokens, made from the node's token service. */
+  private final Function<TokenService, TokenVerifier> bearer;
   private final String nodeId = UUID.randomUUID().toString();
   private final AgentDirectory agents = new AgentDirectory();
   private Database database;
@@ -53,8 +57,17 @@ public final class CloudNode {
   private final java.util.List<String> deployments = new java.util.ArrayList<>();
 
   public CloudNode(Vertx vertx, CloudConfig config) {
+    this(vertx, config, tokens -> tokens);
+  }
+
+  /**
+   * A node whose API checks bearer tokens with another verifier: only for tests and benchmarks
+   * (package-private, no setting reaches it), which measure what the real check costs.
+   */
+  CloudNode(Vertx vertx, CloudConfig config, Function<TokenService, TokenVerifier> bearer) {
     this.vertx = vertx;
     this.config = config;
+    this.bearer = bearer;
   }
 
   public Future<CloudNode> start() {
@@ -92,8 +105,8 @@ public final class CloudNode {
           ConsoleApi console = new ConsoleApi(new ConsoleApi.Parts(consoleUsers, new ConsoleSessionStore(database), practices,
               integrators, grants, pairings, audit, changes,
               new AgentStatus(java.time.Duration.ofMillis(config.bridge().heartbeatTimeoutMs()))));
-          http = new HttpApi(new HttpApi.Parts(config, database, tokens, integrators, grants, audit, pairings, changes, dispatcher, console,
-              () -> bridgeListening));
+          http = new HttpApi(new HttpApi.Parts(config, database, tokens, bearer.apply(tokens), integrators, grants,
+              audit, pairings, changes, dispatcher, console, () -> bridgeListening));
           return vertx.deployVerticle(http);
         })
         .map(id -> {

@@ -16,6 +16,9 @@ final class AlternatingPairs {
   /** One block of work: run it and say how many operations were done and how long each took. */
   interface Block {
     Run run() throws Exception;
+
+    /** Untimed set-up just before each run (for example, the fresh tokens the run will use). */
+    default void prepare() throws Exception {}
   }
 
   /** What a block did: operations completed (and failed), their latencies, what they cost. */
@@ -30,6 +33,11 @@ final class AlternatingPairs {
 
     double allocatedBytesPerOp() {
       return operations == 0 ? Double.NaN : (double) spent.allocatedBytes() / operations;
+    }
+
+    /** The block's {@code p}-th latency percentile in µs; NaN when it recorded none. */
+    double percentileMicros(double p) {
+      return latency == null ? Double.NaN : latency.percentileMicros(p);
     }
 
     JsonObject toJson() {
@@ -51,12 +59,29 @@ final class AlternatingPairs {
 
   /** Runs {@code warmups} blocks of each, then {@code pairs} pairs, alternating which goes first. */
   static List<Pair> measure(Block baseline, Block candidate, int warmups, int pairs) throws Exception {
+    return measure(baseline, candidate, warmups, pairs, Long.MAX_VALUE);
+  }
+
+  /**
+   * The same, but after the first pair starts none that would end after {@code deadlineNanos}
+   * ({@link System#nanoTime}, judged by the longest pair so far): fewer pairs rather than an overrun
+   * of the time budget.
+   */
+  static List<Pair> measure(Block baseline, Block candidate, int warmups, int pairs, long deadlineNanos)
+      throws Exception {
     for (int i = 0; i < warmups; i++) {
+      baseline.prepare();
       baseline.run();
+      candidate.prepare();
       candidate.run();
     }
     List<Pair> result = new ArrayList<>();
+    long longest = 0;
     for (int i = 0; i < pairs; i++) {
+      long started = System.nanoTime();
+      if (i > 0 && deadlineNanos - started < longest) {
+        break;
+      }
       if (i % 2 == 0) {
         Run a = timed(baseline);
         result.add(new Pair(a, timed(candidate)));
@@ -64,12 +89,14 @@ final class AlternatingPairs {
         Run b = timed(candidate);
         result.add(new Pair(timed(baseline), b));
       }
+      longest = Math.max(longest, System.nanoTime() - started);
     }
     return result;
   }
 
   /** Runs a block with the probe around it, whatever the block measured itself. */
   private static Run timed(Block block) throws Exception {
+    block.prepare();
     System.gc(); // each block starts from the same heap, not with the other's garbage
     ProcessProbe before = ProcessProbe.now();
     Run run = block.run();
@@ -101,6 +128,28 @@ final class AlternatingPairs {
       values.add(figure.applyAsDouble(candidate ? p.candidate() : p.baseline()));
     }
     return Spread.of(values);
+  }
+
+  /**
+   * One side's figures over its blocks: queries/s, latency percentiles (µs), process CPU µs and
+   * allocated bytes per operation, and its operations and failures in all.
+   */
+  static JsonObject sideJson(List<Pair> pairs, boolean candidate) {
+    long operations = 0;
+    long failures = 0;
+    for (Pair p : pairs) {
+      Run run = candidate ? p.candidate() : p.baseline();
+      operations += run.operations();
+      failures += run.failures();
+    }
+    return new JsonObject()
+        .put("perSecond", of(pairs, candidate, Run::perSecond).toJson())
+        .put("p50Us", of(pairs, candidate, r -> r.percentileMicros(50)).toJson())
+        .put("p90Us", of(pairs, candidate, r -> r.percentileMicros(90)).toJson())
+        .put("p99Us", of(pairs, candidate, r -> r.percentileMicros(99)).toJson())
+        .put("cpuUsPerOp", of(pairs, candidate, Run::cpuMicrosPerOp).toJson())
+        .put("allocatedBytesPerOp", of(pairs, candidate, Run::allocatedBytesPerOp).toJson())
+        .put("operations", operations).put("failures", failures);
   }
 
   /** Every block's figures, for the result JSON. */

@@ -28,6 +28,9 @@ public final class BenchMain {
     all.put("noisy", (mode, work) -> new NoisyNeighbourBench(NoisyNeighbourBench.Variant.HTTP).run(mode, work));
     all.put("noisy-agent", (mode, work) -> new NoisyNeighbourBench(NoisyNeighbourBench.Variant.AGENT).run(mode, work));
     all.put("noisy-mild", (mode, work) -> new NoisyNeighbourBench(NoisyNeighbourBench.Variant.MILD).run(mode, work));
+    all.put("hop", (mode, work) -> new RelayVsPlainBench(RelayVsPlainBench.Variant.HOP).run(mode, work));
+    all.put("throughput", (mode, work) -> new RelayVsPlainBench(RelayVsPlainBench.Variant.THROUGHPUT).run(mode, work));
+    all.put("auth", (mode, work) -> new AuthCostBench().run(mode, work));
     return all;
   }
 

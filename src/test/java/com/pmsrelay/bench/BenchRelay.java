@@ -9,6 +9,9 @@ import com.pmsrelay.agent.pms.demo.DemoPmsGenerator;
 import com.pmsrelay.agent.pms.demo.DemoPmsSpec;
 import com.pmsrelay.cloud.CloudConfig;
 import com.pmsrelay.cloud.CloudNode;
+import com.pmsrelay.cloud.CloudNodes;
+import com.pmsrelay.cloud.auth.TokenService;
+import com.pmsrelay.cloud.auth.TokenVerifier;
 import com.pmsrelay.cloud.store.Grant;
 import com.pmsrelay.cloud.store.GrantStatus;
 import com.pmsrelay.cloud.store.IntegratorStore;
@@ -24,6 +27,7 @@ import java.time.LocalDate;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.h2.jdbcx.JdbcDataSource;
 
 /**
@@ -38,6 +42,11 @@ final class BenchRelay implements AutoCloseable {
   /** The integrators' grants at the practice. */
   record Grants(int aRatePerMinute, int bRatePerMinute) {}
 
+  /** Beyond the shipped defaults: agent {@code exec} keys to override, and what checks the cloud's bearer tokens. */
+  record Options(JsonObject agentExec, Function<TokenService, TokenVerifier> bearer) {
+    static final Options DEFAULTS = new Options(new JsonObject(), tokens -> tokens);
+  }
+
   final Vertx cloudVertx;
   final Vertx agentVertx = Vertx.vertx();
   final CloudNode cloud;
@@ -50,7 +59,7 @@ final class BenchRelay implements AutoCloseable {
   final int cap;
   private final JdbcDataSource database;
 
-  private BenchRelay(Path dir, int patients, Grants grants) throws Exception {
+  private BenchRelay(Path dir, int patients, Grants grants, Options options) throws Exception {
     database = benchDatabase(patients);
     if (grants == null) {
       cloudVertx = null;
@@ -59,7 +68,7 @@ final class BenchRelay implements AutoCloseable {
       practiceId = UUID.randomUUID().toString();
       integratorA = new IntegratorStore.Created("integrator-a", null);
       integratorB = new IntegratorStore.Created("integrator-b", null);
-      AgentConfig config = agentConfig(practiceId, "unused", 7443, "00".repeat(32));
+      AgentConfig config = agentConfig(practiceId, "unused", 7443, "00".repeat(32), options.agentExec());
       cap = config.exec().maxConcurrent();
       pms = pool(cap);
       executor = new QueryExecutor(agentVertx, pms, config.exec(), guard());
@@ -70,7 +79,7 @@ final class BenchRelay implements AutoCloseable {
     cloudJson.put("dataDir", dir.resolve("cloud").toString());
     cloudJson.getJsonObject("http").put("host", "127.0.0.1").put("port", 0);
     cloudJson.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);
-    cloud = new CloudNode(cloudVertx, CloudConfig.from(cloudJson)).start().await();
+    cloud = CloudNodes.withBearerVerifier(cloudVertx, CloudConfig.from(cloudJson), options.bearer()).start().await();
     PracticeStore.Created practice = cloud.practices().create("Benchmark Practice").await();
     practiceId = practice.practiceId();
     integratorA = cloud.integrators().create("Integrator A (bulk sync)", null).await();
@@ -78,7 +87,8 @@ final class BenchRelay implements AutoCloseable {
     cloud.grants().put(grant(integratorA.clientId(), grants.aRatePerMinute())).await();
     cloud.grants().put(grant(integratorB.clientId(), grants.bRatePerMinute())).await();
 
-    AgentConfig config = agentConfig(practiceId, practice.agentKey(), cloud.bridgePort(), cloud.tls().fingerprintSha256());
+    AgentConfig config = agentConfig(practiceId, practice.agentKey(), cloud.bridgePort(),
+        cloud.tls().fingerprintSha256(), options.agentExec());
     cap = config.exec().maxConcurrent();
     pms = pool(cap);
     agent = new AgentNode(agentVertx, config, pms, guard()).start().await();
@@ -94,12 +104,17 @@ final class BenchRelay implements AutoCloseable {
 
   /** Cloud and agent, the integrators' grants at the practice as given. */
   static BenchRelay start(Path dir, int patients, Grants grants) throws Exception {
-    return new BenchRelay(dir, patients, grants);
+    return start(dir, patients, grants, Options.DEFAULTS);
+  }
+
+  /** Cloud and agent with {@code options} over the defaults. */
+  static BenchRelay start(Path dir, int patients, Grants grants, Options options) throws Exception {
+    return new BenchRelay(dir, patients, grants, options);
   }
 
   /** Only the agent's executor over the benchmark database: no cloud, no bridge, no HTTP. */
   static BenchRelay agentOnly(int patients) throws Exception {
-    return new BenchRelay(null, patients, null);
+    return new BenchRelay(null, patients, null, Options.DEFAULTS);
   }
 
   private static JdbcDataSource benchDatabase(int patients) throws Exception {
@@ -121,16 +136,22 @@ final class BenchRelay implements AutoCloseable {
     return source;
   }
 
-  /** The shipped agent defaults (exec.maxConcurrent 4, queues 64 / 16 per integrator), dialling the cloud. */
-  private static AgentConfig agentConfig(String practiceId, String agentKey, int bridgePort, String pin) {
+  /**
+   * The shipped agent defaults (exec.maxConcurrent 4, queues 64 / 16 per integrator) with
+   * {@code exec} keys overridden, dialling the cloud.
+   */
+  private static AgentConfig agentConfig(String practiceId, String agentKey, int bridgePort, String pin,
+      JsonObject exec) {
     JsonObject agentJson = ConfigLoader.defaults("agent");
     agentJson.put("practiceId", practiceId).put("agentKey", agentKey);
+    agentJson.getJsonObject("exec").mergeIn(exec);
     agentJson.getJsonObject("cloud").put("host", "127.0.0.1").put("port", bridgePort)
         .getJsonObject("tls").put("pinnedSha256", pin);
     return AgentConfig.from(agentJson);
   }
 
-  private PooledPms pool(int connections) {
+  /** A new pool of {@code connections} over the benchmark database (the agent has its own). */
+  PooledPms pool(int connections) {
     return PooledPms.of("bench", "h2", Map.of("DemoPMS", database), connections);
   }
 

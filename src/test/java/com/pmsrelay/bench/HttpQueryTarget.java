@@ -1,21 +1,50 @@
 package com.pmsrelay.bench;
 
+import com.pmsrelay.cloud.store.IntegratorStore;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import java.util.Locale;
 import java.util.function.IntFunction;
 
-/** An integrator calling {@code POST /v1/practices/{id}/queries} with its bearer token. */
-record HttpQueryTarget(WebClient client, String path, String token, IntFunction<JsonObject> body, long clientTimeoutMs)
-    implements QueryTarget {
+/**
+ * An integrator calling {@code POST /v1/practices/{id}/queries} with a bearer token: the same one
+ * every time, or query {@code i}'s own from {@code tokens}.
+ */
+record HttpQueryTarget(WebClient client, String path, IntFunction<String> tokens, IntFunction<JsonObject> body,
+    long clientTimeoutMs) implements QueryTarget {
+
+  HttpQueryTarget(WebClient client, String path, String token, IntFunction<JsonObject> body, long clientTimeoutMs) {
+    this(client, path, i -> token, body, clientTimeoutMs);
+  }
+
+  /** A keep-alive client of {@code vertx} for 127.0.0.1:{@code port}, up to 256 connections. */
+  static WebClient client(Vertx vertx, int port) {
+    return WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
+        new PoolOptions().setHttp1MaxSize(256));
+  }
+
+  /** An access token from {@code POST /v1/token}, as the integrator gets it (off the event loop). */
+  static String accessToken(WebClient client, IntegratorStore.Created integrator) {
+    MultiMap form = MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")
+        .add("client_id", integrator.clientId()).add("client_secret", integrator.clientSecret());
+    var response = client.post("/v1/token").sendForm(form).await();
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("token request failed: " + response.statusCode() + " " + response.bodyAsString());
+    }
+    return response.bodyAsJsonObject().getString("access_token");
+  }
 
   @Override
   public Future<Answer> send(int i) {
     return client.post(path)
-        .putHeader("Authorization", "Bearer " + token)
+        .putHeader("Authorization", "Bearer " + tokens.apply(i))
         .timeout(clientTimeoutMs)
         .sendJsonObject(body.apply(i))
         .transform(done -> Future.succeededFuture(done.succeeded() ? answer(done.result()) : failure(done.cause())));

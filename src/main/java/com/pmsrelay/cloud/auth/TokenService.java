@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * expire. Before Vert.x verifies a token we insist on our algorithm and a known {@code kid}, and
  * after it on {@code exp} being present: Vert.x accepts tokens without one.
  */
-public final class TokenService {
+public final class TokenService implements TokenVerifier {
   private final Vertx vertx;
   private final JwtSettings settings;
   private volatile Keys keys;
@@ -111,7 +111,7 @@ public final class TokenService {
     return keys.jwks();
   }
 
-  /** The client id the token was issued to, or a failed future with {@code invalid_token}. */
+  @Override
   public Future<String> verify(String token) {
     Verified known = token == null ? null : verified.get(token);
     if (known != null && known.expiresAtSeconds() > System.currentTimeMillis() / 1000) {

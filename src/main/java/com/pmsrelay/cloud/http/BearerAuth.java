@@ -1,6 +1,6 @@
 package com.pmsrelay.cloud.http;
 
-import com.pmsrelay.cloud.auth.TokenService;
+import com.pmsrelay.cloud.auth.TokenVerifier;
 import com.pmsrelay.cloud.store.IntegratorStore;
 import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.error.RelayException;
@@ -15,10 +15,10 @@ import io.vertx.ext.web.RoutingContext;
 final class BearerAuth implements Handler<RoutingContext> {
   static final String CLIENT_ID = "clientId";
 
-  private final TokenService tokens;
+  private final TokenVerifier tokens;
   private final IntegratorStore integrators;
 
-  BearerAuth(TokenService tokens, IntegratorStore integrators) {
+  BearerAuth(TokenVerifier tokens, IntegratorStore integrators) {
     this.tokens = tokens;
     this.integrators = integrators;
   }

@@ -2,6 +2,7 @@ package com.pmsrelay.cloud.http;
 
 import com.pmsrelay.cloud.CloudConfig;
 import com.pmsrelay.cloud.auth.TokenService;
+import com.pmsrelay.cloud.auth.TokenVerifier;
 import com.pmsrelay.cloud.console.ConsoleApi;
 import com.pmsrelay.cloud.dispatch.QueryDispatcher;
 import com.pmsrelay.cloud.dispatch.RateLimiter;
@@ -23,11 +24,12 @@ import java.util.function.BooleanSupplier;
 
 /** The cloud's HTTP edge: integrator API, JWKS and health. */
 public final class HttpApi extends VerticleBase {
-  /** What the API needs from the rest of the cloud node. */
+  /** What the API needs from the rest of the cloud node; {@code bearer} checks the access tokens. */
   public record Parts(
       CloudConfig config,
       Database database,
       TokenService tokens,
+      TokenVerifier bearer,
       IntegratorStore integrators,
       GrantStore grants,
       AuditStore audit,
@@ -48,7 +50,7 @@ public final class HttpApi extends VerticleBase {
   public Future<?> start() {
     CloudConfig config = parts.config();
     Router router = Router.router(vertx);
-    BearerAuth bearer = new BearerAuth(parts.tokens(), parts.integrators());
+    BearerAuth bearer = new BearerAuth(parts.bearer(), parts.integrators());
     TokenEndpoint token = new TokenEndpoint(parts.tokens(), parts.integrators());
     PracticesEndpoint practices = new PracticesEndpoint(parts.grants(),
         new AgentStatus(Duration.ofMillis(config.bridge().heartbeatTimeoutMs())));
