@@ -80,11 +80,14 @@ public final class QueryExecutor {
       reject(sink, ErrorCode.INVALID_REQUEST, "unknown catalogue");
       return;
     }
-    vertx.<SqlGuard.Checked>executeBlocking(() -> {
-      SqlGuard.Checked checked = guard.check(capped.sql());
+    // A text the guard remembers is checked at once; a new one is parsed on a worker thread.
+    SqlGuard.Checked known = guard.remembered(capped.sql());
+    Future<SqlGuard.Checked> read = known != null ? Future.succeededFuture(known)
+        : vertx.executeBlocking(() -> guard.check(capped.sql()), false);
+    read.map(checked -> {
       guard.checkScope(checked, capped.scopes().stream().map(String::valueOf).toList());
       return checked;
-    }, false).onComplete(checked -> {
+    }).onComplete(checked -> {
       if (checked.failed()) {
         Throwable e = checked.cause();
         if (e instanceof ScopeException) {
@@ -94,7 +97,11 @@ public final class QueryExecutor {
         }
         return;
       }
-      context.runOnContext(v -> admit(capped, catalogue, sink));
+      if (Vertx.currentContext() == context) {
+        admit(capped, catalogue, sink);
+      } else {
+        context.runOnContext(v -> admit(capped, catalogue, sink));
+      }
     });
   }
 

@@ -119,6 +119,19 @@ class SqlGuardTest {
   }
 
   @Test
+  void remembersOnlyTheExactTextsItAllowed() {
+    SqlGuard fresh = new SqlGuard(65_536);
+    String sql = "SELECT TOP 5 PatientId FROM dbo.Patients WHERE Surname = ?";
+    assertThat(fresh.remembered(sql)).isNull();
+    SqlGuard.Checked checked = fresh.check(sql);
+    assertThat(fresh.remembered(new String(sql.toCharArray()))).isEqualTo(checked);
+    assertThat(fresh.remembered(sql + " ")).as("another text").isNull();
+    assertThatThrownBy(() -> fresh.check("DELETE FROM dbo.Patients")).isInstanceOf(GuardException.class);
+    assertThat(fresh.remembered("DELETE FROM dbo.Patients")).as("refusals are not remembered").isNull();
+    assertThat(fresh.remembered(null)).isNull();
+  }
+
+  @Test
   void theDatabaseRunsExactlyTheTextThatWasChecked() {
     String sql = "SELECT TOP 5 WITH\n TIES p.PatientId /* why */ FROM dbo.Patients p WITH (READUNCOMMITTED) ORDER BY 1 -- end";
     SqlGuard.Checked checked = guard.check(sql);
