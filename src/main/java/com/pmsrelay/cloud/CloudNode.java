@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CloudNode {
   private static final Logger LOG = LoggerFactory.getLogger(CloudNode.class);
+  /** Query attempts arriving within this many ms of an idle audit log share one transaction. */
+  static final long AUDIT_WINDOW_MS = 10;
 
   private final Vertx vertx;
   private final CloudConfig config;
@@ -84,7 +86,7 @@ public final class CloudNode {
           integrators = new IntegratorStore(database, hasher);
           grants = new GrantStore(database);
           consoleUsers = new ConsoleUserStore(database, hasher);
-          audit = new AuditStore(database);
+          audit = new AuditStore(database, vertx, AUDIT_WINDOW_MS);
           changes = new ChangeStore(database);
           pairings = new PairingStore(database, grants);
           return tokens.start(new SigningKeyStore(database));

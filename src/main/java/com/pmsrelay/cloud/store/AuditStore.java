@@ -3,6 +3,7 @@ package com.pmsrelay.cloud.store;
 import com.pmsrelay.common.crypto.Secrets;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,19 +41,36 @@ public final class AuditStore {
   static final int MAX_BATCH = 500;
 
   private final Database db;
+  /** Waits {@link #windowMs} before writing an idle log's first record, to gather its followers; null: at once. */
+  private final Vertx vertx;
+  private final long windowMs;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   /** Whether a batch is being written (then new appends wait for the next). Guarded by {@code pending}. */
   private boolean writing;
 
+  /** A store that writes each record (or those that arrived during the last write) at once. */
   public AuditStore(Database db) {
+    this(db, null, 0);
+  }
+
+  /**
+   * A store that, when idle, waits {@code windowMs} before writing so that records arriving close
+   * together share a transaction: a node answering hundreds of queries a second one at a time
+   * commits a few times per window rather than once per query. The records of a crash inside the
+   * window are lost, as those of a crash before any asynchronous write would be.
+   */
+  public AuditStore(Database db, Vertx vertx, long windowMs) {
     this.db = db;
+    this.vertx = vertx;
+    this.windowMs = windowMs;
   }
 
   /**
    * Appends a record; the future completes with its sequence number once it is committed. Appends
-   * that arrive while a write is in progress wait and go together in the next transaction (at most
-   * {@value #MAX_BATCH}), each record still hashed into its chain in arrival order: under a flood
-   * of refused attempts the store commits a few times a second instead of once per attempt.
+   * that arrive while a write is in progress (or its window is open) wait and go together in the
+   * next transaction (at most {@value #MAX_BATCH}), each record still hashed into its chain in
+   * arrival order: under a flood of refused attempts the store commits a few times a second
+   * instead of once per attempt.
    */
   public Future<Long> append(AuditRecord record) {
     Promise<Long> appended = Promise.promise();
@@ -63,7 +81,11 @@ public final class AuditStore {
       writing = true;
     }
     if (startWriting) {
-      writeNextBatch();
+      if (vertx != null && windowMs > 0) {
+        vertx.setTimer(windowMs, id -> writeNextBatch());
+      } else {
+        writeNextBatch();
+      }
     }
     return appended.future();
   }
