@@ -1,16 +1,38 @@
 package com.pmsrelay.bench;
 
+import com.pmsrelay.cloud.store.IntegratorStore;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import java.util.Locale;
 import java.util.function.IntFunction;
 
 /** An integrator calling {@code POST /v1/practices/{id}/queries} with its bearer token. */
 record HttpQueryTarget(WebClient client, String path, String token, IntFunction<JsonObject> body, long clientTimeoutMs)
     implements QueryTarget {
+
+  /** A client of the relay's HTTP API on loopback, with room for many requests in flight. */
+  static WebClient client(Vertx vertx, int port) {
+    return WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
+        new PoolOptions().setHttp1MaxSize(256));
+  }
+
+  /** An access token for {@code integrator} (client credentials grant). */
+  static String token(WebClient client, IntegratorStore.Created integrator) {
+    MultiMap form = MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")
+        .add("client_id", integrator.clientId()).add("client_secret", integrator.clientSecret());
+    var response = client.post("/v1/token").sendForm(form).await();
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("token request failed: " + response.statusCode() + " " + response.bodyAsString());
+    }
+    return response.bodyAsJsonObject().getString("access_token");
+  }
 
   @Override
   public Future<Answer> send(int i) {

@@ -1,16 +1,12 @@
 package com.pmsrelay.bench;
 
-import com.pmsrelay.cloud.store.IntegratorStore;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -110,13 +106,13 @@ final class NoisyNeighbourBench {
       WebClient health = null;
       if (variant.viaCloud) {
         String path = "/v1/practices/" + relay.practiceId + "/queries";
-        WebClient clientB = client(loadB, relay.httpPort());
-        WebClient clientA = client(loadA, relay.httpPort());
+        WebClient clientB = HttpQueryTarget.client(loadB, relay.httpPort());
+        WebClient clientA = HttpQueryTarget.client(loadA, relay.httpPort());
         health = clientB;
-        b = new HttpQueryTarget(clientB, path, token(clientB, relay.integratorB), i -> query(B_SQL, bParams.apply(i)),
-            CLIENT_TIMEOUT_MS);
-        a = new HttpQueryTarget(clientA, path, token(clientA, relay.integratorA), i -> query(A_SQL, aParams.apply(i)),
-            CLIENT_TIMEOUT_MS);
+        b = new HttpQueryTarget(clientB, path, HttpQueryTarget.token(clientB, relay.integratorB),
+            i -> query(B_SQL, bParams.apply(i)), CLIENT_TIMEOUT_MS);
+        a = new HttpQueryTarget(clientA, path, HttpQueryTarget.token(clientA, relay.integratorA),
+            i -> query(A_SQL, aParams.apply(i)), CLIENT_TIMEOUT_MS);
       } else {
         b = new AgentQueryTarget(loadB, relay.executor, relay.integratorB.clientId(), B_SQL, bParams, QUERY_TIMEOUT_MS,
             CLIENT_TIMEOUT_MS);
@@ -160,21 +156,6 @@ final class NoisyNeighbourBench {
     Promise<Long> id = Promise.promise();
     vertx.getOrCreateContext().runOnContext(v -> id.complete(Thread.currentThread().getId()));
     return id.future().await();
-  }
-
-  private static WebClient client(Vertx vertx, int port) {
-    return WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
-        new PoolOptions().setHttp1MaxSize(256));
-  }
-
-  private static String token(WebClient client, IntegratorStore.Created integrator) {
-    MultiMap form = MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")
-        .add("client_id", integrator.clientId()).add("client_secret", integrator.clientSecret());
-    var response = client.post("/v1/token").sendForm(form).await();
-    if (response.statusCode() != 200) {
-      throw new IllegalStateException("token request failed: " + response.statusCode() + " " + response.bodyAsString());
-    }
-    return response.bodyAsJsonObject().getString("access_token");
   }
 
   private static JsonObject query(String sql, JsonArray params) {
