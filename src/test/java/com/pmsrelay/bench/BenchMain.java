@@ -28,6 +28,7 @@ public final class BenchMain {
     all.put("noisy", (mode, work) -> new NoisyNeighbourBench(NoisyNeighbourBench.Variant.HTTP).run(mode, work));
     all.put("noisy-agent", (mode, work) -> new NoisyNeighbourBench(NoisyNeighbourBench.Variant.AGENT).run(mode, work));
     all.put("noisy-mild", (mode, work) -> new NoisyNeighbourBench(NoisyNeighbourBench.Variant.MILD).run(mode, work));
+    all.put("footprint", (mode, work) -> new FootprintBench().run(mode, work));
     return all;
   }
 
