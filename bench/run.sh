@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the pms-relay benchmarks (see BENCHMARKS.md):
-#   bench/run.sh guard|noisy|noisy-agent|noisy-mild|all [--fast]
+#   bench/run.sh guard|noisy|noisy-agent|noisy-mild|footprint|all [--fast]
 # Compiles the test classes, builds the classpath, runs com.pmsrelay.bench.BenchMain. Results go to
 # bench/results/<name>.json (<name>-fast.json with --fast) and bench/results/latest.json.
 # Everything runs in one JVM on loopback and stops by itself. BENCH_MAVEN_FLAGS=-o builds offline;
@@ -13,6 +13,10 @@ mvn -q -B ${BENCH_MAVEN_FLAGS:-} test-compile
 # shellcheck disable=SC2086
 mvn -q -B ${BENCH_MAVEN_FLAGS:-} dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile=target/bench-classpath.txt
+# The footprint benchmark's agent processes run on what the shaded jar holds: the runtime dependencies.
+# shellcheck disable=SC2086
+mvn -q -B ${BENCH_MAVEN_FLAGS:-} dependency:build-classpath -DincludeScope=runtime \
+  -Dmdep.outputFile=target/bench-agent-classpath.txt
 export PMSRELAY_LOG_LEVEL="${PMSRELAY_LOG_LEVEL:-WARN}"
 # shellcheck disable=SC2086
 # -XX:-DontCompileHugeMethods: as the shipped cloud and agent run (README): JSqlParser's huge

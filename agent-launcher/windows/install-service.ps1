@@ -14,12 +14,13 @@ $logs = "C:\ProgramData\pms-relay\logs"
 New-Item -ItemType Directory -Force -Path $logs | Out-Null
 # The config holds the agent key and the database password: only SYSTEM and Administrators may read it.
 icacls $Config /inheritance:r /grant:r "SYSTEM:R" "Administrators:F" | Out-Null
+# JVM flags for a small always-on service: see agent-launcher/README.md (the same as the systemd unit's).
 & $prunsrv //IS//PmsRelayAgent `
   --DisplayName="pms-relay agent" `
   --Description="Read-only relay between the practice's PMS database and the pms-relay cloud" `
   --Startup=auto --StartMode=exec --StopMode=exec `
   --StartImage="$Java" `
-  --StartParams="-Xmx256m;-XX:-DontCompileHugeMethods;-jar;$Jar;agent;--config;$Config" `
+  --StartParams="-Xms32m;-Xmx256m;-XX:+UseSerialGC;-XX:TieredStopAtLevel=1;-jar;$Jar;agent;--config;$Config" `
   --LogPath="$logs" --StdOutput=auto --StdError=auto
 Start-Service PmsRelayAgent
 Get-Service PmsRelayAgent

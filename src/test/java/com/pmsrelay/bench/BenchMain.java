@@ -31,6 +31,7 @@ public final class BenchMain {
     all.put("hop", (mode, work) -> new RelayVsPlainBench(RelayVsPlainBench.Variant.HOP).run(mode, work));
     all.put("throughput", (mode, work) -> new RelayVsPlainBench(RelayVsPlainBench.Variant.THROUGHPUT).run(mode, work));
     all.put("auth", (mode, work) -> new AuthCostBench().run(mode, work));
+    all.put("footprint", (mode, work) -> new FootprintBench().run(mode, work));
     return all;
   }
 

@@ -7,18 +7,12 @@ import com.pmsrelay.agent.guard.SqlGuard;
 import com.pmsrelay.agent.pms.PooledPms;
 import com.pmsrelay.agent.pms.demo.DemoPmsGenerator;
 import com.pmsrelay.agent.pms.demo.DemoPmsSpec;
-import com.pmsrelay.cloud.CloudConfig;
 import com.pmsrelay.cloud.CloudNode;
-import com.pmsrelay.cloud.CloudNodes;
 import com.pmsrelay.cloud.auth.TokenService;
 import com.pmsrelay.cloud.auth.TokenVerifier;
-import com.pmsrelay.cloud.store.Grant;
-import com.pmsrelay.cloud.store.GrantStatus;
 import com.pmsrelay.cloud.store.IntegratorStore;
 import com.pmsrelay.cloud.store.PracticeStore;
-import com.pmsrelay.common.config.ConfigLoader;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,9 +25,8 @@ import java.util.function.Function;
 import org.h2.jdbcx.JdbcDataSource;
 
 /**
- * The system under test, in this JVM on loopback: a cloud node (temporary data directory, ephemeral
- * ports, bridge on 127.0.0.1) and one agent with the shipped executor defaults, serving a writable
- * in-memory H2 database filled with the demo PMS plus the {@link DbHold} function and two views
+ * The system under test, in this JVM on loopback: a cloud node ({@link BenchCloud}) and one agent
+ * with the shipped executor defaults (or {@link Options}), serving a writable in-memory H2 database filled with the demo PMS plus the {@link DbHold} function and two views
  * over it (one-row tables whose every read holds the database for B's or A's time). Cloud and agent
  * each get their own Vert.x instance, as they would on their own machines. Without the cloud
  * ({@link #agentOnly}) there is just the agent's executor over the same database.
@@ -47,7 +40,7 @@ final class BenchRelay implements AutoCloseable {
     static final Options DEFAULTS = new Options(new JsonObject(), tokens -> tokens);
   }
 
-  final Vertx cloudVertx;
+  final BenchCloud benchCloud;
   final Vertx agentVertx = Vertx.vertx();
   final CloudNode cloud;
   final AgentNode agent;
@@ -62,44 +55,34 @@ final class BenchRelay implements AutoCloseable {
   private BenchRelay(Path dir, int patients, Grants grants, Options options) throws Exception {
     database = benchDatabase(patients);
     if (grants == null) {
-      cloudVertx = null;
+      benchCloud = null;
       cloud = null;
       agent = null;
       practiceId = UUID.randomUUID().toString();
       integratorA = new IntegratorStore.Created("integrator-a", null);
       integratorB = new IntegratorStore.Created("integrator-b", null);
-      AgentConfig config = agentConfig(practiceId, "unused", 7443, "00".repeat(32), options.agentExec());
+      AgentConfig config = AgentConfig.from(
+          withExec(BenchCloud.agentJson(practiceId, "unused", 7443, "00".repeat(32)), options.agentExec()));
       cap = config.exec().maxConcurrent();
       pms = pool(cap);
       executor = new QueryExecutor(agentVertx, pms, config.exec(), guard());
       return;
     }
-    cloudVertx = Vertx.vertx();
-    JsonObject cloudJson = ConfigLoader.defaults("cloud");
-    cloudJson.put("dataDir", dir.resolve("cloud").toString());
-    cloudJson.getJsonObject("http").put("host", "127.0.0.1").put("port", 0);
-    cloudJson.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);
-    cloud = CloudNodes.withBearerVerifier(cloudVertx, CloudConfig.from(cloudJson), options.bearer()).start().await();
-    PracticeStore.Created practice = cloud.practices().create("Benchmark Practice").await();
+    benchCloud = BenchCloud.start(dir.resolve("cloud"), options.bearer());
+    cloud = benchCloud.node;
+    PracticeStore.Created practice = benchCloud.practice("Benchmark Practice");
     practiceId = practice.practiceId();
-    integratorA = cloud.integrators().create("Integrator A (bulk sync)", null).await();
-    integratorB = cloud.integrators().create("Integrator B (online booking)", null).await();
-    cloud.grants().put(grant(integratorA.clientId(), grants.aRatePerMinute())).await();
-    cloud.grants().put(grant(integratorB.clientId(), grants.bRatePerMinute())).await();
+    integratorA = benchCloud.integrator("Integrator A (bulk sync)");
+    integratorB = benchCloud.integrator("Integrator B (online booking)");
+    benchCloud.grant(practiceId, integratorA.clientId(), grants.aRatePerMinute());
+    benchCloud.grant(practiceId, integratorB.clientId(), grants.bRatePerMinute());
 
-    AgentConfig config = agentConfig(practiceId, practice.agentKey(), cloud.bridgePort(),
-        cloud.tls().fingerprintSha256(), options.agentExec());
+    AgentConfig config = AgentConfig.from(withExec(benchCloud.agentJson(practice), options.agentExec()));
     cap = config.exec().maxConcurrent();
     pms = pool(cap);
     agent = new AgentNode(agentVertx, config, pms, guard()).start().await();
     executor = agent.executor();
-    long deadline = System.currentTimeMillis() + 15_000;
-    while (!cloud.agents().isConnected(practiceId)) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new IllegalStateException("the agent did not connect to the cloud within 15 s");
-      }
-      Thread.sleep(20);
-    }
+    benchCloud.awaitAgent(practiceId, 15_000);
   }
 
   /** Cloud and agent, the integrators' grants at the practice as given. */
@@ -136,18 +119,10 @@ final class BenchRelay implements AutoCloseable {
     return source;
   }
 
-  /**
-   * The shipped agent defaults (exec.maxConcurrent 4, queues 64 / 16 per integrator) with
-   * {@code exec} keys overridden, dialling the cloud.
-   */
-  private static AgentConfig agentConfig(String practiceId, String agentKey, int bridgePort, String pin,
-      JsonObject exec) {
-    JsonObject agentJson = ConfigLoader.defaults("agent");
-    agentJson.put("practiceId", practiceId).put("agentKey", agentKey);
+  /** The agent's configuration with {@code exec} keys overridden. */
+  private static JsonObject withExec(JsonObject agentJson, JsonObject exec) {
     agentJson.getJsonObject("exec").mergeIn(exec);
-    agentJson.getJsonObject("cloud").put("host", "127.0.0.1").put("port", bridgePort)
-        .getJsonObject("tls").put("pinnedSha256", pin);
-    return AgentConfig.from(agentJson);
+    return agentJson;
   }
 
   /** A new pool of {@code connections} over the benchmark database (the agent has its own). */
@@ -157,12 +132,6 @@ final class BenchRelay implements AutoCloseable {
 
   private static SqlGuard guard() {
     return new SqlGuard(65_536, Set.of("HOLD"));
-  }
-
-  private Grant grant(String clientId, int ratePerMinute) {
-    Grant defaults = Grant.withDefaults(practiceId, clientId, GrantStatus.ENABLED);
-    return new Grant(practiceId, clientId, GrantStatus.ENABLED, new JsonArray(), defaults.maxRows(),
-        defaults.maxTimeoutMs(), defaults.maxQueueTimeoutMs(), ratePerMinute, 1);
   }
 
   int httpPort() {
@@ -180,13 +149,6 @@ final class BenchRelay implements AutoCloseable {
     } catch (RuntimeException e) {
       // best effort: the run is over
     }
-    try {
-      if (cloud != null) {
-        cloud.stop().await();
-      }
-    } catch (RuntimeException e) {
-      // best effort
-    }
     pms.close();
     try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
       s.execute("SHUTDOWN");
@@ -194,8 +156,8 @@ final class BenchRelay implements AutoCloseable {
       // already gone
     }
     agentVertx.close().await();
-    if (cloudVertx != null) {
-      cloudVertx.close().await();
+    if (benchCloud != null) {
+      benchCloud.close();
     }
   }
 }

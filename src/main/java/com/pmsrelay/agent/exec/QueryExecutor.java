@@ -67,7 +67,10 @@ public final class QueryExecutor {
     this.breaker = CircuitBreaker.create("pms-" + System.identityHashCode(this), vertx, new CircuitBreakerOptions()
         .setMaxFailures(caps.breakerFailures())
         .setTimeout(-1) // our own deadlines bound every run
-        .setResetTimeout(caps.breakerResetMs()));
+        .setResetTimeout(caps.breakerResetMs())
+        // No event-bus notifications: nobody listens, and by default the breaker keeps latency
+        // metrics and publishes them every 2 s, idle or not, for as long as the agent runs.
+        .setNotificationAddress(null));
     breaker.openHandler(v -> LOG.warn("the PMS database is failing: circuit open, queries get pms_unavailable"));
     breaker.closeHandler(v -> LOG.info("the PMS database answers again: circuit closed"));
   }

@@ -1,0 +1,104 @@
+package com.pmsrelay.bench;
+
+import com.pmsrelay.cloud.CloudConfig;
+import com.pmsrelay.cloud.CloudNode;
+import com.pmsrelay.cloud.CloudNodes;
+import com.pmsrelay.cloud.auth.TokenService;
+import com.pmsrelay.cloud.auth.TokenVerifier;
+import com.pmsrelay.cloud.store.Grant;
+import com.pmsrelay.cloud.store.GrantStatus;
+import com.pmsrelay.cloud.store.IntegratorStore;
+import com.pmsrelay.cloud.store.PracticeStore;
+import com.pmsrelay.common.config.ConfigLoader;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.function.Function;
+
+/**
+ * A cloud node in this JVM on loopback (its own Vert.x, a temporary data directory, ephemeral
+ * ports, bridge on 127.0.0.1), with the operator's set-up the benchmarks need: practices,
+ * integrators, grants, and the configuration of an agent that dials it.
+ */
+final class BenchCloud implements AutoCloseable {
+  final Vertx vertx = Vertx.vertx();
+  final CloudNode node;
+
+  private BenchCloud(Path dataDir, Function<TokenService, TokenVerifier> bearer) {
+    JsonObject json = ConfigLoader.defaults("cloud");
+    json.put("dataDir", dataDir.toString());
+    json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0);
+    json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);
+    CloudNode started;
+    try {
+      started = CloudNodes.withBearerVerifier(vertx, CloudConfig.from(json), bearer).start().await();
+    } catch (RuntimeException e) {
+      vertx.close().await();
+      throw e;
+    }
+    node = started;
+  }
+
+  static BenchCloud start(Path dataDir) {
+    return new BenchCloud(dataDir, tokens -> tokens);
+  }
+
+  /** A node whose API checks bearer tokens with {@code bearer} (the auth benchmark's switch). */
+  static BenchCloud start(Path dataDir, Function<TokenService, TokenVerifier> bearer) {
+    return new BenchCloud(dataDir, bearer);
+  }
+
+  PracticeStore.Created practice(String name) {
+    return node.practices().create(name).await();
+  }
+
+  IntegratorStore.Created integrator(String name) {
+    return node.integrators().create(name, null).await();
+  }
+
+  /** Grants {@code clientId} access to the practice: every table, the default limits but this rate. */
+  void grant(String practiceId, String clientId, int ratePerMinute) {
+    Grant defaults = Grant.withDefaults(practiceId, clientId, GrantStatus.ENABLED);
+    node.grants().put(new Grant(practiceId, clientId, GrantStatus.ENABLED, new JsonArray(), defaults.maxRows(),
+        defaults.maxTimeoutMs(), defaults.maxQueueTimeoutMs(), ratePerMinute, defaults.weight())).await();
+  }
+
+  /** The shipped agent defaults (conf/agent.json), dialling this cloud's bridge with its certificate pinned. */
+  JsonObject agentJson(PracticeStore.Created practice) {
+    return agentJson(practice.practiceId(), practice.agentKey(), node.bridgePort(), node.tls().fingerprintSha256());
+  }
+
+  static JsonObject agentJson(String practiceId, String agentKey, int bridgePort, String pin) {
+    JsonObject json = ConfigLoader.defaults("agent");
+    json.put("practiceId", practiceId).put("agentKey", agentKey);
+    json.getJsonObject("cloud").put("host", "127.0.0.1").put("port", bridgePort)
+        .getJsonObject("tls").put("pinnedSha256", pin);
+    return json;
+  }
+
+  /** Waits until the practice's agent is connected, or fails after {@code timeoutMs}. */
+  void awaitAgent(String practiceId, long timeoutMs) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (!node.agents().isConnected(practiceId)) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("the agent did not connect to the cloud within " + timeoutMs + " ms");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  int httpPort() {
+    return node.httpPort();
+  }
+
+  @Override
+  public void close() {
+    try {
+      node.stop().await();
+    } catch (RuntimeException e) {
+      // best effort: the run is over
+    }
+    vertx.close().await();
+  }
+}
