@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs the pms-relay benchmarks (see BENCHMARKS.md):
-#   bench/run.sh guard|noisy|noisy-agent|noisy-mild|all [--fast]
+#   bench/run.sh guard|noisy|noisy-agent|noisy-mild|idle-agents|reconnect-storm|all [--fast]
 # Compiles the test classes, builds the classpath, runs com.pmsrelay.bench.BenchMain. Results go to
 # bench/results/<name>.json (<name>-fast.json with --fast) and bench/results/latest.json.
-# Everything runs in one JVM on loopback and stops by itself. BENCH_MAVEN_FLAGS=-o builds offline;
+# Everything runs on loopback and stops by itself (idle-agents and reconnect-storm run their servers
+# in child JVMs, killed when done). BENCH_MAVEN_FLAGS=-o builds offline;
 # BENCH_JAVA_OPTS adds JVM options (for example a JFR recording:
 #   BENCH_JAVA_OPTS=-XX:StartFlightRecording=filename=target/noisy.jfr,settings=profile).
 set -euo pipefail
@@ -14,7 +15,11 @@ mvn -q -B ${BENCH_MAVEN_FLAGS:-} test-compile
 mvn -q -B ${BENCH_MAVEN_FLAGS:-} dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile=target/bench-classpath.txt
 export PMSRELAY_LOG_LEVEL="${PMSRELAY_LOG_LEVEL:-WARN}"
+# jdk.tls.namedGroups: the benchmarks' simulated agents (thousands of TLS clients in this JVM) offer
+# only x25519, the group the servers pick anyway; by default each JDK client also computes a P-256
+# key share it never uses, CPU the servers under test would lose on this machine. The servers run
+# in child JVMs with the JDK's defaults.
 # shellcheck disable=SC2086
-exec java -Xms1g -Xmx1g -XX:+UseG1GC ${BENCH_JAVA_OPTS:-} \
+exec java -Xms1g -Xmx1g -XX:+UseG1GC -Djdk.tls.namedGroups=x25519 ${BENCH_JAVA_OPTS:-} \
   -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
   com.pmsrelay.bench.BenchMain "$@"

@@ -16,6 +16,12 @@ final class AlternatingPairs {
   /** One block of work: run it and say how many operations were done and how long each took. */
   interface Block {
     Run run() throws Exception;
+
+    /** Untimed, before each run: for example waiting until a server is back at rest. */
+    default void before() throws Exception {}
+
+    /** Untimed, after each run: for example checking its outcome at the server, closing connections. */
+    default void after() throws Exception {}
   }
 
   /** What a block did: operations completed (and failed), their latencies, what they cost. */
@@ -52,8 +58,8 @@ final class AlternatingPairs {
   /** Runs {@code warmups} blocks of each, then {@code pairs} pairs, alternating which goes first. */
   static List<Pair> measure(Block baseline, Block candidate, int warmups, int pairs) throws Exception {
     for (int i = 0; i < warmups; i++) {
-      baseline.run();
-      candidate.run();
+      warmUp(baseline);
+      warmUp(candidate);
     }
     List<Pair> result = new ArrayList<>();
     for (int i = 0; i < pairs; i++) {
@@ -68,12 +74,21 @@ final class AlternatingPairs {
     return result;
   }
 
+  private static void warmUp(Block block) throws Exception {
+    block.before();
+    block.run();
+    block.after();
+  }
+
   /** Runs a block with the probe around it, whatever the block measured itself. */
   private static Run timed(Block block) throws Exception {
+    block.before();
     System.gc(); // each block starts from the same heap, not with the other's garbage
     ProcessProbe before = ProcessProbe.now();
     Run run = block.run();
-    return new Run(run.operations(), run.failures(), run.latency(), before.spentSince());
+    Run charged = new Run(run.operations(), run.failures(), run.latency(), before.spentSince());
+    block.after();
+    return charged;
   }
 
   /** The median and range over pairs of candidate's figure / baseline's figure. */

@@ -28,6 +28,8 @@ public final class BenchMain {
     all.put("noisy", (mode, work) -> new NoisyNeighbourBench(NoisyNeighbourBench.Variant.HTTP).run(mode, work));
     all.put("noisy-agent", (mode, work) -> new NoisyNeighbourBench(NoisyNeighbourBench.Variant.AGENT).run(mode, work));
     all.put("noisy-mild", (mode, work) -> new NoisyNeighbourBench(NoisyNeighbourBench.Variant.MILD).run(mode, work));
+    all.put("idle-agents", (mode, work) -> new IdleAgentsBench(mode).run(mode, work));
+    all.put("reconnect-storm", (mode, work) -> new ReconnectStormBench(mode).run(mode, work));
     return all;
   }
 
