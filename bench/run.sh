@@ -19,9 +19,14 @@ mvn -q -B ${BENCH_MAVEN_FLAGS:-} dependency:build-classpath -Dmdep.includeScope=
 mvn -q -B ${BENCH_MAVEN_FLAGS:-} dependency:build-classpath -DincludeScope=runtime \
   -Dmdep.outputFile=target/bench-agent-classpath.txt
 export PMSRELAY_LOG_LEVEL="${PMSRELAY_LOG_LEVEL:-WARN}"
+# jdk.tls.namedGroups: the benchmarks' simulated agents (thousands of TLS clients in this JVM) offer
+# only x25519, the group the servers pick anyway; by default each JDK client also computes a P-256
+# key share it never uses, CPU the servers under test would lose on this machine. The servers run
+# in child JVMs with the JDK's defaults.
 # shellcheck disable=SC2086
 # The cloud's flags (README, "Running the cloud"): the benchmarks' cloud and in-process agent run in
 # this JVM; the footprint benchmark's agent processes get the agent's own (agent-launcher/README.md).
-exec java -Xms1g -Xmx1g ${BENCH_GC:--XX:+UseG1GC -XX:MaxGCPauseMillis=20} -XX:-DontCompileHugeMethods ${BENCH_JAVA_OPTS:-} \
+exec java -Xms1g -Xmx1g ${BENCH_GC:--XX:+UseG1GC -XX:MaxGCPauseMillis=20} -XX:-DontCompileHugeMethods -Djdk.tls.namedGroups=x25519 \
+  ${BENCH_JAVA_OPTS:-} \
   -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
   com.pmsrelay.bench.BenchMain "$@"

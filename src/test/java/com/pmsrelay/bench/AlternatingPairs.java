@@ -17,8 +17,11 @@ final class AlternatingPairs {
   interface Block {
     Run run() throws Exception;
 
-    /** Untimed set-up just before each run (for example, the fresh tokens the run will use). */
-    default void prepare() throws Exception {}
+    /** Untimed, before each run: for example waiting until a server is back at rest, or minting the fresh tokens the run will use. */
+    default void before() throws Exception {}
+
+    /** Untimed, after each run: for example checking its outcome at the server, closing connections. */
+    default void after() throws Exception {}
   }
 
   /** What a block did: operations completed (and failed), their latencies, what they cost. */
@@ -70,10 +73,8 @@ final class AlternatingPairs {
   static List<Pair> measure(Block baseline, Block candidate, int warmups, int pairs, long deadlineNanos)
       throws Exception {
     for (int i = 0; i < warmups; i++) {
-      baseline.prepare();
-      baseline.run();
-      candidate.prepare();
-      candidate.run();
+      warmUp(baseline);
+      warmUp(candidate);
     }
     List<Pair> result = new ArrayList<>();
     long longest = 0;
@@ -94,13 +95,21 @@ final class AlternatingPairs {
     return result;
   }
 
+  private static void warmUp(Block block) throws Exception {
+    block.before();
+    block.run();
+    block.after();
+  }
+
   /** Runs a block with the probe around it, whatever the block measured itself. */
   private static Run timed(Block block) throws Exception {
-    block.prepare();
+    block.before();
     System.gc(); // each block starts from the same heap, not with the other's garbage
     ProcessProbe before = ProcessProbe.now();
     Run run = block.run();
-    return new Run(run.operations(), run.failures(), run.latency(), before.spentSince());
+    Run charged = new Run(run.operations(), run.failures(), run.latency(), before.spentSince());
+    block.after();
+    return charged;
   }
 
   /** The median and range over pairs of candidate's figure / baseline's figure. */

@@ -60,7 +60,7 @@ final class AuthCostBench {
     }
 
     @Override
-    public void prepare() {
+    public void before() {
       auth.verifying(verifying);
       if (tokens == Tokens.FRESH) {
         fresh = mint(tokensFor(freshRate, millis));
@@ -128,7 +128,7 @@ final class AuthCostBench {
   /** A block of each side, unmeasured (JIT, connections, the token cache). */
   private static void warmUp(Side... sides) {
     for (Side side : sides) {
-      side.prepare();
+      side.before();
       side.run();
     }
   }

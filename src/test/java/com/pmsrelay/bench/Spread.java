@@ -39,6 +39,11 @@ record Spread(double median, double min, double max, int n) {
     return Math.round(value * 1000.0) / 1000.0;
   }
 
+  /** "median [min, max]", rounded as in JSON: for headlines. */
+  String brief() {
+    return round(median) + " [" + round(min) + ", " + round(max) + "]";
+  }
+
   @Override
   public String toString() {
     return String.format("%.3g (%.3g–%.3g, n=%d)", median, min, max, n);

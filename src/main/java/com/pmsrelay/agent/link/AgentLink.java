@@ -60,7 +60,7 @@ public final class AgentLink extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    client = vertx.createNetClient(clientOptions());
+    client = vertx.createNetClient(clientOptions(config.cloud()));
     connect();
     return Future.succeededFuture();
   }
@@ -75,8 +75,11 @@ public final class AgentLink extends VerticleBase {
     return client.close();
   }
 
-  private NetClientOptions clientOptions() {
-    AgentConfig.CloudLink cloud = config.cloud();
+  /**
+   * How an agent dials the cloud: TLS trusting the pinned certificate or the CA, time-outs. Public
+   * so that simulated agents (benchmarks) connect exactly as a real one does.
+   */
+  public static NetClientOptions clientOptions(AgentConfig.CloudLink cloud) {
     NetClientOptions options = new NetClientOptions()
         .setSsl(true)
         .setConnectTimeout(10_000)
