@@ -6,6 +6,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One execution on the database shared by every identical query (same SQL, parameters,
@@ -16,6 +18,7 @@ import java.util.TreeSet;
  */
 final class SharedExecution implements ResultSink {
   static final long MAX_REPLAY_BYTES = 1 << 20;
+  private static final Logger LOG = LoggerFactory.getLogger(SharedExecution.class);
 
   private record Subscriber(String queryId, String clientId, ResultSink sink) {}
 
@@ -77,6 +80,12 @@ final class SharedExecution implements ResultSink {
   public boolean send(JsonObject message, long deadlineNanos) {
     List<Subscriber> targets;
     synchronized (this) {
+      if (finished) {
+        // A stream has one end: a second (an error after the end, say) would reach the cloud after
+        // it closed the stream, and the cloud treats a send to a closed stream as a violation.
+        LOG.warn("a {} message after the end of a query's stream was dropped", message.getString(StreamMessages.KIND, "?"));
+        return false;
+      }
       String kind = message.getString(StreamMessages.KIND, "");
       if (StreamMessages.END.equals(kind) || StreamMessages.ERROR.equals(kind)) {
         finished = true;

@@ -69,6 +69,7 @@ final class AgentSession {
         noteSeen(frame.getValue("body") instanceof JsonObject load ? load : null);
       }
       case STREAM -> forwardChunk(frame.getString("address"), frame.getJsonObject("body"));
+      case LATE -> LOG.debug("dropped a late message for an ended stream of practice {}", guard.practiceId());
       case REFUSE -> refuse(guard.refusal());
     }
   }
@@ -116,6 +117,7 @@ final class AgentSession {
       socket.write(Frames.encode(Frames.message(Addresses.practice(guard.practiceId()), body, stream)));
       message.reply(new JsonObject().put("accepted", true).put("node", nodeId));
     } else if (QueryRequest.OP_CANCEL.equals(op)) {
+      guard.closeStream(Addresses.stream(body.getString("queryId", ""))); // nobody listens to it any more
       socket.write(Frames.encode(Frames.message(Addresses.practice(guard.practiceId()), body, null)));
     } else {
       message.fail(400, "unknown operation");

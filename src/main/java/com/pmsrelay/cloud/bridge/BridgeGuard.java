@@ -3,17 +3,24 @@ package com.pmsrelay.cloud.bridge;
 import com.pmsrelay.common.protocol.Addresses;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * What one agent socket may do, frame by frame. Deny by default: before it authenticates a socket
  * may send exactly one frame, its credentials; afterwards it may register only its own practice's
- * address, ping, and send only to the result streams of queries the cloud dispatched to it.
+ * address, ping, and send only to the result streams of queries the cloud dispatched to it (a
+ * message to one of its last {@value #RECENTLY_CLOSED} streams after that stream ended, raced by
+ * a cancel or a time-out, is dropped; an address it was never given ends the connection).
  * Not thread-safe: one instance per socket, used on the socket's event loop.
  */
 final class BridgeGuard {
   /** The guard's ruling on one frame. */
-  enum Verdict { AUTHENTICATE, REGISTER, PING, STREAM, REFUSE }
+  enum Verdict { AUTHENTICATE, REGISTER, PING, STREAM, LATE, REFUSE }
+
+  /** How many ended streams a socket remembers, so that a late message to one is dropped, not refused. */
+  static final int RECENTLY_CLOSED = 1_024;
 
   private enum State { NEW, AUTHENTICATING, AUTHENTICATED }
 
@@ -21,6 +28,12 @@ final class BridgeGuard {
   private String practiceId;
   private boolean registered;
   private final Set<String> openStreams = new HashSet<>();
+  private final Map<String, Boolean> recentlyClosed = new LinkedHashMap<>(64, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > RECENTLY_CLOSED;
+    }
+  };
   private String refusal;
 
   Verdict check(JsonObject frame) {
@@ -54,6 +67,9 @@ final class BridgeGuard {
         if (address != null && openStreams.contains(address) && frame.getValue("body") instanceof JsonObject) {
           return Verdict.STREAM;
         }
+        if (address != null && recentlyClosed.containsKey(address)) {
+          return Verdict.LATE; // a stream this agent was given, already ended or cancelled: dropped
+        }
         return refuse("send to an address this agent was not given");
       default:
         return refuse("frame type '" + type + "' is not allowed");
@@ -74,7 +90,9 @@ final class BridgeGuard {
   }
 
   void closeStream(String address) {
-    openStreams.remove(address);
+    if (openStreams.remove(address)) {
+      recentlyClosed.put(address, Boolean.TRUE);
+    }
   }
 
   Set<String> openStreams() {

@@ -5,12 +5,15 @@ import com.pmsrelay.common.error.RelayException;
 import com.pmsrelay.common.protocol.StreamMessages;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gathers one query's stream messages into an immediate answer, checking their order and holding
  * no more than {@code maxBytes} of rows (beyond that the answer is cut and marked truncated).
  */
 final class ResultCollector {
+  private static final Logger LOG = LoggerFactory.getLogger(ResultCollector.class);
   private final long maxBytes;
   private long expectedSeq;
   private long bytes;
@@ -32,6 +35,7 @@ final class ResultCollector {
     }
     long seq = message.getLong("seq", -1L);
     if (seq != expectedSeq++) {
+      LOG.warn("a result stream from an agent is out of order: expected message {}, got {} ({})", expectedSeq - 1, seq, kind);
       throw new RelayException(ErrorCode.INTERNAL_ERROR, "the result stream from the agent was incomplete");
     }
     switch (kind) {
