@@ -27,7 +27,7 @@ final class AuthCostBench {
     static Settings of(BenchMode mode) {
       return switch (mode) {
         case FULL -> new Settings(3_000, 8_000, 5, 3_500, 145_000);
-        case FAST -> new Settings(3_000, 2_000, 3, 1_500, 38_000);
+        case FAST -> new Settings(3_000, 1_500, 3, 1_000, 28_000);
         case TINY -> new Settings(300, 100, 1, 250, 8_000);
       };
     }

@@ -45,7 +45,7 @@ final class FootprintBench {
     static Settings of(BenchMode mode) {
       return switch (mode) {
         case FULL -> new Settings(10, 5, 3_000, 2, 8_000, 3_000, 8_000, 45_000, 175_000, true);
-        case FAST -> new Settings(10, 2, 3_000, 2, 3_000, 0, 3_000, 20_000, 60_000, true);
+        case FAST -> new Settings(4, 2, 3_000, 2, 3_000, 0, 3_000, 15_000, 45_000, false);
         case TINY -> new Settings(2, 1, 300, 2, 1_000, 0, 1_500, 6_000, 20_000, false);
       };
     }

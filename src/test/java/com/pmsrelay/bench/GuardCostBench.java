@@ -52,7 +52,7 @@ final class GuardCostBench {
     static Settings of(BenchMode mode) {
       return switch (mode) {
         case FULL -> new Settings(2_000, 5, 4_000);
-        case FAST -> new Settings(800, 5, 1_000);
+        case FAST -> new Settings(1_000, 5, 600);
         case TINY -> new Settings(30, 2, 50);
       };
     }

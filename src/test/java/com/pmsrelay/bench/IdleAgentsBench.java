@@ -38,7 +38,7 @@ final class IdleAgentsBench {
     static Settings of(BenchMode mode) {
       return switch (mode) {
         case FULL -> new Settings(new int[] {0, 1_000, 5_000, 10_000}, 2, 64, 25_000, 5_000, 420_000);
-        case FAST -> new Settings(new int[] {0, 1_000}, 1, 64, 12_000, 3_000, 90_000);
+        case FAST -> new Settings(new int[] {0, 500}, 1, 64, 8_000, 2_000, 45_000);
         case TINY -> new Settings(new int[] {0, 100}, 1, 32, 1_000, 500, 30_000);
       };
     }

@@ -42,7 +42,7 @@ final class ReconnectStormBench {
     static Settings of(BenchMode mode) {
       return switch (mode) {
         case FULL -> new Settings(5_000, 1, 2_000, 5, 60_000, 480_000);
-        case FAST -> new Settings(1_000, 1, 300, 2, 30_000, 90_000);
+        case FAST -> new Settings(500, 1, 200, 2, 20_000, 45_000);
         case TINY -> new Settings(100, 0, 0, 1, 20_000, 30_000);
       };
     }
