@@ -113,13 +113,8 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Resident memory (VmRSS of /proc/PID/status) in bytes. */
-  long rssBytes() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-      }
-    }
-    throw new IllegalStateException("no VmRSS for " + name);
+  long rssBytes() {
+    return ProcStatus.rssKb(pid()) * 1024;
   }
 
   /** CPU time (user + system) the child has used so far, in nanoseconds. */

@@ -17,9 +17,7 @@ final class PhaseMonitor {
   private final long[] generatorThreads;
   private final long generatorCpuStart;
   private final Thread thread;
-  private final long wallStart = System.nanoTime();
-  private final long cpuStart = MachineInfo.processCpuNanos();
-  private final ProcessProbe probe = ProcessProbe.now();
+  private final ProcessProbe start = ProcessProbe.now();
   private final long[] systemStart = MachineInfo.systemCpuTicks();
   private final GcWatch gc = new GcWatch();
   private volatile boolean running = true;
@@ -73,9 +71,10 @@ final class PhaseMonitor {
 
   /** Stops watching; the phase's gauges. */
   JsonObject stop() throws InterruptedException {
-    long wall = System.nanoTime() - wallStart;
-    long cpu = MachineInfo.processCpuNanos() - cpuStart;
-    long allocated = probe.spentSince().allocatedBytes();
+    ProcessProbe spent = start.spentSince();
+    long wall = spent.wallNanos();
+    long cpu = spent.cpuNanos();
+    long allocated = spent.allocatedBytes();
     long generatorCpu = cpuNanos(generatorThreads) - generatorCpuStart;
     int cores = Runtime.getRuntime().availableProcessors();
     long[] systemEnd = MachineInfo.systemCpuTicks();
