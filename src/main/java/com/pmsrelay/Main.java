@@ -1,5 +1,6 @@
 package com.pmsrelay;
 
+import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.admin.AdminCommands;
 import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.AgentNode;
@@ -87,14 +88,14 @@ public final class Main {
     if (cli.port() != null) {
       config = config.withPorts(cli.port(), config.bridge().port());
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = VertxRuntime.create();
     closeOnShutdown(vertx);
     new CloudNode(vertx, config).start().await();
   }
 
   private static void startAgent(CommandLine cli) {
     AgentConfig config = AgentConfig.from(ConfigLoader.load("agent", cli.configFile(), System.getenv()));
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = VertxRuntime.create();
     closeOnShutdown(vertx);
     new AgentNode(vertx, config).start().await();
   }

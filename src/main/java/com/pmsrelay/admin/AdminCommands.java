@@ -1,5 +1,6 @@
 package com.pmsrelay.admin;
 
+import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.cloud.CloudConfig;
 import com.pmsrelay.cloud.store.AuditRecord;
 import com.pmsrelay.cloud.auth.TokenService;
@@ -94,7 +95,7 @@ public final class AdminCommands {
       return words.isEmpty() ? 2 : 0;
     }
     CloudConfig cloud = CloudConfig.from(ConfigLoader.load("cloud", configFile, System.getenv()));
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = VertxRuntime.create();
     try (Database db = Database.open(vertx, cloud.store())) {
       return new AdminCommands(out, db, Duration.ofMillis(cloud.bridge().heartbeatTimeoutMs())).dispatch(words, err);
     } catch (IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package com.pmsrelay.demo;
 
+import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.Main;
 import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.AgentNode;
@@ -51,7 +52,7 @@ public final class DemoMode {
     cloudJson.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);
     CloudConfig cloudConfig = CloudConfig.from(cloudJson);
 
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = VertxRuntime.create();
     Main.closeOnShutdown(vertx);
     CloudNode cloud = new CloudNode(vertx, cloudConfig).start().await();
     DemoSeed.Seeded seeded = DemoSeed.seed(cloud);

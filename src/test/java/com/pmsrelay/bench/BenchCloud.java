@@ -1,5 +1,6 @@
 package com.pmsrelay.bench;
 
+import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.cloud.CloudConfig;
 import com.pmsrelay.cloud.CloudNode;
 import com.pmsrelay.cloud.CloudNodes;
@@ -22,7 +23,7 @@ import java.util.function.Function;
  * integrators, grants, and the configuration of an agent that dials it.
  */
 final class BenchCloud implements AutoCloseable {
-  final Vertx vertx = Vertx.vertx();
+  final Vertx vertx = VertxRuntime.create();
   final CloudNode node;
 
   private BenchCloud(Path dataDir, Function<TokenService, TokenVerifier> bearer) {

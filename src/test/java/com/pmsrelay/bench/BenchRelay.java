@@ -1,5 +1,6 @@
 package com.pmsrelay.bench;
 
+import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.AgentNode;
 import com.pmsrelay.agent.exec.QueryExecutor;
@@ -41,7 +42,7 @@ final class BenchRelay implements AutoCloseable {
   }
 
   final BenchCloud benchCloud;
-  final Vertx agentVertx = Vertx.vertx();
+  final Vertx agentVertx = VertxRuntime.create();
   final CloudNode cloud;
   final AgentNode agent;
   final QueryExecutor executor;

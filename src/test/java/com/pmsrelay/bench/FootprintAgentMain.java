@@ -1,5 +1,6 @@
 package com.pmsrelay.bench;
 
+import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.Main;
 import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.AgentNode;
@@ -36,7 +37,7 @@ public final class FootprintAgentMain {
     String catalogue = config.pms().catalogues().get(0);
     PooledPms pms = PooledPms.of(config.pms().product(), null, Map.of(catalogue, server),
         config.exec().maxConcurrent());
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = VertxRuntime.create();
     Main.closeOnShutdown(vertx);
     new AgentNode(vertx, config, pms, null).start().await();
     vertx.executeBlocking(pms::probeVersion); // as Main's agent does for SQL Server

@@ -1,5 +1,6 @@
 package com.pmsrelay.bench;
 
+import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.cloud.store.IntegratorStore;
 import com.pmsrelay.cloud.store.PracticeStore;
 import io.vertx.core.Vertx;
@@ -58,7 +59,7 @@ final class FootprintBench {
     Settings s = Settings.of(mode);
     long started = System.nanoTime();
     Path dir = Files.createDirectories(workDir.resolve("footprint-" + System.nanoTime()));
-    Vertx load = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    Vertx load = VertxRuntime.create(new VertxOptions().setEventLoopPoolSize(1));
     try (PmsServer pms = PmsServer.start(s.patients()); BenchCloud cloud = BenchCloud.start(dir.resolve("cloud"))) {
       progress("cloud and database ready at %.1f s", started);
       try {

@@ -1,5 +1,6 @@
 package com.pmsrelay.bench;
 
+import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.cloud.auth.TokenService;
 import com.pmsrelay.cloud.auth.TokenVerifier;
 import io.vertx.core.Vertx;
@@ -31,7 +32,7 @@ final class LookupRig implements AutoCloseable {
   static final long CLIENT_TIMEOUT_MS = 2L * QUERY_TIMEOUT_MS + 3_000;
 
   final BenchRelay relay;
-  final Vertx load = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+  final Vertx load = VertxRuntime.create(new VertxOptions().setEventLoopPoolSize(1));
   final WebClient relayClient;
   final String path;
   /** Integrator A's access token from {@code POST /v1/token}, reused as integrators do. */

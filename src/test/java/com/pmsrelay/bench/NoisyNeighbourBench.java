@@ -1,5 +1,6 @@
 package com.pmsrelay.bench;
 
+import com.pmsrelay.common.VertxRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -91,8 +92,8 @@ final class NoisyNeighbourBench {
     DbHold.reset();
     Path dir = Files.createDirectories(workDir.resolve(variant.benchName + "-" + System.nanoTime()));
     // One event loop each: all of a generator's work (timers, HTTP client) runs on one known thread.
-    Vertx loadB = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-    Vertx loadA = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    Vertx loadB = VertxRuntime.create(new VertxOptions().setEventLoopPoolSize(1));
+    Vertx loadA = VertxRuntime.create(new VertxOptions().setEventLoopPoolSize(1));
     long[] generatorThreads = {eventLoopThread(loadB), eventLoopThread(loadA)};
     try (BenchRelay relay = variant.viaCloud
         ? BenchRelay.start(dir, s.patients(), new BenchRelay.Grants(A_RATE_PER_MINUTE, B_RATE_PER_MINUTE))

@@ -1,5 +1,6 @@
 package com.pmsrelay.bench;
 
+import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.cloud.bridge.TlsMaterial;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServerOptions;
@@ -41,7 +42,7 @@ public final class RawTlsServer {
   }
 
   public static void main(String[] args) throws InterruptedException {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = VertxRuntime.create();
     NetServerOptions options = new NetServerOptions()
         .setHost("127.0.0.1")
         .setPort(0)

@@ -1,5 +1,6 @@
 package com.pmsrelay.bench;
 
+import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.agent.AgentConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -63,7 +64,7 @@ final class ReconnectStormBench {
 
   JsonObject run(BenchMode mode, Path work) throws Exception {
     started = System.nanoTime();
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = VertxRuntime.create();
     try {
       SeededCloud seeded = SeededCloud.seed(vertx, work.resolve("reconnect-storm"), settings.agents());
       try (SeededCloud.Running cloud = seeded.start(); RawTlsServer.Running raw = RawTlsServer.start(work, seeded.tls())) {
