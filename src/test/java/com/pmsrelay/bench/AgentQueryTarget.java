@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 import java.util.function.IntFunction;
 
@@ -32,7 +33,8 @@ record AgentQueryTarget(Vertx vertx, QueryExecutor executor, String clientId, St
     });
     QueryRequest request = new QueryRequest(queryId, "bench-practice", clientId, sql, params.apply(i), null,
         queryTimeoutMs, queryTimeoutMs, 1_000, 1, new JsonArray());
-    executor.submit(request, (message, deadlineNanos) -> {
+    executor.submit(request, (messages, deadlineNanos) -> {
+      JsonObject message = messages.get(messages.size() - 1);
       String kind = message.getString(StreamMessages.KIND);
       if (StreamMessages.END.equals(kind) || StreamMessages.ERROR.equals(kind)) {
         Answer a = StreamMessages.END.equals(kind)

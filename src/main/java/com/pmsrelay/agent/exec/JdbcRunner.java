@@ -5,11 +5,14 @@ import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.protocol.QueryRequest;
 import com.pmsrelay.common.protocol.StreamMessages;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,13 +86,16 @@ final class JdbcRunner {
     }
   }
 
+  /**
+   * Streams the result. Columns wait for the first full chunk, and the last chunk goes with the
+   * end, so a result of one chunk or less is one write to the cloud instead of three.
+   */
   private Outcome stream(QueryTask task, PreparedStatement ps, ResultSet rs, long queuedMs, long started)
       throws SQLException {
     QueryRequest q = task.request;
     int[] types = ValueEncoder.types(rs.getMetaData());
-    if (!send(task, StreamMessages.columns(task.seq++, ValueEncoder.columns(rs.getMetaData())))) {
-      return Outcome.CANCELLED;
-    }
+    List<JsonObject> pending = new ArrayList<>(3);
+    pending.add(StreamMessages.columns(task.seq++, ValueEncoder.columns(rs.getMetaData())));
     long rows = 0;
     long bytes = 0;
     boolean truncated = false;
@@ -104,7 +110,7 @@ final class JdbcRunner {
         truncated = true;
         break;
       }
-      JsonArray row = new JsonArray(new java.util.ArrayList<>(types.length));
+      JsonArray row = new JsonArray(new ArrayList<>(types.length));
       int rowBytes = 2;
       for (int i = 0; i < types.length; i++) {
         Object value = ValueEncoder.value(rs, i + 1, types[i]);
@@ -120,15 +126,17 @@ final class JdbcRunner {
       rows++;
       chunk.add(row);
       if (chunk.size() >= chunkRows) {
-        if (!send(task, StreamMessages.rows(task.seq++, chunk, chunkBytes))) {
+        pending.add(StreamMessages.rows(task.seq++, chunk, chunkBytes));
+        if (!send(task, pending)) {
           return Outcome.CANCELLED;
         }
+        pending.clear();
         chunk = new JsonArray();
         chunkBytes = 0;
       }
     }
-    if (!chunk.isEmpty() && !send(task, StreamMessages.rows(task.seq++, chunk, chunkBytes))) {
-      return Outcome.CANCELLED;
+    if (!chunk.isEmpty()) {
+      pending.add(StreamMessages.rows(task.seq++, chunk, chunkBytes));
     }
     if (!truncated && (ps.getMoreResults() || ps.getUpdateCount() != -1)) {
       // Defence in depth: one checked SELECT cannot yield a second result; if it did, refuse the lot.
@@ -136,12 +144,13 @@ final class JdbcRunner {
       return fail(task, ErrorCode.SQL_REJECTED, "the statement produced more than one result");
     }
     long executionMs = (System.nanoTime() - started) / 1_000_000;
-    send(task, StreamMessages.end(task.seq++, rows, truncated, queuedMs, executionMs));
+    pending.add(StreamMessages.end(task.seq++, rows, truncated, queuedMs, executionMs));
+    send(task, pending);
     return Outcome.SUCCEEDED;
   }
 
-  private static boolean send(QueryTask task, io.vertx.core.json.JsonObject message) {
-    if (!task.sink.send(message, task.deadlineNanos)) {
+  private static boolean send(QueryTask task, List<JsonObject> messages) {
+    if (!task.sink.send(messages, task.deadlineNanos)) {
       task.stop("cancelled");
       return false;
     }

@@ -46,8 +46,8 @@ final class SharedExecution implements ResultSink {
     if (!joinable || finished) {
       return false;
     }
-    for (JsonObject message : replay) {
-      sink.send(message, System.nanoTime() + 1_000_000_000L);
+    if (!replay.isEmpty()) {
+      sink.send(List.copyOf(replay), System.nanoTime() + 1_000_000_000L);
     }
     subscribers.add(new Subscriber(queryId, clientId, sink));
     return true;
@@ -77,37 +77,45 @@ final class SharedExecution implements ResultSink {
   }
 
   @Override
-  public boolean send(JsonObject message, long deadlineNanos) {
+  public boolean send(List<JsonObject> messages, long deadlineNanos) {
     List<Subscriber> targets;
     synchronized (this) {
       if (finished) {
         // A stream has one end: a second (an error after the end, say) would reach the cloud after
         // it closed the stream, and the cloud treats a send to a closed stream as a violation.
-        LOG.warn("a {} message after the end of a query's stream was dropped", message.getString(StreamMessages.KIND, "?"));
+        LOG.warn("a {} message after the end of a query's stream was dropped",
+            messages.get(0).getString(StreamMessages.KIND, "?"));
         return false;
       }
-      String kind = message.getString(StreamMessages.KIND, "");
-      if (StreamMessages.END.equals(kind) || StreamMessages.ERROR.equals(kind)) {
-        finished = true;
-      } else if (joinable) {
-        replayBytes += message.getLong("bytes", 256L);
-        if (replayBytes > MAX_REPLAY_BYTES) {
-          joinable = false;
-          replay.clear();
-        } else {
-          replay.add(message);
-        }
+      for (JsonObject message : messages) {
+        remember(message);
       }
       targets = List.copyOf(subscribers);
     }
     boolean anyone = false;
     for (Subscriber s : targets) {
-      if (s.sink().send(message, deadlineNanos)) {
+      if (s.sink().send(messages, deadlineNanos)) {
         anyone = true;
       } else {
         leave(s.queryId());
       }
     }
     return anyone;
+  }
+
+  /** Notes the stream's end, or keeps the message for late joiners while the replay is small. */
+  private void remember(JsonObject message) {
+    String kind = message.getString(StreamMessages.KIND, "");
+    if (StreamMessages.END.equals(kind) || StreamMessages.ERROR.equals(kind)) {
+      finished = true;
+    } else if (joinable) {
+      replayBytes += message.getLong("bytes", 256L);
+      if (replayBytes > MAX_REPLAY_BYTES) {
+        joinable = false;
+        replay.clear();
+      } else {
+        replay.add(message);
+      }
+    }
   }
 }

@@ -12,6 +12,7 @@ import com.pmsrelay.common.error.ErrorCode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
@@ -244,7 +245,7 @@ public final class AgentLink extends VerticleBase {
 
     /** Sends to the query's stream, waiting (on workers only) while the socket is congested. */
     ResultSink sink(String stream) {
-      return (message, deadlineNanos) -> {
+      return (messages, deadlineNanos) -> {
         if (closed) {
           return false;
         }
@@ -263,7 +264,11 @@ public final class AgentLink extends VerticleBase {
             }
           }
         }
-        socket.write(Frames.encode(Frames.send(stream, message)));
+        Buffer frames = Buffer.buffer();
+        for (JsonObject message : messages) {
+          Frames.append(frames, Frames.send(stream, message));
+        }
+        socket.write(frames);
         return !closed;
       };
     }

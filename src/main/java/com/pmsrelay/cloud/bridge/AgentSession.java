@@ -129,7 +129,7 @@ final class AgentSession {
     if (StreamMessages.END.equals(kind) || StreamMessages.ERROR.equals(kind)) {
       guard.closeStream(stream);
     }
-    vertx.eventBus().send(stream, chunk);
+    vertx.eventBus().send(stream, chunk, StreamChunkCodec.DELIVERY);
   }
 
   /** Records the heartbeat (and the load the agent reported with it), at most every few seconds. */

@@ -95,14 +95,16 @@ final class QueriesEndpoint {
         })
         .onComplete(done -> {
           RelayException problem = done.failed() ? asProblem(done.cause()) : null;
-          record(attempt, done.result(), problem);
-          if (ctx.response().closed() || ctx.response().ended()) {
-            return;
-          }
-          if (problem != null) {
-            Problems.send(ctx, problem, attempt.queryId);
-          } else {
-            Json.ok(ctx, answer(attempt, done.result()));
+          try {
+            if (!ctx.response().closed() && !ctx.response().ended()) {
+              if (problem != null) {
+                Problems.send(ctx, problem, attempt.queryId);
+              } else {
+                Json.ok(ctx, answer(attempt, done.result()));
+              }
+            }
+          } finally {
+            record(attempt, done.result(), problem); // after the answer: off its latency, never skipped
           }
         });
   }

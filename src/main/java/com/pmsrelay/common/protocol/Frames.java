@@ -17,6 +17,12 @@ public final class Frames {
     return Buffer.buffer(json.length() + 4).appendInt(json.length()).appendBuffer(json);
   }
 
+  /** Appends {@code frame} to {@code frames}, so that several frames go out in one write. */
+  public static Buffer append(Buffer frames, JsonObject frame) {
+    Buffer json = frame.toBuffer();
+    return frames.appendInt(json.length()).appendBuffer(json);
+  }
+
   public static JsonObject send(String address, JsonObject body) {
     return new JsonObject().put("type", "send").put("address", address).put("body", body);
   }

@@ -73,14 +73,19 @@ class QueryExecutorTest {
   /** Collects one query's stream; completes with its last message (end or error). */
   static final class Collector implements ResultSink {
     final List<JsonObject> messages = new ArrayList<>();
+    /** The kinds of each call's messages: what went to the cloud in one write. */
+    final List<List<String>> writes = new ArrayList<>();
     final Promise<JsonObject> done = Promise.promise();
 
     @Override
-    public synchronized boolean send(JsonObject message, long deadlineNanos) {
-      messages.add(message);
-      String kind = message.getString(StreamMessages.KIND);
-      if (StreamMessages.END.equals(kind) || StreamMessages.ERROR.equals(kind)) {
-        done.tryComplete(message);
+    public synchronized boolean send(List<JsonObject> sent, long deadlineNanos) {
+      writes.add(sent.stream().map(m -> m.getString(StreamMessages.KIND)).toList());
+      for (JsonObject message : sent) {
+        messages.add(message);
+        String kind = message.getString(StreamMessages.KIND);
+        if (StreamMessages.END.equals(kind) || StreamMessages.ERROR.equals(kind)) {
+          done.tryComplete(message);
+        }
       }
       return true;
     }
@@ -265,6 +270,23 @@ class QueryExecutorTest {
       }
       ctx.completeNow();
     })));
+  }
+
+  @Test
+  void aSmallResultIsOneWriteAndALargeOneGoesChunkByChunk(VertxTestContext ctx) {
+    Collector one = new Collector();
+    Collector many = new Collector(); // 250 rows: chunks of 100, 100 and 50
+    Future.all(run(query("a", "SELECT N FROM Numbers WHERE N = ?", new JsonArray().add(7), 10_000), one),
+            run(query("b", "SELECT N FROM Numbers WHERE N <= 250 ORDER BY N", new JsonArray(), 10_000), many))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          assertThat(one.writes).containsExactly(List.of("columns", "rows", "end"));
+          assertThat(one.rows()).isEqualTo(new JsonArray().add(new JsonArray().add(7)));
+          assertThat(many.writes).containsExactly(List.of("columns", "rows"), List.of("rows"), List.of("rows", "end"));
+          assertThat(many.messages).extracting(m -> m.getLong("seq")).containsExactly(0L, 1L, 2L, 3L, 4L);
+          assertThat(many.rows().size()).isEqualTo(250);
+          assertThat(many.done.future().result().getLong("rowCount")).isEqualTo(250L);
+          ctx.completeNow();
+        })));
   }
 
   @Test

@@ -16,10 +16,10 @@ class SharedExecutionTest {
   void aStreamHasOneEndAndNothingAfterIt() {
     List<JsonObject> first = new ArrayList<>();
     List<JsonObject> second = new ArrayList<>();
-    SharedExecution shared = new SharedExecution("k", "q-1", "cli_a", (m, d) -> first.add(m));
+    SharedExecution shared = new SharedExecution("k", "q-1", "cli_a", (m, d) -> first.addAll(m));
     long deadline = System.nanoTime() + 1_000_000_000L;
     assertThat(shared.send(StreamMessages.columns(0, new JsonArray()), deadline)).isTrue();
-    assertThat(shared.join("q-2", "cli_b", (m, d) -> second.add(m))).isTrue();
+    assertThat(shared.join("q-2", "cli_b", (m, d) -> second.addAll(m))).isTrue();
     assertThat(shared.send(StreamMessages.end(1, 0, false, 0, 0), deadline)).isTrue();
 
     // An error after the end (a late cancel or failure) reaches nobody.
