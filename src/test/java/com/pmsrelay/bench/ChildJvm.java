@@ -112,6 +112,15 @@ final class ChildJvm implements AutoCloseable {
     throw new IllegalStateException("no total in the class histogram of " + name + ": " + output.lines().limit(5).toList());
   }
 
+  /**
+   * Methods the child's JIT is compiling or has queued ({@code jcmd Compiler.queue}: one line per
+   * task, naming its method with "::"). A server that has just taken new work compiles for
+   * seconds afterwards, CPU that is not its idle cost.
+   */
+  int compileTasks() throws IOException, InterruptedException {
+    return (int) jcmd("Compiler.queue").lines().filter(line -> line.contains("::")).count();
+  }
+
   /** Resident memory (VmRSS of /proc/PID/status) in bytes. */
   long rssBytes() {
     return ProcStatus.rssKb(pid()) * 1024;

@@ -1,9 +1,11 @@
 package com.pmsrelay.bench;
 
+import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.agent.AgentConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,7 +79,7 @@ final class IdleAgentsBench {
 
   JsonObject run(BenchMode mode, Path work) throws Exception {
     long started = System.nanoTime();
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = VertxRuntime.create();
     try {
       SeededCloud cloud = SeededCloud.seed(vertx, work.resolve("idle-agents"), settings.largest());
       long seedMs = (System.nanoTime() - started) / 1_000_000;
@@ -135,22 +137,30 @@ final class IdleAgentsBench {
   }
 
   /**
-   * Waits for the server's CPU to level off after a start or a growth (JIT compilation, connection
-   * set-up): until two successive slices (a second, or the window if shorter) differ by at most a
-   * fifth or one point of a core, or {@code maxSettleMs}. (The cloud's store catching up with new agents, which can hold a
-   * level for seconds, is awaited before, through the cloud's API.)
+   * Waits for the server to be idle after a start or a growth: first for its JIT to have nothing
+   * compiling or queued (checked every second), then for its CPU to level off: two successive
+   * slices (a second, or the window if shorter) within a fifth or one point of a core. All within
+   * {@code maxSettleMs}. (The cloud's store catching up with new agents is awaited before, through
+   * the cloud's API.)
    */
-  private void settle(ChildJvm jvm) throws InterruptedException {
+  private void settle(ChildJvm jvm) throws IOException, InterruptedException {
     long start = System.nanoTime();
+    while (elapsedMs(start) < settings.maxSettleMs() && jvm.compileTasks() > 0) {
+      Thread.sleep(1_000);
+    }
     long sliceMs = Math.min(1_000, settings.cpuWindowMs());
     double previous = Double.NaN;
-    while ((System.nanoTime() - start) / 1_000_000 < settings.maxSettleMs()) {
+    while (elapsedMs(start) < settings.maxSettleMs()) {
       double now = cpuPercent(jvm, sliceMs);
       if (Math.abs(now - previous) <= Math.max(1, 0.2 * previous)) {
         return;
       }
       previous = now;
     }
+  }
+
+  private static long elapsedMs(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1_000_000;
   }
 
   /** The server's CPU over the next {@code windowMs}, in % of one core. */
