@@ -4,6 +4,7 @@ import com.pmsrelay.cloud.auth.TokenService;
 import com.pmsrelay.cloud.auth.TokenVerifier;
 import com.pmsrelay.cloud.bridge.AgentDirectory;
 import com.pmsrelay.cloud.bridge.BridgeServer;
+import com.pmsrelay.cloud.bridge.HeartbeatRecorder;
 import com.pmsrelay.cloud.bridge.TlsMaterial;
 import com.pmsrelay.cloud.dispatch.QueryDispatcher;
 import com.pmsrelay.cloud.http.HttpApi;
@@ -53,6 +54,7 @@ public final class CloudNode {
   private ChangeStore changes;
   private PairingStore pairings;
   private ChangeFollower follower;
+  private HeartbeatRecorder heartbeats;
   private BridgeServer bridge;
   private HttpApi http;
   private boolean bridgeListening;
@@ -97,7 +99,9 @@ public final class CloudNode {
           return follower.start();
         })
         .compose(v -> {
-          bridge = new BridgeServer(config.bridge(), tls, practices, agents, nodeId);
+          heartbeats = new HeartbeatRecorder(vertx, practices, nodeId, config.bridge());
+          heartbeats.start();
+          bridge = new BridgeServer(config.bridge(), tls, practices, heartbeats, agents, nodeId);
           return vertx.deployVerticle(bridge);
         })
         .compose(id -> {
@@ -136,6 +140,9 @@ public final class CloudNode {
     bridgeListening = false;
     if (follower != null) {
       follower.stop();
+    }
+    if (heartbeats != null) {
+      heartbeats.stop();
     }
     Database db = database;
     java.util.List<Future<Void>> undeployed = new java.util.ArrayList<>();

@@ -24,27 +24,29 @@ import org.slf4j.LoggerFactory;
  */
 final class AgentSession {
   private static final Logger LOG = LoggerFactory.getLogger(AgentSession.class);
-  private static final long SEEN_WRITE_INTERVAL_MS = 2_000;
 
   private final Vertx vertx;
   /** The socket's event loop: everything that touches this session's state runs there. */
   private final io.vertx.core.Context context;
   private final NetSocket socket;
   private final PracticeStore practices;
+  private final HeartbeatRecorder recorder;
   private final AgentDirectory directory;
   private final String nodeId;
   private final BridgeGuard guard = new BridgeGuard();
   private MessageConsumer<JsonObject> consumer;
   private long authTimer;
-  private long lastSeenWritten;
+  /** This connection's heartbeats, once authenticated. */
+  private HeartbeatRecorder.Agent heartbeats;
   private boolean closed;
 
-  AgentSession(Vertx vertx, NetSocket socket, BridgeConfig config, PracticeStore practices,
+  AgentSession(Vertx vertx, NetSocket socket, BridgeConfig config, PracticeStore practices, HeartbeatRecorder recorder,
       AgentDirectory directory, String nodeId) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.socket = socket;
     this.practices = practices;
+    this.recorder = recorder;
     this.directory = directory;
     this.nodeId = nodeId;
     socket.handler(new FrameReader(config.maxFrameBytes(), this::onFrame, this::refuse));
@@ -92,8 +94,10 @@ final class AgentSession {
       }
       vertx.cancelTimer(authTimer);
       guard.authenticated(practiceId);
+      heartbeats = recorder.track(practiceId);
       JsonObject pms = body.getValue("pms") instanceof JsonObject p ? p : new JsonObject();
       practices.agentConnected(practiceId, nodeId, text(body, "agentVersion"), text(pms, "kind"), text(pms, "version"))
+          .onSuccess(v -> heartbeats.connectionRecorded())
           .onFailure(e -> LOG.warn("cannot record agent connection of practice {}: {}", practiceId, e.toString()));
       socket.write(Frames.encode(Frames.message(replyAddress, new JsonObject().put("ok", true), null)));
       LOG.info("agent of practice {} authenticated from {}", practiceId, socket.remoteAddress());
@@ -132,17 +136,13 @@ final class AgentSession {
     vertx.eventBus().send(stream, chunk, StreamChunkCodec.DELIVERY);
   }
 
-  /** Records the heartbeat (and the load the agent reported with it), at most every few seconds. */
+  /** Hands the heartbeat to the node's recorder, with the load the agent reported if it is plausible. */
   private void noteSeen(JsonObject load) {
-    long now = System.currentTimeMillis();
-    if (now - lastSeenWritten >= SEEN_WRITE_INTERVAL_MS) {
-      lastSeenWritten = now;
-      if (load != null && load.getValue("queued") instanceof Integer queued && load.getValue("running") instanceof Integer running
-          && queued >= 0 && running >= 0 && queued < 1_000_000 && running < 1_000) {
-        practices.agentSeen(guard.practiceId(), queued, running);
-      } else {
-        practices.agentSeen(guard.practiceId());
-      }
+    if (load != null && load.getValue("queued") instanceof Integer queued && load.getValue("running") instanceof Integer running
+        && queued >= 0 && running >= 0 && queued < 1_000_000 && running < 1_000) {
+      heartbeats.heard(queued, running);
+    } else {
+      heartbeats.heard(null, null);
     }
   }
 
@@ -190,6 +190,9 @@ final class AgentSession {
       vertx.eventBus().send(stream, StreamMessages.error(-1, ErrorCode.AGENT_OFFLINE, "the agent disconnected"));
     }
     guard.openStreams().clear();
+    if (heartbeats != null) {
+      heartbeats.closed(); // before the disconnect is recorded (a late heartbeat the store ignores)
+    }
     String practiceId = guard.practiceId();
     if (practiceId != null && directory.remove(practiceId, this)) {
       practices.agentDisconnected(practiceId, nodeId);

@@ -17,14 +17,17 @@ public final class BridgeServer extends VerticleBase {
   private final BridgeConfig config;
   private final TlsMaterial tls;
   private final PracticeStore practices;
+  private final HeartbeatRecorder heartbeats;
   private final AgentDirectory directory;
   private final String nodeId;
   private NetServer server;
 
-  public BridgeServer(BridgeConfig config, TlsMaterial tls, PracticeStore practices, AgentDirectory directory, String nodeId) {
+  public BridgeServer(BridgeConfig config, TlsMaterial tls, PracticeStore practices, HeartbeatRecorder heartbeats,
+      AgentDirectory directory, String nodeId) {
     this.config = config;
     this.tls = tls;
     this.practices = practices;
+    this.heartbeats = heartbeats;
     this.directory = directory;
     this.nodeId = nodeId;
   }
@@ -41,7 +44,7 @@ public final class BridgeServer extends VerticleBase {
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setTcpNoDelay(true);
     server = vertx.createNetServer(options)
-        .connectHandler(socket -> new AgentSession(vertx, socket, config, practices, directory, nodeId));
+        .connectHandler(socket -> new AgentSession(vertx, socket, config, practices, heartbeats, directory, nodeId));
     return server.listen();
   }
 

@@ -6,8 +6,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -15,6 +18,12 @@ import java.util.UUID;
 public final class PracticeStore {
   /** What {@link #create} hands back once: the agent key is never stored nor shown again. */
   public record Created(String practiceId, String agentKey) {}
+
+  /**
+   * An agent's heartbeat, heard at {@code atMs}, with the load it reported: queries waiting and
+   * running at the practice, both null if unknown.
+   */
+  public record Heartbeat(String practiceId, long atMs, Integer queued, Integer running) {}
 
   private static final String COLUMNS =
       "practice_id, name, pms_kind, pms_version, agent_version, agent_connected, agent_last_seen, agent_queued, "
@@ -98,27 +107,27 @@ public final class PracticeStore {
     });
   }
 
-  /** A heartbeat with the agent's load: queries waiting and running at the practice now. */
-  public Future<Void> agentSeen(String practiceId, int queued, int running) {
-    return db.call(c -> {
+  /**
+   * Records agents' heartbeats in one transaction: each moves its practice's last-seen to the
+   * heartbeat's time and stores the load reported with it (an unknown load leaves the stored one).
+   * Only a practice whose agent is on record as connected through {@code node} is touched, so a
+   * heartbeat written after the agent disconnected, or moved to another node, changes nothing.
+   */
+  public Future<Void> agentsSeen(String node, Collection<Heartbeat> heartbeats) {
+    return db.transaction(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE practices SET agent_last_seen = ?, agent_queued = ?, agent_running = ? WHERE practice_id = ?")) {
-        ps.setObject(1, now());
-        ps.setInt(2, queued);
-        ps.setInt(3, running);
-        ps.setString(4, practiceId);
-        ps.executeUpdate();
-      }
-      return null;
-    });
-  }
-
-  public Future<Void> agentSeen(String practiceId) {
-    return db.call(c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE practices SET agent_last_seen = ? WHERE practice_id = ?")) {
-        ps.setObject(1, now());
-        ps.setString(2, practiceId);
-        ps.executeUpdate();
+          "UPDATE practices SET agent_last_seen = ?, agent_queued = COALESCE(?, agent_queued), "
+              + "agent_running = COALESCE(?, agent_running) "
+              + "WHERE practice_id = ? AND agent_node = ? AND agent_connected = TRUE")) {
+        for (Heartbeat h : heartbeats) {
+          ps.setObject(1, OffsetDateTime.ofInstant(Instant.ofEpochMilli(h.atMs()), ZoneOffset.UTC));
+          ps.setObject(2, h.queued(), Types.INTEGER);
+          ps.setObject(3, h.running(), Types.INTEGER);
+          ps.setString(4, h.practiceId());
+          ps.setString(5, node);
+          ps.addBatch();
+        }
+        ps.executeBatch();
       }
       return null;
     });

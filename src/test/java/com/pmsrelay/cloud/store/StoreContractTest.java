@@ -3,6 +3,7 @@ package com.pmsrelay.cloud.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.pmsrelay.cloud.store.PracticeStore.Heartbeat;
 import com.pmsrelay.common.crypto.PasswordHasher;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -204,18 +206,50 @@ abstract class StoreContractTest {
   }
 
   @Test
-  void agentSeenMovesLastSeenForward() throws InterruptedException {
-    String id = practices.create("A").await().practiceId();
-    practices.agentConnected(id, "node-1", "0.1.0", "Bp Premier", "1").await();
-    OffsetDateTime connected = practices.find(id).await().orElseThrow().agentLastSeen();
-    Thread.sleep(5);
+  void heartbeatsOfSeveralAgentsAreRecordedInOneCall() {
+    String a = practices.create("A").await().practiceId();
+    String b = practices.create("B").await().practiceId();
+    practices.agentConnected(a, "node-1", "0.1.0", "Bp Premier", "1").await();
+    practices.agentConnected(b, "node-1", "0.1.0", "Bp Premier", "1").await();
+    long at = System.currentTimeMillis() + 1_000;
 
-    practices.agentSeen(id).await();
+    practices.agentsSeen("node-1", List.of(new Heartbeat(a, at, 3, 1), new Heartbeat(b, at, 5, 0),
+        new Heartbeat(UUID.randomUUID().toString(), at, 1, 1))).await(); // unknown: no harm
+    practices.agentsSeen("node-1", List.of(new Heartbeat(b, at + 1_000, null, null))).await();
 
-    Practice p = practices.find(id).await().orElseThrow();
-    assertThat(p.agentLastSeen()).isAfter(connected);
-    assertThat(p.agentConnected()).isTrue();
-    practices.agentSeen(UUID.randomUUID().toString()).await(); // unknown: nothing to do, no failure
+    Practice pa = practices.find(a).await().orElseThrow();
+    assertThat(pa.agentLastSeen().toInstant()).isEqualTo(Instant.ofEpochMilli(at));
+    assertThat(pa.agentQueued()).isEqualTo(3);
+    assertThat(pa.agentRunning()).isEqualTo(1);
+    assertThat(pa.agentConnected()).isTrue();
+    Practice pb = practices.find(b).await().orElseThrow();
+    assertThat(pb.agentLastSeen().toInstant()).isEqualTo(Instant.ofEpochMilli(at + 1_000));
+    assertThat(pb.agentQueued()).as("an unknown load leaves the stored one").isEqualTo(5);
+    assertThat(pb.agentRunning()).isZero();
+  }
+
+  @Test
+  void heartbeatsCountOnlyForAgentsConnectedThroughTheNode() {
+    String elsewhere = practices.create("A").await().practiceId();
+    String gone = practices.create("B").await().practiceId();
+    String never = practices.create("C").await().practiceId();
+    practices.agentConnected(elsewhere, "node-2", "0.1.0", "Bp Premier", "1").await();
+    practices.agentConnected(gone, "node-1", "0.1.0", "Bp Premier", "1").await();
+    practices.agentDisconnected(gone, "node-1").await();
+    Practice elsewhereBefore = practices.find(elsewhere).await().orElseThrow();
+    Practice goneBefore = practices.find(gone).await().orElseThrow();
+    long at = System.currentTimeMillis() + 1_000;
+
+    // e.g. a heartbeat a flush was writing while the agent disconnected, or moved to node-2
+    practices.agentsSeen("node-1", List.of(new Heartbeat(elsewhere, at, 1, 1),
+        new Heartbeat(gone, at, 1, 1), new Heartbeat(never, at, 1, 1))).await();
+
+    assertThat(practices.find(elsewhere).await().orElseThrow()).isEqualTo(elsewhereBefore);
+    assertThat(practices.find(gone).await().orElseThrow()).isEqualTo(goneBefore);
+    Practice n = practices.find(never).await().orElseThrow();
+    assertThat(n.agentConnected()).isFalse();
+    assertThat(n.agentLastSeen()).isNull();
+    assertThat(n.agentQueued()).isNull();
   }
 
   @Test
