@@ -9,7 +9,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * What a cloud child says itself, over its HTTP API on loopback: {@code /ready}, and which agents
@@ -45,15 +44,9 @@ final class CloudApi implements AutoCloseable {
 
   /** How many of the seeded practices' agents the cloud reports {@code online}. */
   int online() {
-    return onlineSeenSince(Instant.EPOCH);
-  }
-
-  /** How many agents the cloud reports online with a last-seen time at or after {@code since}. */
-  int onlineSeenSince(Instant since) {
     int count = 0;
     for (Object p : get("/v1/practices").getJsonArray("practices")) {
-      JsonObject agent = ((JsonObject) p).getJsonObject("agent");
-      if ("online".equals(agent.getString("status")) && !Instant.parse(agent.getString("lastSeen")).isBefore(since)) {
+      if ("online".equals(((JsonObject) p).getJsonObject("agent").getString("status"))) {
         count++;
       }
     }
@@ -69,11 +62,22 @@ final class CloudApi implements AutoCloseable {
   }
 
   /**
-   * Polls until {@code expected} agents were seen at or after {@code since}: the store has written
-   * a heartbeat of each agent sent after then, so it has caught up with every earlier write.
+   * Polls until {@code expected} agents are online with their load on record: the store has
+   * written a heartbeat of each (the first one an agent sends carries its load).
    */
-  int awaitSeenSince(Instant since, int expected, Duration timeout) throws InterruptedException {
-    return await(() -> onlineSeenSince(since), expected, timeout, 1_000);
+  int awaitLoadRecorded(int expected, Duration timeout) throws InterruptedException {
+    return await(this::onlineWithLoad, expected, timeout, 1_000);
+  }
+
+  private int onlineWithLoad() {
+    int count = 0;
+    for (Object p : get("/v1/practices").getJsonArray("practices")) {
+      JsonObject agent = ((JsonObject) p).getJsonObject("agent");
+      if ("online".equals(agent.getString("status")) && agent.getValue("queueDepth") != null) {
+        count++;
+      }
+    }
+    return count;
   }
 
   private static int await(java.util.function.IntSupplier count, int expected, Duration timeout, long pollMs)

@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -24,9 +23,9 @@ import java.util.Map;
  *
  * <p>Each repetition starts both servers afresh (relay first, then raw; the next repetition the
  * other way round) and grows the connections through the sizes, opening at most {@code inFlight}
- * at a time. At each size, once the cloud's own API reports every agent online and, for every
- * one, a heartbeat written after the growth (its store has caught up; bounded by {@code
- * maxSettleMs}), and the server's CPU has levelled off: its CPU over a window (% of one core),
+ * at a time. At each size, once the cloud's own API reports every agent online with its load on
+ * record (its heartbeats have reached the store; bounded by {@code maxSettleMs}), and the server
+ * is idle (see {@link #settle}): its CPU over a window (% of one core),
  * then its live heap after a full collection (jcmd GC.class_histogram) and its RSS. Per agent beyond raw, at each size N, per repetition:
  * ((relay(N) - relay(0)) - (raw(N) - raw(0))) / N; the target is judged at the largest N.
  */
@@ -66,7 +65,7 @@ final class IdleAgentsBench {
       long rssBytes, ChildJvm.HeapHistogram histogram, Swarm.Outcome setup) {
     JsonObject toJson() {
       return new JsonObject().put("size", size).put("open", open).put("online", online < 0 ? null : online)
-          .put("heartbeatWrittenSinceGrowth", caughtUp < 0 ? null : caughtUp).put("settledMs", settledMs).put("cpuPercentOfCore", Spread.round(cpuPercent)).put("heapBytes", heapBytes)
+          .put("loadRecorded", caughtUp < 0 ? null : caughtUp).put("settledMs", settledMs).put("cpuPercentOfCore", Spread.round(cpuPercent)).put("heapBytes", heapBytes)
           .put("rssBytes", rssBytes).put("setup", setup == null ? null : setup.toJson());
     }
   }
@@ -121,7 +120,7 @@ final class IdleAgentsBench {
           int caughtUp = -1;
           if (server instanceof SeededCloud.Running relay) {
             online = relay.api().awaitOnline(size, Duration.ofSeconds(30));
-            caughtUp = relay.api().awaitSeenSince(Instant.now(), size, Duration.ofMillis(settings.maxSettleMs()));
+            caughtUp = relay.api().awaitLoadRecorded(size, Duration.ofMillis(settings.maxSettleMs()));
           }
           settle(jvm);
           long settledMs = (System.nanoTime() - settleStart) / 1_000_000;
