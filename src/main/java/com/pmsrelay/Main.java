@@ -1,11 +1,11 @@
 package com.pmsrelay;
 
-import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.admin.AdminCommands;
 import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.AgentNode;
 import com.pmsrelay.cloud.CloudConfig;
 import com.pmsrelay.cloud.CloudNode;
+import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.common.config.ConfigException;
 import com.pmsrelay.common.config.ConfigLoader;
 import com.pmsrelay.demo.DemoMode;

@@ -1,21 +1,21 @@
 package com.pmsrelay.admin;
 
-import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.cloud.CloudConfig;
-import com.pmsrelay.cloud.store.AuditRecord;
 import com.pmsrelay.cloud.auth.TokenService;
+import com.pmsrelay.cloud.store.AuditRecord;
 import com.pmsrelay.cloud.store.AuditStore;
 import com.pmsrelay.cloud.store.ChangeStore;
-import com.pmsrelay.cloud.store.PairingStore;
-import com.pmsrelay.cloud.store.SigningKeyStore;
 import com.pmsrelay.cloud.store.Database;
 import com.pmsrelay.cloud.store.Grant;
 import com.pmsrelay.cloud.store.GrantStatus;
 import com.pmsrelay.cloud.store.GrantStore;
 import com.pmsrelay.cloud.store.Integrator;
 import com.pmsrelay.cloud.store.IntegratorStore;
+import com.pmsrelay.cloud.store.PairingStore;
 import com.pmsrelay.cloud.store.Practice;
 import com.pmsrelay.cloud.store.PracticeStore;
+import com.pmsrelay.cloud.store.SigningKeyStore;
+import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.common.config.ConfigLoader;
 import com.pmsrelay.common.crypto.PasswordHasher;
 import io.vertx.core.Vertx;

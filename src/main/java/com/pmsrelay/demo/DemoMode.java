@@ -1,11 +1,11 @@
 package com.pmsrelay.demo;
 
-import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.Main;
 import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.AgentNode;
 import com.pmsrelay.cloud.CloudConfig;
 import com.pmsrelay.cloud.CloudNode;
+import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.common.config.ConfigLoader;
 import com.pmsrelay.common.config.ConfigReader;
 import io.vertx.core.Future;

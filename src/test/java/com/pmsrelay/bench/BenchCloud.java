@@ -1,6 +1,5 @@
 package com.pmsrelay.bench;
 
-import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.cloud.CloudConfig;
 import com.pmsrelay.cloud.CloudNode;
 import com.pmsrelay.cloud.CloudNodes;
@@ -10,6 +9,7 @@ import com.pmsrelay.cloud.store.Grant;
 import com.pmsrelay.cloud.store.GrantStatus;
 import com.pmsrelay.cloud.store.IntegratorStore;
 import com.pmsrelay.cloud.store.PracticeStore;
+import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.common.config.ConfigLoader;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

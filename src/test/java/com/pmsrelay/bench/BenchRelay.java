@@ -1,6 +1,5 @@
 package com.pmsrelay.bench;
 
-import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.AgentNode;
 import com.pmsrelay.agent.exec.QueryExecutor;
@@ -13,6 +12,7 @@ import com.pmsrelay.cloud.auth.TokenService;
 import com.pmsrelay.cloud.auth.TokenVerifier;
 import com.pmsrelay.cloud.store.IntegratorStore;
 import com.pmsrelay.cloud.store.PracticeStore;
+import com.pmsrelay.common.VertxRuntime;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;

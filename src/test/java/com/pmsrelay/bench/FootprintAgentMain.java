@@ -1,10 +1,10 @@
 package com.pmsrelay.bench;
 
-import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.Main;
 import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.AgentNode;
 import com.pmsrelay.agent.pms.PooledPms;
+import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.common.config.ConfigLoader;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;

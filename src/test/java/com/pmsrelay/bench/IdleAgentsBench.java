@@ -1,7 +1,7 @@
 package com.pmsrelay.bench;
 
-import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.agent.AgentConfig;
+import com.pmsrelay.common.VertxRuntime;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,7 +38,7 @@ final class IdleAgentsBench {
   record Settings(int[] sizes, int repetitions, int inFlight, long maxSettleMs, long cpuWindowMs, long budgetMs) {
     static Settings of(BenchMode mode) {
       return switch (mode) {
-        case FULL -> new Settings(new int[] {0, 1_000, 5_000, 10_000}, 2, 64, 25_000, 5_000, 420_000);
+        case FULL -> new Settings(new int[] {0, 1_000, 5_000, 10_000}, 1, 64, 25_000, 5_000, 330_000);
         case FAST -> new Settings(new int[] {0, 500}, 1, 64, 8_000, 2_000, 45_000);
         case TINY -> new Settings(new int[] {0, 100}, 1, 32, 1_000, 500, 30_000);
       };

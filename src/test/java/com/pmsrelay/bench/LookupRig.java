@@ -1,8 +1,8 @@
 package com.pmsrelay.bench;
 
-import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.cloud.auth.TokenService;
 import com.pmsrelay.cloud.auth.TokenVerifier;
+import com.pmsrelay.common.VertxRuntime;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;

@@ -1,7 +1,7 @@
 package com.pmsrelay.bench;
 
-import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.cloud.bridge.TlsMaterial;
+import com.pmsrelay.common.VertxRuntime;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;

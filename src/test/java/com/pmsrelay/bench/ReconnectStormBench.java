@@ -1,7 +1,7 @@
 package com.pmsrelay.bench;
 
-import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.agent.AgentConfig;
+import com.pmsrelay.common.VertxRuntime;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
