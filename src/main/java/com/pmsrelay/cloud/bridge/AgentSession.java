@@ -8,6 +8,7 @@ import com.pmsrelay.common.protocol.Frames;
 import com.pmsrelay.common.protocol.QueryRequest;
 import com.pmsrelay.common.protocol.StreamMessages;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 final class AgentSession {
   private static final Logger LOG = LoggerFactory.getLogger(AgentSession.class);
+  /** Encoded once: every agent's every heartbeat gets one. */
+  private static final Buffer PONG = Frames.encode(Frames.pong());
 
   private final Vertx vertx;
   /** The socket's event loop: everything that touches this session's state runs there. */
@@ -67,7 +70,7 @@ final class AgentSession {
       case AUTHENTICATE -> authenticate(frame);
       case REGISTER -> register();
       case PING -> {
-        socket.write(Frames.encode(Frames.pong()));
+        socket.write(PONG.copy());
         noteSeen(frame.getValue("body") instanceof JsonObject load ? load : null);
       }
       case STREAM -> forwardChunk(frame.getString("address"), frame.getJsonObject("body"));

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * transaction per ping.
  *
  * <p>The store's last-seen trails an agent's latest heartbeat by at most the refresh age plus a
- * ping interval plus a flush interval: with the defaults 15 + 10 + 1 s, well inside the 45 s
+ * ping interval plus a flush interval: with the defaults 22.5 + 10 + 1 s, inside the 45 s
  * heartbeat time-out past which a connected agent shows as unreachable.
  */
 public final class HeartbeatRecorder {
@@ -39,9 +39,12 @@ public final class HeartbeatRecorder {
   /** Whether a flush is writing (the next tick then skips). Touched only on the timer's context. */
   private boolean flushing;
 
-  /** Flushes every second and refreshes a last-seen once it is a third of the heartbeat time-out old. */
+  /**
+   * Flushes every second and refreshes a last-seen once it is half the heartbeat time-out old: the
+   * refreshes are most of an idle node's store writes (BENCHMARKS.md, idle agents).
+   */
   public HeartbeatRecorder(Vertx vertx, PracticeStore practices, String nodeId, BridgeConfig bridge) {
-    this(vertx, practices, nodeId, FLUSH_INTERVAL_MS, bridge.heartbeatTimeoutMs() / 3, System::currentTimeMillis);
+    this(vertx, practices, nodeId, FLUSH_INTERVAL_MS, bridge.heartbeatTimeoutMs() / 2, System::currentTimeMillis);
   }
 
   HeartbeatRecorder(Vertx vertx, PracticeStore practices, String nodeId, long flushIntervalMs, long refreshMs,
