@@ -99,7 +99,7 @@ public final class CloudNode {
           return follower.start();
         })
         .compose(v -> {
-          heartbeats = new HeartbeatRecorder(vertx, practices, nodeId, config.bridge());
+          heartbeats = new HeartbeatRecorder(vertx, practices, nodeId);
           heartbeats.start();
           bridge = new BridgeServer(config.bridge(), tls, practices, heartbeats, agents, nodeId);
           return vertx.deployVerticle(bridge);

@@ -40,7 +40,9 @@ public final class BridgeServer extends VerticleBase {
         .setPort(config.port())
         .setSsl(true)
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()))
-        .setIdleTimeout(config.heartbeatTimeoutMs())
+        // Reads only: queries written to a dead agent must not keep its socket, which the node's
+        // liveness vouches for (HeartbeatRecorder), open.
+        .setReadIdleTimeout(config.heartbeatTimeoutMs())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setTcpNoDelay(true);
     server = vertx.createNetServer(options)

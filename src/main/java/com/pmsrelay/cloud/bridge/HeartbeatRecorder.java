@@ -14,15 +14,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the heartbeats of the agents connected to this cloud node to the store, in batches:
- * sessions hand each heartbeat in (no store call), and every flush interval one transaction
- * writes those whose load changed and, once per refresh age, those whose load did not. An idle
- * agent thus costs a row update every refresh age or so, in a shared transaction, not a
- * transaction per ping.
+ * Writes this cloud node's liveness and its agents' heartbeats to the store: sessions hand each
+ * heartbeat in (no store call), and every flush interval one transaction records the node alive
+ * and writes the agents whose load changed since their last write. An idle agent costs no write:
+ * the node's alive time vouches for every socket it holds open, and the bridge closes a socket
+ * the agent was silent on for the heartbeat time-out (recording the disconnect).
  *
- * <p>The store's last-seen trails an agent's latest heartbeat by at most the refresh age plus a
- * ping interval plus a flush interval: with the defaults 22.5 + 10 + 1 s, inside the 45 s
- * heartbeat time-out past which a connected agent shows as unreachable.
+ * <p>A connected agent's last-seen in the store (see {@code PracticeStore}) thus trails now by
+ * about a flush interval while the node runs; once a node dies, its agents' last-seen stops and
+ * they show as unreachable after the heartbeat time-out.
  */
 public final class HeartbeatRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(HeartbeatRecorder.class);
@@ -32,28 +32,22 @@ public final class HeartbeatRecorder {
   private final PracticeStore practices;
   private final String nodeId;
   private final long flushIntervalMs;
-  private final long refreshMs;
   private final LongSupplier clock;
   private final Set<Agent> agents = ConcurrentHashMap.newKeySet();
   private long timer;
   /** Whether a flush is writing (the next tick then skips). Touched only on the timer's context. */
   private boolean flushing;
 
-  /**
-   * Flushes every second and refreshes a last-seen once it is half the heartbeat time-out old: the
-   * refreshes are most of an idle node's store writes (BENCHMARKS.md, idle agents).
-   */
-  public HeartbeatRecorder(Vertx vertx, PracticeStore practices, String nodeId, BridgeConfig bridge) {
-    this(vertx, practices, nodeId, FLUSH_INTERVAL_MS, bridge.heartbeatTimeoutMs() / 2, System::currentTimeMillis);
+  /** Flushes every second: a connected agent's last-seen is at most that old while the node runs. */
+  public HeartbeatRecorder(Vertx vertx, PracticeStore practices, String nodeId) {
+    this(vertx, practices, nodeId, FLUSH_INTERVAL_MS, System::currentTimeMillis);
   }
 
-  HeartbeatRecorder(Vertx vertx, PracticeStore practices, String nodeId, long flushIntervalMs, long refreshMs,
-      LongSupplier clock) {
+  HeartbeatRecorder(Vertx vertx, PracticeStore practices, String nodeId, long flushIntervalMs, LongSupplier clock) {
     this.vertx = vertx;
     this.practices = practices;
     this.nodeId = nodeId;
     this.flushIntervalMs = flushIntervalMs;
-    this.refreshMs = refreshMs;
     this.clock = clock;
   }
 
@@ -77,7 +71,10 @@ public final class HeartbeatRecorder {
     return agent;
   }
 
-  /** Writes the due heartbeats in one transaction; if that fails they stay due for the next flush. */
+  /**
+   * Records the node alive and writes the due heartbeats, in one transaction; if that fails they
+   * stay due for the next flush.
+   */
   Future<Void> flush() {
     Map<Agent, Heartbeat> due = new HashMap<>();
     for (Agent agent : agents) {
@@ -86,12 +83,10 @@ public final class HeartbeatRecorder {
         due.put(agent, heartbeat);
       }
     }
-    if (due.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return practices.agentsSeen(nodeId, due.values())
+    return practices.nodeAlive(nodeId, clock.getAsLong(), due.values())
         .onSuccess(v -> due.forEach((agent, heartbeat) -> agent.stored = heartbeat))
-        .onFailure(e -> LOG.warn("cannot record the heartbeats of {} agents: {}", due.size(), e.toString()));
+        .onFailure(e -> LOG.warn("cannot record this node alive nor the heartbeats of {} agents: {}", due.size(),
+            e.toString()));
   }
 
   /**
@@ -132,7 +127,7 @@ public final class HeartbeatRecorder {
       agents.remove(this);
     }
 
-    /** The heartbeat to write now, if any: a changed load at once, the same load once the stored one gets old. */
+    /** The heartbeat to write now, if any: the first one on record, then only a changed load. */
     private Heartbeat due() {
       Heartbeat latest = heard;
       Heartbeat written = stored;
@@ -141,7 +136,7 @@ public final class HeartbeatRecorder {
       }
       boolean sameLoad = written != null && Objects.equals(latest.queued(), written.queued())
           && Objects.equals(latest.running(), written.running());
-      return !sameLoad || latest.atMs() - written.atMs() >= refreshMs ? latest : null;
+      return sameLoad ? null : latest;
     }
   }
 }

@@ -90,9 +90,9 @@ public final class GrantStore {
   public Future<List<Visible>> visibleTo(String clientId) {
     return db.call(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT " + GRANT_COLUMNS + ", p.name, p.pms_kind, p.pms_version, p.agent_version, p.agent_connected, "
-              + "p.agent_last_seen, p.agent_queued, p.agent_running FROM grants g JOIN practices p ON p.practice_id = g.practice_id "
-              + "WHERE g.client_id = ? AND g.status <> 'pending'")) {
+          "SELECT " + GRANT_COLUMNS + ", p.name, " + PracticeStore.AGENT_COLUMNS
+              + " FROM grants g JOIN practices p ON p.practice_id = g.practice_id " + PracticeStore.NODE_JOIN
+              + " WHERE g.client_id = ? AND g.status <> 'pending'")) {
         ps.setString(1, clientId);
         List<Visible> result = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {

@@ -4,7 +4,8 @@ import java.time.OffsetDateTime;
 
 /**
  * A practice and what the cloud last heard from its agent, including the load it reported with
- * its last heartbeat (null until it reported one).
+ * its last heartbeat (null until it reported one). A connected agent's last-seen counts its node's
+ * last alive time too (see {@code PracticeStore}).
  */
 public record Practice(
     String practiceId,

@@ -25,9 +25,18 @@ public final class PracticeStore {
    */
   public record Heartbeat(String practiceId, long atMs, Integer queued, Integer running) {}
 
-  private static final String COLUMNS =
-      "practice_id, name, pms_kind, pms_version, agent_version, agent_connected, agent_last_seen, agent_queued, "
-          + "agent_running";
+  /**
+   * A practice's agent columns, from {@code practices p} joined with {@link #NODE_JOIN}. The
+   * last-seen of a connected agent is the later of its own and its node's last alive time: the node
+   * holds its socket open only while it hears from it (see {@code cloud_nodes}). A disconnected
+   * agent's is its own. A CASE, not GREATEST: H2 and PostgreSQL treat its NULLs differently.
+   */
+  static final String AGENT_COLUMNS = "p.pms_kind, p.pms_version, p.agent_version, p.agent_connected, "
+      + "CASE WHEN p.agent_connected AND (p.agent_last_seen IS NULL OR n.alive_at > p.agent_last_seen) "
+      + "THEN n.alive_at ELSE p.agent_last_seen END AS agent_last_seen, p.agent_queued, p.agent_running";
+  static final String NODE_JOIN = "LEFT JOIN cloud_nodes n ON n.node_id = p.agent_node";
+  private static final String SELECT =
+      "SELECT p.practice_id, p.name, " + AGENT_COLUMNS + " FROM practices p " + NODE_JOIN;
 
   private final Database db;
 
@@ -68,7 +77,7 @@ public final class PracticeStore {
 
   public Future<Optional<Practice>> find(String practiceId) {
     return db.call(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM practices WHERE practice_id = ?")) {
+      try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE p.practice_id = ?")) {
         ps.setString(1, practiceId);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next() ? Optional.of(read(rs)) : Optional.empty();
@@ -108,19 +117,24 @@ public final class PracticeStore {
   }
 
   /**
-   * Records agents' heartbeats in one transaction: each moves its practice's last-seen to the
-   * heartbeat's time and stores the load reported with it (an unknown load leaves the stored one).
-   * Only a practice whose agent is on record as connected through {@code node} is touched, so a
-   * heartbeat written after the agent disconnected, or moved to another node, changes nothing.
+   * Records, in one transaction, that {@code node} is alive at {@code atMs} (which vouches for the
+   * agents connected through it) and agents' heartbeats: each moves its practice's own last-seen to
+   * the heartbeat's time and stores the load reported with it (an unknown load leaves the stored
+   * one). Only a practice whose agent is on record as connected through {@code node} is touched, so
+   * a heartbeat written after the agent disconnected, or moved to another node, changes nothing.
    */
-  public Future<Void> agentsSeen(String node, Collection<Heartbeat> heartbeats) {
+  public Future<Void> nodeAlive(String node, long atMs, Collection<Heartbeat> heartbeats) {
     return db.transaction(c -> {
+      recordAlive(c, node, utc(atMs));
+      if (heartbeats.isEmpty()) {
+        return null;
+      }
       try (PreparedStatement ps = c.prepareStatement(
           "UPDATE practices SET agent_last_seen = ?, agent_queued = COALESCE(?, agent_queued), "
               + "agent_running = COALESCE(?, agent_running) "
               + "WHERE practice_id = ? AND agent_node = ? AND agent_connected = TRUE")) {
         for (Heartbeat h : heartbeats) {
-          ps.setObject(1, OffsetDateTime.ofInstant(Instant.ofEpochMilli(h.atMs()), ZoneOffset.UTC));
+          ps.setObject(1, utc(h.atMs()));
           ps.setObject(2, h.queued(), Types.INTEGER);
           ps.setObject(3, h.running(), Types.INTEGER);
           ps.setString(4, h.practiceId());
@@ -131,6 +145,29 @@ public final class PracticeStore {
       }
       return null;
     });
+  }
+
+  /**
+   * Update, else insert: portable (PostgreSQL before 15 has no MERGE, H2 no ON CONFLICT DO UPDATE) and race-free
+   * here, since only the node itself writes its row, one flush at a time.
+   */
+  private static void recordAlive(Connection c, String node, OffsetDateTime at) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE cloud_nodes SET alive_at = ? WHERE node_id = ?")) {
+      ps.setObject(1, at);
+      ps.setString(2, node);
+      if (ps.executeUpdate() > 0) {
+        return;
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO cloud_nodes (node_id, alive_at) VALUES (?, ?)")) {
+      ps.setString(1, node);
+      ps.setObject(2, at);
+      ps.executeUpdate();
+    }
+  }
+
+  private static OffsetDateTime utc(long ms) {
+    return OffsetDateTime.ofInstant(Instant.ofEpochMilli(ms), ZoneOffset.UTC);
   }
 
   /** Marks the agent gone, unless it has meanwhile connected again through another node. */
@@ -178,7 +215,7 @@ public final class PracticeStore {
   public Future<java.util.List<Practice>> list() {
     return db.call(c -> {
       java.util.List<Practice> practices = new java.util.ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM practices ORDER BY name, practice_id");
+      try (PreparedStatement ps = c.prepareStatement(SELECT + " ORDER BY p.name, p.practice_id");
            ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           practices.add(read(rs));

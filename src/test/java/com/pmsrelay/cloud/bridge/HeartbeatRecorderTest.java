@@ -9,8 +9,11 @@ import com.pmsrelay.cloud.store.PracticeStore;
 import com.pmsrelay.cloud.store.StoreConfig;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(30)
 class HeartbeatRecorderTest {
   private static final String NODE = "node-1";
-  private static final long REFRESH_MS = 15_000;
 
   @TempDir static Path dir;
   static Vertx vertx;
@@ -50,7 +52,7 @@ class HeartbeatRecorderTest {
 
   @BeforeEach
   void newRecorder() {
-    recorder = new HeartbeatRecorder(vertx, practices, NODE, 60_000, REFRESH_MS, clock::get);
+    recorder = new HeartbeatRecorder(vertx, practices, NODE, 60_000, clock::get);
   }
 
   @Test
@@ -74,22 +76,38 @@ class HeartbeatRecorderTest {
   }
 
   @Test
-  void anUnchangedLoadIsWrittenAgainOnlyOnceTheStoredOneGetsOld() {
+  void anUnchangedLoadIsWrittenOnceAndNeverAgain() {
     String id = connectedPractice();
     HeartbeatRecorder.Agent agent = onRecord(id);
     long first = clock.get();
     agent.heard(1, 0);
     recorder.flush().await();
+    assertThat(ownLastSeen(id)).isEqualTo(Instant.ofEpochMilli(first));
 
-    clock.addAndGet(REFRESH_MS - 1);
-    agent.heard(1, 0);
-    recorder.flush().await();
-    assertThat(find(id).agentLastSeen().toInstant()).isEqualTo(Instant.ofEpochMilli(first));
+    for (int i = 0; i < 5; i++) {
+      clock.addAndGet(3_600_000); // however old the stored heartbeat gets
+      agent.heard(1, 0);
+      recorder.flush().await();
+    }
 
-    clock.addAndGet(1);
-    agent.heard(1, 0);
+    assertThat(ownLastSeen(id)).isEqualTo(Instant.ofEpochMilli(first));
+    // the node vouches for the open connection instead
+    assertThat(find(id).agentLastSeen().toInstant()).isEqualTo(Instant.ofEpochMilli(clock.get()));
+  }
+
+  @Test
+  void eachFlushRecordsTheNodeAliveWithOrWithoutHeartbeats() {
     recorder.flush().await();
-    assertThat(find(id).agentLastSeen().toInstant()).isEqualTo(Instant.ofEpochMilli(first + REFRESH_MS));
+    assertThat(nodeAliveAt()).isEqualTo(Instant.ofEpochMilli(clock.get()));
+
+    clock.addAndGet(1_000);
+    onRecord(connectedPractice()).heard(2, 0);
+    recorder.flush().await();
+    assertThat(nodeAliveAt()).isEqualTo(Instant.ofEpochMilli(clock.get()));
+
+    clock.addAndGet(1_000);
+    recorder.flush().await();
+    assertThat(nodeAliveAt()).isEqualTo(Instant.ofEpochMilli(clock.get()));
   }
 
   @Test
@@ -103,8 +121,8 @@ class HeartbeatRecorderTest {
     agent.heard(2, 1);
     recorder.flush().await();
 
+    assertThat(ownLastSeen(id)).isEqualTo(Instant.ofEpochMilli(clock.get()));
     Practice p = find(id);
-    assertThat(p.agentLastSeen().toInstant()).isEqualTo(Instant.ofEpochMilli(clock.get()));
     assertThat(p.agentQueued()).isEqualTo(2);
     assertThat(p.agentRunning()).isEqualTo(1);
   }
@@ -153,7 +171,7 @@ class HeartbeatRecorderTest {
 
   @Test
   void theTimerKeepsFlushingAfterAFailureUntilStopped() throws InterruptedException {
-    recorder = new HeartbeatRecorder(vertx, practices, NODE, 20, REFRESH_MS, clock::get);
+    recorder = new HeartbeatRecorder(vertx, practices, NODE, 20, clock::get);
     String id = connectedPractice();
     HeartbeatRecorder.Agent agent = onRecord(id);
     renamePractices("practices", "practices_away");
@@ -190,6 +208,31 @@ class HeartbeatRecorderTest {
 
   private static Practice find(String practiceId) {
     return practices.find(practiceId).await().orElseThrow();
+  }
+
+  /** The agent's own last-seen, as heartbeats wrote it (the store's reads add its node's alive time). */
+  private static Instant ownLastSeen(String practiceId) {
+    return db.call(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT agent_last_seen FROM practices WHERE practice_id = ?")) {
+        ps.setString(1, practiceId);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getObject(1, OffsetDateTime.class).toInstant();
+        }
+      }
+    }).await();
+  }
+
+  private static Instant nodeAliveAt() {
+    return db.call(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT alive_at FROM cloud_nodes WHERE node_id = ?")) {
+        ps.setString(1, NODE);
+        try (ResultSet rs = ps.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          return rs.getObject(1, OffsetDateTime.class).toInstant();
+        }
+      }
+    }).await();
   }
 
   private static void renamePractices(String from, String to) {

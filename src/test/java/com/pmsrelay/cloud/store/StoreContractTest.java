@@ -105,7 +105,7 @@ abstract class StoreContractTest {
     List<String> history = appliedMigrations();
     assertThat(history).startsWith("1").containsExactlyInAnyOrderElementsOf(migrationVersions());
     try (Connection c = connect(); Statement s = c.createStatement()) {
-      for (String table : List.of("practices", "integrators", "grants", "signing_keys", "console_users")) {
+      for (String table : List.of("practices", "integrators", "grants", "signing_keys", "console_users", "cloud_nodes")) {
         try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
           assertThat(rs.next()).isTrue();
           assertThat(rs.getInt(1)).as(table).isZero();
@@ -213,9 +213,9 @@ abstract class StoreContractTest {
     practices.agentConnected(b, "node-1", "0.1.0", "Bp Premier", "1").await();
     long at = System.currentTimeMillis() + 1_000;
 
-    practices.agentsSeen("node-1", List.of(new Heartbeat(a, at, 3, 1), new Heartbeat(b, at, 5, 0),
+    practices.nodeAlive("node-1", at, List.of(new Heartbeat(a, at, 3, 1), new Heartbeat(b, at, 5, 0),
         new Heartbeat(UUID.randomUUID().toString(), at, 1, 1))).await(); // unknown: no harm
-    practices.agentsSeen("node-1", List.of(new Heartbeat(b, at + 1_000, null, null))).await();
+    practices.nodeAlive("node-1", at, List.of(new Heartbeat(b, at + 1_000, null, null))).await();
 
     Practice pa = practices.find(a).await().orElseThrow();
     assertThat(pa.agentLastSeen().toInstant()).isEqualTo(Instant.ofEpochMilli(at));
@@ -241,7 +241,7 @@ abstract class StoreContractTest {
     long at = System.currentTimeMillis() + 1_000;
 
     // e.g. a heartbeat a flush was writing while the agent disconnected, or moved to node-2
-    practices.agentsSeen("node-1", List.of(new Heartbeat(elsewhere, at, 1, 1),
+    practices.nodeAlive("node-1", at, List.of(new Heartbeat(elsewhere, at, 1, 1),
         new Heartbeat(gone, at, 1, 1), new Heartbeat(never, at, 1, 1))).await();
 
     assertThat(practices.find(elsewhere).await().orElseThrow()).isEqualTo(elsewhereBefore);
@@ -250,6 +250,78 @@ abstract class StoreContractTest {
     assertThat(n.agentConnected()).isFalse();
     assertThat(n.agentLastSeen()).isNull();
     assertThat(n.agentQueued()).isNull();
+  }
+
+  @Test
+  void recordingANodeAliveCreatesThenUpdatesItsRow() throws SQLException {
+    long at = System.currentTimeMillis();
+    practices.nodeAlive("node-1", at, List.of()).await();
+    assertThat(nodeAliveAt("node-1")).isEqualTo(Instant.ofEpochMilli(at));
+
+    practices.nodeAlive("node-1", at + 1_000, List.of()).await();
+    practices.nodeAlive("node-2", at + 5_000, List.of()).await();
+
+    assertThat(nodeAliveAt("node-1")).isEqualTo(Instant.ofEpochMilli(at + 1_000));
+    assertThat(nodeAliveAt("node-2")).isEqualTo(Instant.ofEpochMilli(at + 5_000));
+    assertThat(countRows("cloud_nodes")).isEqualTo(2);
+  }
+
+  @Test
+  void aConnectedAgentIsSeenWhenItsNodeWasLastAliveIfThatIsLater() {
+    String id = practices.create("A").await().practiceId();
+    String client = integrators.create("I", null).await().clientId();
+    grants.put(Grant.withDefaults(id, client, GrantStatus.ENABLED)).await();
+    practices.agentConnected(id, "node-1", "0.1.0", "Bp Premier", "1").await();
+    long heard = System.currentTimeMillis() + 1_000;
+    practices.nodeAlive("node-1", heard, List.of(new Heartbeat(id, heard, 2, 0))).await();
+
+    // the agent idles: nothing of its own is written, its node keeps recording itself alive
+    practices.nodeAlive("node-1", heard + 30_000, List.of()).await();
+
+    Instant nodeAlive = Instant.ofEpochMilli(heard + 30_000);
+    assertThat(practices.find(id).await().orElseThrow().agentLastSeen().toInstant()).isEqualTo(nodeAlive);
+    assertThat(practices.list().await()).singleElement().satisfies(p -> {
+      assertThat(p.agentLastSeen().toInstant()).isEqualTo(nodeAlive);
+      assertThat(p.agentLastSeen().getOffset()).isEqualTo(ZoneOffset.UTC);
+    });
+    assertThat(grants.visibleTo(client).await()).singleElement()
+        .satisfies(v -> assertThat(v.practice().agentLastSeen().toInstant()).isEqualTo(nodeAlive));
+  }
+
+  @Test
+  void aConnectedAgentWhoseNodeStoppedRecordingKeepsItsOwnOldLastSeen() {
+    String id = practices.create("A").await().practiceId();
+    practices.agentConnected(id, "node-1", "0.1.0", "Bp Premier", "1").await();
+    long now = System.currentTimeMillis();
+    // the node's last records before it crashed, two minutes ago; its socket's agent heard after
+    practices.nodeAlive("node-1", now - 120_000, List.of(new Heartbeat(id, now - 100_000, 1, 0))).await();
+
+    Practice p = practices.find(id).await().orElseThrow();
+    assertThat(p.agentConnected()).isTrue();
+    assertThat(p.agentLastSeen().toInstant()).as("stale: shown as unreachable").isEqualTo(Instant.ofEpochMilli(now - 100_000));
+    assertThat(practices.list().await()).extracting(x -> x.agentLastSeen().toInstant())
+        .containsExactly(Instant.ofEpochMilli(now - 100_000));
+  }
+
+  @Test
+  void aDisconnectedAgentsLastSeenIsItsOwnWhateverItsFormerNode() {
+    String id = practices.create("A").await().practiceId();
+    practices.agentConnected(id, "node-1", "0.1.0", "Bp Premier", "1").await();
+    practices.agentDisconnected(id, "node-1").await();
+    OffsetDateTime gone = practices.find(id).await().orElseThrow().agentLastSeen();
+
+    practices.nodeAlive("node-1", System.currentTimeMillis() + 60_000, List.of()).await();
+
+    Practice p = practices.find(id).await().orElseThrow();
+    assertThat(p.agentConnected()).isFalse();
+    assertThat(p.agentLastSeen()).isEqualTo(gone);
+  }
+
+  @Test
+  void aPracticeWithNoAgentYetHasNoLastSeen() {
+    String id = practices.create("A").await().practiceId();
+    practices.nodeAlive("node-1", System.currentTimeMillis(), List.of()).await();
+    assertThat(practices.find(id).await().orElseThrow().agentLastSeen()).isNull();
   }
 
   @Test
@@ -676,6 +748,16 @@ abstract class StoreContractTest {
       }
     }
     return versions;
+  }
+
+  private Instant nodeAliveAt(String node) throws SQLException {
+    try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT alive_at FROM cloud_nodes WHERE node_id = ?")) {
+      ps.setString(1, node);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).as("a row for %s", node).isTrue();
+        return rs.getObject(1, OffsetDateTime.class).toInstant();
+      }
+    }
   }
 
   private int countRows(String table) {
