@@ -113,12 +113,25 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /**
-   * Methods the child's JIT is compiling or has queued ({@code jcmd Compiler.queue}: one line per
-   * task, naming its method with "::"). A server that has just taken new work compiles for
-   * seconds afterwards, CPU that is not its idle cost.
+   * Time the child's JIT has spent compiling so far, all compiler threads together
+   * ({@code java.ci.totalTime} of {@code jcmd PerfCounter.print}, in ticks of
+   * {@code sun.os.hrt.frequency}). A server that has just taken new work compiles for seconds
+   * afterwards: CPU that is not its idle cost.
    */
-  int compileTasks() throws IOException, InterruptedException {
-    return (int) jcmd("Compiler.queue").lines().filter(line -> line.contains("::")).count();
+  long jitCompileNanos() throws IOException, InterruptedException {
+    long ticks = -1;
+    long frequency = -1;
+    for (String line : jcmd("PerfCounter.print").split("\n")) {
+      if (line.startsWith("java.ci.totalTime=")) {
+        ticks = Long.parseLong(line.substring(line.indexOf('=') + 1).trim());
+      } else if (line.startsWith("sun.os.hrt.frequency=")) {
+        frequency = Long.parseLong(line.substring(line.indexOf('=') + 1).trim());
+      }
+    }
+    if (ticks < 0 || frequency <= 0) {
+      throw new IllegalStateException("no JIT compile time in the perf counters of " + name);
+    }
+    return (long) (ticks * (1e9 / frequency));
   }
 
   /** Resident memory (VmRSS of /proc/PID/status) in bytes. */

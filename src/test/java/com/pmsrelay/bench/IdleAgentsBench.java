@@ -32,6 +32,8 @@ import java.util.Map;
 final class IdleAgentsBench {
   static final double TARGET_HEAP_PER_AGENT_KIB = 10;
   static final double TARGET_IDLE_CPU_PERCENT = 5;
+  /** The JIT is done once it compiles for less than this share of a second. */
+  static final double JIT_SETTLED_SHARE = 0.02;
 
   enum Side { RELAY, RAW }
 
@@ -136,16 +138,24 @@ final class IdleAgentsBench {
   }
 
   /**
-   * Waits for the server to be idle after a start or a growth: first for its JIT to have nothing
-   * compiling or queued (checked every second), then for its CPU to level off: two successive
-   * slices (a second, or the window if shorter) within a fifth or one point of a core. All within
-   * {@code maxSettleMs}. (The cloud's store catching up with new agents is awaited before, through
-   * the cloud's API.)
+   * Waits for the server to be idle after a start or a growth: first for its JIT to be done (it
+   * compiled for under {@value #JIT_SETTLED_SHARE} of the last second), then for its CPU to level
+   * off: two successive slices (a second, or the window if shorter) within a fifth or one point of
+   * a core. All within {@code maxSettleMs}. (The cloud's store catching up with new agents is
+   * awaited before, through the cloud's API.)
    */
   private void settle(ChildJvm jvm) throws IOException, InterruptedException {
     long start = System.nanoTime();
-    while (elapsedMs(start) < settings.maxSettleMs() && jvm.compileTasks() > 0) {
+    long compiled = jvm.jitCompileNanos();
+    while (elapsedMs(start) < settings.maxSettleMs()) {
+      long sliceStart = System.nanoTime();
       Thread.sleep(1_000);
+      long now = jvm.jitCompileNanos();
+      boolean done = now - compiled < JIT_SETTLED_SHARE * (System.nanoTime() - sliceStart);
+      compiled = now;
+      if (done) {
+        break;
+      }
     }
     long sliceMs = Math.min(1_000, settings.cpuWindowMs());
     double previous = Double.NaN;
@@ -308,7 +318,8 @@ final class IdleAgentsBench {
     }
     return String.format("Heap: per agent beyond raw TLS, the cloud's live heap grew most in %s (class histograms at %d and 0). "
         + "Idle CPU: %s %% of a core at %d agents, %s ms per heartbeat; each agent pings every %d ms and the cloud answers "
-        + "with a pong and writes last-seen to its store for every ping (it skips only pings within 2 s of the last write).",
+        + "with a pong; its store gets an agent's row only when the agent's reported load changes, and the node's own "
+        + "liveness once a second (HeartbeatRecorder).",
         top, largest, cpu.brief(), largest, cpuPerHeartbeat.brief(), pingIntervalMs);
   }
 
