@@ -1,0 +1,100 @@
+package com.pmsrelay.cloud.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.pmsrelay.cloud.CloudConfig;
+import com.pmsrelay.cloud.CloudNode;
+import com.pmsrelay.cloud.store.PracticeStore;
+import com.pmsrelay.common.config.ConfigLoader;
+import com.pmsrelay.common.protocol.Addresses;
+import com.pmsrelay.common.protocol.FrameReader;
+import com.pmsrelay.common.protocol.Frames;
+import com.pmsrelay.common.protocol.QueryRequest;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An agent that stops talking is dropped after the heartbeat time-out even while the cloud keeps
+ * writing to it: the node vouches for the sockets it holds (an agent's last-seen is its node's),
+ * so a socket must not stay open on the cloud's writes alone.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+class BridgeIdleTimeoutTest {
+  static final int HEARTBEAT_TIMEOUT_MS = 1_000;
+  @TempDir Path dir;
+  Vertx vertx;
+  CloudNode cloud;
+  /** Held: Vert.x closes a client (and its sockets) once nothing references it. */
+  NetClient client;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    JsonObject json = ConfigLoader.defaults("cloud");
+    json.put("dataDir", dir.toString());
+    json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0);
+    json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0).put("heartbeatTimeoutMs", HEARTBEAT_TIMEOUT_MS);
+    cloud = new CloudNode(vertx, CloudConfig.from(json)).start().await();
+  }
+
+  @AfterEach
+  void stop() {
+    vertx.close().await();
+  }
+
+  @Test
+  void aSilentAgentIsClosedAndOfflineWhileTheCloudKeepsWritingToIt(VertxTestContext ctx) {
+    PracticeStore.Created practice = cloud.practices().create("Silent Practice").await();
+    Promise<Void> closed = Promise.promise();
+    Promise<Void> registered = Promise.promise();
+    client = vertx.createNetClient(new NetClientOptions().setSsl(true).setTrustAll(true).setHostnameVerificationAlgorithm(""));
+    client.connect(cloud.bridgePort(), "127.0.0.1").onComplete(ctx.succeeding(socket -> {
+          socket.closeHandler(v -> closed.tryComplete());
+          socket.handler(new FrameReader(1 << 20, frame -> {
+            if ("auth-reply".equals(frame.getString("address"))) {
+              // Registers, then never writes again: no pings.
+              socket.write(Frames.encode(Frames.register(Addresses.practice(practice.practiceId()))));
+              vertx.setTimer(200, t -> registered.tryComplete());
+            }
+          }, reason -> { }));
+          socket.write(Frames.encode(Frames.send(Addresses.AGENT_AUTH, new JsonObject()
+              .put("practiceId", practice.practiceId()).put("agentKey", practice.agentKey())
+              .put("agentVersion", "test").put("pms", new JsonObject().put("kind", "test")), "auth-reply")));
+        }));
+    long[] silentSince = new long[1];
+    registered.future().onComplete(ctx.succeeding(v -> {
+      silentSince[0] = System.nanoTime();
+      // The cloud writes to the socket every 200 ms (cancels of unknown queries reach the agent as frames).
+      vertx.setPeriodic(200, id -> {
+        if (closed.future().isComplete()) {
+          vertx.cancelTimer(id);
+        } else {
+          vertx.eventBus().send(Addresses.practice(practice.practiceId()), QueryRequest.cancel("q-" + id));
+        }
+      });
+    }));
+    closed.future().onComplete(ctx.succeeding(v -> {
+      long silentMs = (System.nanoTime() - silentSince[0]) / 1_000_000;
+      vertx.setTimer(300, t -> cloud.practices().find(practice.practiceId()).onComplete(ctx.succeeding(found -> ctx.verify(() -> {
+        assertThat(silentMs).as("closed after the heartbeat time-out, not before").isGreaterThanOrEqualTo(HEARTBEAT_TIMEOUT_MS - 300);
+        assertThat(silentMs).as("closed although the cloud kept writing").isLessThan(HEARTBEAT_TIMEOUT_MS * 4L);
+        assertThat(found.orElseThrow().agentConnected()).isFalse();
+        ctx.completeNow();
+      }))));
+    }));
+  }
+}
