@@ -9,6 +9,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Duration;
+import java.util.function.Predicate;
 
 /**
  * What a cloud child says itself, over its HTTP API on loopback: {@code /ready}, and which agents
@@ -44,9 +45,15 @@ final class CloudApi implements AutoCloseable {
 
   /** How many of the seeded practices' agents the cloud reports {@code online}. */
   int online() {
+    return countAgents(agent -> true);
+  }
+
+  /** How many agents the cloud reports {@code online} that also pass {@code test}. */
+  private int countAgents(Predicate<JsonObject> test) {
     int count = 0;
     for (Object p : get("/v1/practices").getJsonArray("practices")) {
-      if ("online".equals(((JsonObject) p).getJsonObject("agent").getString("status"))) {
+      JsonObject agent = ((JsonObject) p).getJsonObject("agent");
+      if ("online".equals(agent.getString("status")) && test.test(agent)) {
         count++;
       }
     }
@@ -66,19 +73,10 @@ final class CloudApi implements AutoCloseable {
    * written a heartbeat of each (the first one an agent sends carries its load).
    */
   int awaitLoadRecorded(int expected, Duration timeout) throws InterruptedException {
-    return await(this::onlineWithLoad, expected, timeout, 1_000);
+    return await(() -> countAgents(agent -> agent.getValue("queueDepth") != null), expected, timeout, 1_000);
   }
 
-  private int onlineWithLoad() {
-    int count = 0;
-    for (Object p : get("/v1/practices").getJsonArray("practices")) {
-      JsonObject agent = ((JsonObject) p).getJsonObject("agent");
-      if ("online".equals(agent.getString("status")) && agent.getValue("queueDepth") != null) {
-        count++;
-      }
-    }
-    return count;
-  }
+
 
   private static int await(java.util.function.IntSupplier count, int expected, Duration timeout, long pollMs)
       throws InterruptedException {

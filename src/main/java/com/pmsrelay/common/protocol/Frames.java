@@ -13,8 +13,7 @@ public final class Frames {
   private Frames() {}
 
   public static Buffer encode(JsonObject frame) {
-    Buffer json = frame.toBuffer();
-    return Buffer.buffer(json.length() + 4).appendInt(json.length()).appendBuffer(json);
+    return append(Buffer.buffer(), frame);
   }
 
   /** Appends {@code frame} to {@code frames}, so that several frames go out in one write. */
