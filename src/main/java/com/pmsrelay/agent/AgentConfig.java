@@ -26,8 +26,9 @@ public record AgentConfig(
       List<String> catalogues, Path demoDir, long demoSeed, int demoPatients) {}
 
   /** The agent's own caps; requests may lower them, never raise them. */
-  public record Exec(int maxConcurrent, int queueCapacity, int queuePerIntegrator, int maxTimeoutMs, int maxRows,
-      long maxResultBytes, int chunkRows, int maxSqlChars, int breakerFailures, int breakerResetMs) {}
+  public record Exec(int maxConcurrent, int queueCapacity, int queuePerIntegrator, int maxTimeoutMs,
+      int maxQueueTimeoutMs, int maxRows, long maxResultBytes, int chunkRows, int chunkBytes, int maxSqlChars,
+      int breakerFailures, int breakerResetMs, int shutdownGraceMs) {}
 
   public static AgentConfig from(JsonObject json) {
     ConfigReader root = new ConfigReader(json);
@@ -61,12 +62,15 @@ public record AgentConfig(
             exec.integer("queueCapacity", 0, 100_000),
             exec.integer("queuePerIntegrator", 1, 100_000),
             exec.integer("maxTimeoutMs", 100, 3_600_000),
+            exec.integer("maxQueueTimeoutMs", 0, 86_400_000),
             exec.integer("maxRows", 1, 10_000_000),
             exec.longValue("maxResultBytes", 1024, 1L << 34),
             exec.integer("chunkRows", 1, 100_000),
+            exec.integer("chunkBytes", 1024, 16 * 1024 * 1024),
             exec.integer("maxSqlChars", 16, 1_000_000),
             exec.integer("breakerFailures", 1, 1000),
-            exec.integer("breakerResetMs", 100, 600_000)));
+            exec.integer("breakerResetMs", 100, 600_000),
+            exec.integer("shutdownGraceMs", 0, 600_000)));
   }
 
   private static Pms pms(ConfigReader pms) {

@@ -107,7 +107,7 @@ public final class CloudNode {
         .compose(id -> {
           deployments.add(id);
           bridgeListening = true;
-          QueryDispatcher dispatcher = new QueryDispatcher(vertx, config.queries().maxResultBytes());
+          QueryDispatcher dispatcher = new QueryDispatcher(vertx, config.bridge().ackTimeoutMs());
           ConsoleApi console = new ConsoleApi(new ConsoleApi.Parts(consoleUsers, new ConsoleSessionStore(database), practices,
               integrators, grants, pairings, audit, changes,
               new AgentStatus(java.time.Duration.ofMillis(config.bridge().heartbeatTimeoutMs()))));

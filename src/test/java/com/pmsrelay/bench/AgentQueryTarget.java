@@ -3,13 +3,12 @@ package com.pmsrelay.bench;
 import com.pmsrelay.agent.exec.QueryExecutor;
 import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.protocol.QueryRequest;
-import com.pmsrelay.common.protocol.StreamMessages;
+import com.pmsrelay.common.protocol.ResultMessage;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 import java.util.function.IntFunction;
 
@@ -32,14 +31,18 @@ record AgentQueryTarget(Vertx vertx, QueryExecutor executor, String clientId, St
       }
     });
     QueryRequest request = new QueryRequest(queryId, "bench-practice", clientId, sql, params.apply(i), null,
-        queryTimeoutMs, queryTimeoutMs, 1_000, 1, new JsonArray());
-    executor.submit(request, (messages, deadlineNanos) -> {
-      JsonObject message = messages.get(messages.size() - 1);
-      String kind = message.getString(StreamMessages.KIND);
-      if (StreamMessages.END.equals(kind) || StreamMessages.ERROR.equals(kind)) {
-        Answer a = StreamMessages.END.equals(kind)
-            ? new Answer(Answer.OK, message.getLong("queuedMs", -1L), message.getLong("executionMs", -1L), -1)
-            : Answer.refused(status(message.getString("code")), message.getString("code"), message.getString("detail"));
+        queryTimeoutMs, queryTimeoutMs, 1_000, Long.MAX_VALUE, 1, new JsonArray(), QueryRequest.DEFAULT_CREDIT);
+    executor.submit(request, (sent, deadlineNanos) -> {
+      if (sent.last()) {
+        ResultMessage message;
+        try {
+          message = ResultMessage.decode(sent.body());
+        } catch (ResultMessage.MalformedException e) {
+          throw new IllegalStateException(e);
+        }
+        Answer a = message.end() != null
+            ? new Answer(Answer.OK, message.end().queuedMs(), message.end().executionMs(), -1)
+            : Answer.refused(status(message.error().code().code()), message.error().code().code(), message.error().detail());
         context.runOnContext(v -> {
           vertx.cancelTimer(timer);
           answer.tryComplete(a);

@@ -60,7 +60,7 @@ final class SimAgent implements Swarm.Opener {
   private Future<NetSocket> register(NetSocket socket, PracticeStore.Created practice, Handler<Void> onClosed) {
     Promise<NetSocket> registered = Promise.promise();
     long[] pingTimer = {-1};
-    socket.handler(new FrameReader(MAX_FRAME_BYTES, frame -> {
+    socket.handler(FrameReader.ofJson(MAX_FRAME_BYTES, frame -> {
       switch (frame.getString("type", "")) {
         case "message" -> {
           if (AUTH_REPLY.equals(frame.getString("address")) && frame.getJsonObject("body", new JsonObject()).getBoolean("ok", false)) {

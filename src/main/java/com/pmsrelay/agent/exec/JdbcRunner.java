@@ -3,22 +3,22 @@ package com.pmsrelay.agent.exec;
 import com.pmsrelay.agent.pms.PmsDatabase;
 import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.protocol.QueryRequest;
-import com.pmsrelay.common.protocol.StreamMessages;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import com.pmsrelay.common.protocol.ResultMessage;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs one admitted query on a worker thread and streams its rows to the sink in chunks, checking
- * the wall-clock deadline between rows (the driver's time-out covers only execution).
+ * the wall-clock deadline between rows (the driver's time-out covers only execution). The next
+ * rows are read from the database only once the previous chunk was taken (credit), so a slow
+ * reader slows the query instead of filling memory.
  */
 final class JdbcRunner {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcRunner.class);
@@ -28,12 +28,12 @@ final class JdbcRunner {
 
   private final PmsDatabase pms;
   private final int chunkRows;
-  private final long maxResultBytes;
+  private final int chunkBytes;
 
-  JdbcRunner(PmsDatabase pms, int chunkRows, long maxResultBytes) {
+  JdbcRunner(PmsDatabase pms, int chunkRows, int chunkBytes) {
     this.pms = pms;
     this.chunkRows = chunkRows;
-    this.maxResultBytes = maxResultBytes;
+    this.chunkBytes = chunkBytes;
   }
 
   Outcome run(QueryTask task, String catalogue) {
@@ -73,6 +73,11 @@ final class JdbcRunner {
         return Outcome.PMS_DOWN;
       }
       return fail(task, ErrorCode.EXECUTION_FAILED, e.getMessage() == null ? "the database refused the query" : e.getMessage());
+    } catch (ValueEncoder.TooLargeException e) {
+      return fail(task, ErrorCode.ROW_TOO_LARGE, e.getMessage());
+    } catch (IOException e) {
+      LOG.error("query {} could not be encoded", q.queryId(), e);
+      return fail(task, ErrorCode.INTERNAL_ERROR, "the agent could not encode the result");
     } finally {
       task.statement = null;
     }
@@ -81,62 +86,42 @@ final class JdbcRunner {
   /** A statement stopped before it answered still tells the limiter how slow the database was. */
   private static void noteLatency(QueryTask task) {
     if (task.latencyNanos < 0 && task.deadlineNanos > 0) {
-      task.latencyNanos = Math.max(1, System.nanoTime() - (task.deadlineNanos - java.util.concurrent.TimeUnit.MILLISECONDS
-          .toNanos(task.request.timeoutMs())));
+      task.latencyNanos = Math.max(1, System.nanoTime() - (task.deadlineNanos
+          - TimeUnit.MILLISECONDS.toNanos(task.request.timeoutMs())));
     }
   }
 
-  /**
-   * Streams the result. Columns wait for the first full chunk, and the last chunk goes with the
-   * end, so a result of one chunk or less is one write to the cloud instead of three.
-   */
   private Outcome stream(QueryTask task, PreparedStatement ps, ResultSet rs, long queuedMs, long started)
-      throws SQLException {
+      throws SQLException, IOException, ValueEncoder.TooLargeException {
     QueryRequest q = task.request;
     int[] types = ValueEncoder.types(rs.getMetaData());
-    List<JsonObject> pending = new ArrayList<>(3);
-    pending.add(StreamMessages.columns(task.seq++, ValueEncoder.columns(rs.getMetaData())));
+    ResultWriter out = new ResultWriter(task, chunkRows, chunkBytes, task.sink.maxMessageBytes());
+    if (!out.columns(ValueEncoder.columns(rs.getMetaData()), task.deadlineNanos)) {
+      return notSent(task);
+    }
     long rows = 0;
     long bytes = 0;
     boolean truncated = false;
-    JsonArray chunk = new JsonArray();
-    long chunkBytes = 0;
     while (rs.next()) {
       if (task.stopReason != null || System.nanoTime() > task.deadlineNanos) {
-        task.stop("timeout");
+        task.stop(QueryTask.Stop.TIMEOUT);
         return stopped(task);
       }
       if (rows == q.maxRows()) {
         truncated = true;
         break;
       }
-      JsonArray row = new JsonArray(new ArrayList<>(types.length));
-      int rowBytes = 2;
-      for (int i = 0; i < types.length; i++) {
-        Object value = ValueEncoder.value(rs, i + 1, types[i]);
-        rowBytes += ValueEncoder.approximateBytes(value);
-        row.add(value);
+      int size = out.add(rs, types, task.deadlineNanos);
+      if (size < 0) {
+        return notSent(task);
       }
-      if (bytes + rowBytes > maxResultBytes) {
+      if (bytes + size > q.maxBytes()) {
+        out.dropLast();
         truncated = true;
         break;
       }
-      bytes += rowBytes;
-      chunkBytes += rowBytes;
+      bytes += size;
       rows++;
-      chunk.add(row);
-      if (chunk.size() >= chunkRows) {
-        pending.add(StreamMessages.rows(task.seq++, chunk, chunkBytes));
-        if (!send(task, pending)) {
-          return Outcome.CANCELLED;
-        }
-        pending.clear();
-        chunk = new JsonArray();
-        chunkBytes = 0;
-      }
-    }
-    if (!chunk.isEmpty()) {
-      pending.add(StreamMessages.rows(task.seq++, chunk, chunkBytes));
     }
     if (!truncated && (ps.getMoreResults() || ps.getUpdateCount() != -1)) {
       // Defence in depth: one checked SELECT cannot yield a second result; if it did, refuse the lot.
@@ -144,21 +129,27 @@ final class JdbcRunner {
       return fail(task, ErrorCode.SQL_REJECTED, "the statement produced more than one result");
     }
     long executionMs = (System.nanoTime() - started) / 1_000_000;
-    pending.add(StreamMessages.end(task.seq++, rows, truncated, queuedMs, executionMs));
-    send(task, pending);
+    if (!out.finish(new ResultMessage.End(rows, truncated, queuedMs, executionMs), task.deadlineNanos)) {
+      return notSent(task);
+    }
     return Outcome.SUCCEEDED;
   }
 
-  private static boolean send(QueryTask task, List<JsonObject> messages) {
-    if (!task.sink.send(messages, task.deadlineNanos)) {
-      task.stop("cancelled");
-      return false;
+  /**
+   * A message could not be sent: past the deadline (the reader took too long to make room) it is
+   * a time-out; otherwise no one reads the stream any more and the query just stops.
+   */
+  private static Outcome notSent(QueryTask task) {
+    if (task.stopReason == null && System.nanoTime() > task.deadlineNanos) {
+      task.stop(QueryTask.Stop.TIMEOUT);
+    } else {
+      task.stop(QueryTask.Stop.CANCELLED);
     }
-    return true;
+    return stopped(task);
   }
 
   private static Outcome stopped(QueryTask task) {
-    if ("timeout".equals(task.stopReason)) {
+    if (task.stopReason == QueryTask.Stop.TIMEOUT) {
       fail(task, ErrorCode.QUERY_TIMEOUT, "the query ran past its time-out and was cancelled");
       return Outcome.TIMED_OUT;
     }
@@ -166,7 +157,7 @@ final class JdbcRunner {
   }
 
   private static Outcome fail(QueryTask task, ErrorCode code, String detail) {
-    task.sink.send(StreamMessages.error(task.seq++, code, detail), System.nanoTime() + 1_000_000_000L);
+    task.send(Outgoing.error(task.seq++, code, detail), System.nanoTime() + 1_000_000_000L);
     return Outcome.FAILED;
   }
 

@@ -7,7 +7,6 @@ import com.pmsrelay.agent.guard.SqlGuard;
 import com.pmsrelay.agent.pms.PmsDatabase;
 import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.protocol.QueryRequest;
-import com.pmsrelay.common.protocol.StreamMessages;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -47,6 +46,10 @@ public final class QueryExecutor {
   private final Map<String, SharedExecution> byQuery = new HashMap<>();
   /** Queries running now, by integrator. */
   private final Map<String, Integer> runningByClient = new HashMap<>();
+  /** Queries that reached the database lately: a copy sent again is not run again. */
+  private final RecentQueries recent = new RecentQueries();
+  /** Set once a shutdown began: new queries are refused. */
+  private boolean shuttingDown;
 
   public QueryExecutor(Vertx vertx, PmsDatabase pms, AgentConfig.Exec caps) {
     this(vertx, pms, caps, new SqlGuard(caps.maxSqlChars()));
@@ -60,7 +63,7 @@ public final class QueryExecutor {
     this.guard = guard;
     this.queue = new AdmissionQueue(caps.queueCapacity(), Math.max(1, caps.queuePerIntegrator()));
     this.limiter = new ConcurrencyLimiter(caps.maxConcurrent());
-    this.runner = new JdbcRunner(pms, caps.chunkRows(), caps.maxResultBytes());
+    this.runner = new JdbcRunner(pms, caps.chunkRows(), caps.chunkBytes());
     // The pool is the cap: never more threads on the database than queries allowed at once.
     this.workers = vertx.createSharedWorkerExecutor("pms-query-" + System.identityHashCode(this),
         caps.maxConcurrent(), Math.max(caps.maxTimeoutMs() * 2L, 60_000), TimeUnit.MILLISECONDS);
@@ -75,7 +78,11 @@ public final class QueryExecutor {
     breaker.closeHandler(v -> LOG.info("the PMS database answers again: circuit closed"));
   }
 
-  /** Takes a query from the cloud; every outcome ends in one {@code end} or {@code error} message. */
+  /**
+   * Takes a query from the cloud; every outcome ends in one final message ({@code end} or
+   * {@code error}), except a query cancelled by the cloud or by the loss of the link, whose
+   * reader is gone. A query id this agent has run before is not run again.
+   */
   public void submit(QueryRequest request, ResultSink sink) {
     QueryRequest capped = capped(request);
     String catalogue = capped.catalogue() == null ? pms.catalogues().get(0) : capped.catalogue();
@@ -109,6 +116,20 @@ public final class QueryExecutor {
   }
 
   private void admit(QueryRequest request, String catalogue, ResultSink sink) {
+    if (byQuery.containsKey(request.queryId())) {
+      LOG.warn("query {} was sent again while it is queued or running here: the copy is ignored", request.queryId());
+      return;
+    }
+    if (recent.hasRun(request.queryId())) {
+      LOG.warn("query {} was sent again after it ran here: it does not run twice", request.queryId());
+      reject(sink, ErrorCode.AGENT_OFFLINE,
+          "the query ran once already and its answer was lost with the connection; it does not run twice");
+      return;
+    }
+    if (shuttingDown) {
+      reject(sink, ErrorCode.AGENT_OFFLINE, "the practice's agent is shutting down");
+      return;
+    }
     if (breaker.state() == CircuitBreakerState.OPEN) {
       reject(sink, ErrorCode.PMS_UNAVAILABLE, "the practice database is not reachable");
       return;
@@ -117,6 +138,9 @@ public final class QueryExecutor {
     SharedExecution existing = shareable.get(key);
     if (existing != null && existing.join(request.queryId(), request.clientId(), sink)) {
       byQuery.put(request.queryId(), existing);
+      if (existing.task.started) {
+        recent.ran(request.queryId());
+      }
       return;
     }
     SharedExecution shared = new SharedExecution(key, request.queryId(), request.clientId(), sink);
@@ -163,7 +187,8 @@ public final class QueryExecutor {
     SharedExecution shared = (SharedExecution) task.sink;
     long timeoutMs = task.request.timeoutMs();
     task.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-    task.deadlineTimer = vertx.setTimer(timeoutMs, id -> task.stop("timeout"));
+    task.deadlineTimer = vertx.setTimer(timeoutMs, id -> task.stop(QueryTask.Stop.TIMEOUT));
+    shared.queryIds().forEach(recent::ran);
     breaker.<JdbcRunner.Outcome>execute(() -> {
           task.started = true;
           return workers.<JdbcRunner.Outcome>executeBlocking(() -> runner.run(task, task.catalogue), false)
@@ -205,9 +230,60 @@ public final class QueryExecutor {
         vertx.cancelTimer(task.queueTimer);
         forget(shared);
       } else {
-        task.stop("cancelled");
+        task.stop(QueryTask.Stop.CANCELLED);
       }
     });
+  }
+
+  /**
+   * The link to the cloud is gone, and with it every reader: stops every running query on the
+   * database and drops every queued one (a dropped query never reached the database, so the
+   * cloud may send it again). Logs what it stopped.
+   */
+  public void cancelAll(String reason) {
+    context.runOnContext(v -> {
+      int running = 0;
+      int queued = 0;
+      for (SharedExecution shared : new java.util.HashSet<>(byQuery.values())) {
+        QueryTask task = shared.task;
+        if (queue.remove(task)) {
+          vertx.cancelTimer(task.queueTimer);
+          forget(shared);
+          queued += shared.subscribers();
+        } else {
+          task.stop(QueryTask.Stop.CANCELLED);
+          running += shared.subscribers();
+        }
+      }
+      byQuery.clear();
+      if (running + queued > 0) {
+        LOG.warn("{}: cancelled {} running queries on the database and dropped {} queued", reason, running, queued);
+      }
+    });
+  }
+
+  /**
+   * Stops taking queries (new ones are refused with 503), lets the running and queued ones finish
+   * for up to {@code graceMs}, then cancels what is left.
+   */
+  public Future<Void> shutdown(long graceMs) {
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> {
+      shuttingDown = true;
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMs);
+      long timer = vertx.setPeriodic(50, id -> {
+        if (byQuery.isEmpty() && limiter.running() == 0) {
+          vertx.cancelTimer(id);
+          done.tryComplete();
+        } else if (System.nanoTime() > deadline) {
+          vertx.cancelTimer(id);
+          cancelAll("the agent is shutting down");
+          vertx.setTimer(500, t -> done.tryComplete());
+        }
+      });
+      done.future().onComplete(x -> vertx.cancelTimer(timer));
+    });
+    return done.future();
   }
 
   /**
@@ -240,13 +316,12 @@ public final class QueryExecutor {
 
   /** The request's limits, never above the agent's own caps. */
   private QueryRequest capped(QueryRequest r) {
-    return new QueryRequest(r.queryId(), r.practiceId(), r.clientId(), r.sql(), r.params(), r.catalogue(),
-        Math.min(r.timeoutMs(), caps.maxTimeoutMs()), Math.min(r.queueTimeoutMs(), caps.maxTimeoutMs()),
-        Math.min(r.maxRows(), caps.maxRows()), r.weight(), r.scopes());
+    return r.withLimits(Math.min(r.timeoutMs(), caps.maxTimeoutMs()), Math.min(r.queueTimeoutMs(), caps.maxQueueTimeoutMs()),
+        Math.min(r.maxRows(), caps.maxRows()), Math.min(r.maxBytes(), caps.maxResultBytes()));
   }
 
   private static void reject(ResultSink sink, ErrorCode code, String detail) {
-    sink.send(StreamMessages.error(0, code, detail), System.nanoTime() + 1_000_000_000L);
+    sink.send(Outgoing.error(0, code, detail), System.nanoTime() + 1_000_000_000L);
   }
 
   /** What the executor is doing now, for status and tests. */

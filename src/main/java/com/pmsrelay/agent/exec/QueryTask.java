@@ -2,21 +2,23 @@ package com.pmsrelay.agent.exec;
 
 import com.pmsrelay.common.protocol.QueryRequest;
 import java.sql.Statement;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** One query at the agent, from admission to its last message. */
 final class QueryTask {
+  /** Why a query was stopped early. */
+  enum Stop { TIMEOUT, CANCELLED }
+
   final QueryRequest request;
   final ResultSink sink;
   final long admittedNanos = System.nanoTime();
   /** Wall-clock deadline of execution, set when it starts running. */
   volatile long deadlineNanos;
   volatile Statement statement;
-  final AtomicBoolean finished = new AtomicBoolean();
-  /** Why it was stopped early, if it was: {@code timeout} or {@code cancelled}. */
-  volatile String stopReason;
+  /** Why it was stopped early, if it was. */
+  volatile Stop stopReason;
   long queueTimer = -1;
   long deadlineTimer = -1;
+  /** The next message's sequence number; touched by the one worker running the query. */
   long seq;
   String catalogue;
   /** Set when the circuit breaker let it through to a worker. */
@@ -33,8 +35,12 @@ final class QueryTask {
     return request.clientId();
   }
 
+  boolean send(Outgoing message, long deadlineNanos) {
+    return sink.send(message, deadlineNanos);
+  }
+
   /** Stops the statement on the database, if one is running; safe from any thread. */
-  void stop(String reason) {
+  void stop(Stop reason) {
     if (stopReason == null) {
       stopReason = reason;
     }

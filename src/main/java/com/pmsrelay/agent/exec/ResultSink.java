@@ -1,22 +1,27 @@
 package com.pmsrelay.agent.exec;
 
-import io.vertx.core.json.JsonObject;
-import java.util.List;
-
 /**
- * Where one query's stream messages go (the bridge socket, in the agent). {@link #send} may block
- * the calling worker while the link is congested, which is how a slow reader slows the query.
+ * Where one query's result messages go (the query's stream on the bridge). {@link #send} of a
+ * message with rows waits, on a worker, until the reader has granted a credit for it: that is how
+ * a slow reader slows the query, down to the database, and how memory stays bounded.
  */
 @FunctionalInterface
 public interface ResultSink {
   /**
-   * Sends consecutive stream messages, in order and in one write where the sink can (a small
-   * result's columns, rows and end then cross the bridge as one TLS record); false if the link is
-   * gone and no one will read the rest.
+   * Sends one message, in order; false if it was not sent: no one reads the stream any more (the
+   * link is gone, the query was cancelled) or no credit came before {@code deadlineNanos}.
    */
-  boolean send(List<JsonObject> messages, long deadlineNanos);
+  boolean send(Outgoing message, long deadlineNanos);
 
-  default boolean send(JsonObject message, long deadlineNanos) {
-    return send(List.of(message), deadlineNanos);
+  /** The largest message the reader takes (the cloud's frame limit, less the frame's envelope). */
+  int DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024 - 1024;
+
+  default int maxMessageBytes() {
+    return DEFAULT_MAX_MESSAGE_BYTES;
+  }
+
+  /** The messages with rows this sink takes before it must wait for credit. */
+  default int credit() {
+    return Integer.MAX_VALUE;
   }
 }

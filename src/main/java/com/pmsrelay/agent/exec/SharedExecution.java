@@ -1,53 +1,58 @@
 package com.pmsrelay.agent.exec;
 
-import com.pmsrelay.common.protocol.StreamMessages;
+import com.pmsrelay.common.protocol.QueryRequest;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One execution on the database shared by every identical query (same SQL, parameters,
- * catalogue, scopes and row cap) that arrives while it is queued or running: the practice's
- * server does the work once. It is the running task's sink and fans each message out to every
- * subscriber; a subscriber that joins late first gets the messages sent so far, which are kept
- * only up to {@value #MAX_REPLAY_BYTES} bytes: past that, later arrivals run on their own.
+ * catalogue, scopes and limits) that arrives while it is queued or running: the practice's
+ * server does the work once. It is the running task's sink and sends each message on to every
+ * subscriber, each at its reader's pace (a subscriber's credit). A subscriber that joins late
+ * first gets the messages sent so far; it may join only while those fit its credit and
+ * {@value #MAX_REPLAY_BYTES} bytes: past that, later arrivals run on their own.
  */
 final class SharedExecution implements ResultSink {
   static final long MAX_REPLAY_BYTES = 1 << 20;
-  private static final Logger LOG = LoggerFactory.getLogger(SharedExecution.class);
 
   private record Subscriber(String queryId, String clientId, ResultSink sink) {}
 
   final String key;
   private final List<Subscriber> subscribers = new ArrayList<>();
-  private final List<JsonObject> replay = new ArrayList<>();
+  private final List<Outgoing> replay = new ArrayList<>();
+  private final int maxMessageBytes;
   private long replayBytes;
+  private int replayedRowMessages;
   private boolean joinable = true;
   private boolean finished;
   QueryTask task;
 
   SharedExecution(String key, String queryId, String clientId, ResultSink first) {
     this.key = key;
+    this.maxMessageBytes = first.maxMessageBytes();
     subscribers.add(new Subscriber(queryId, clientId, first));
   }
 
   /** What makes two queries the same execution. */
-  static String key(com.pmsrelay.common.protocol.QueryRequest q, String catalogue) {
+  static String key(QueryRequest q, String catalogue) {
     JsonArray scopes = new JsonArray(new ArrayList<>(new TreeSet<>(q.scopes().stream().map(String::valueOf).toList())));
-    return new JsonArray().add(q.sql()).add(q.params()).add(catalogue).add(scopes).add(q.maxRows()).encode();
+    return new JsonArray().add(q.sql()).add(q.params()).add(catalogue).add(scopes).add(q.maxRows()).add(q.maxBytes())
+        .encode();
   }
 
-  /** Adds a subscriber if the execution can still be shared; replays what was already sent. */
+  /**
+   * Adds a subscriber if the execution can still be shared, and replays to it what was sent so
+   * far. Called on the executor's event loop, so the replay never waits: it must fit the
+   * subscriber's credit.
+   */
   synchronized boolean join(String queryId, String clientId, ResultSink sink) {
-    if (!joinable || finished) {
+    if (!joinable || finished || replayedRowMessages >= sink.credit() || sink.maxMessageBytes() < maxMessageBytes) {
       return false;
     }
-    if (!replay.isEmpty()) {
-      sink.send(List.copyOf(replay), System.nanoTime() + 1_000_000_000L);
+    for (Outgoing message : replay) {
+      sink.send(message, System.nanoTime());
     }
     subscribers.add(new Subscriber(queryId, clientId, sink));
     return true;
@@ -72,29 +77,36 @@ final class SharedExecution implements ResultSink {
     return removed;
   }
 
+  synchronized List<String> queryIds() {
+    return subscribers.stream().map(Subscriber::queryId).toList();
+  }
+
   synchronized int subscribers() {
     return subscribers.size();
   }
 
   @Override
-  public boolean send(List<JsonObject> messages, long deadlineNanos) {
+  public int maxMessageBytes() {
+    return maxMessageBytes;
+  }
+
+  /**
+   * Sends the message to every subscriber, waiting for each one's credit in turn (outside the
+   * lock: a join on the event loop must never wait behind a slow reader).
+   */
+  @Override
+  public boolean send(Outgoing message, long deadlineNanos) {
     List<Subscriber> targets;
     synchronized (this) {
       if (finished) {
-        // A stream has one end: a second (an error after the end, say) would reach the cloud after
-        // it closed the stream, and the cloud treats a send to a closed stream as a violation.
-        LOG.warn("a {} message after the end of a query's stream was dropped",
-            messages.get(0).getString(StreamMessages.KIND, "?"));
-        return false;
+        return false; // a stream has one end: nothing goes after it
       }
-      for (JsonObject message : messages) {
-        remember(message);
-      }
+      remember(message);
       targets = List.copyOf(subscribers);
     }
     boolean anyone = false;
     for (Subscriber s : targets) {
-      if (s.sink().send(messages, deadlineNanos)) {
+      if (s.sink().send(message, deadlineNanos)) {
         anyone = true;
       } else {
         leave(s.queryId());
@@ -104,18 +116,24 @@ final class SharedExecution implements ResultSink {
   }
 
   /** Notes the stream's end, or keeps the message for late joiners while the replay is small. */
-  private void remember(JsonObject message) {
-    String kind = message.getString(StreamMessages.KIND, "");
-    if (StreamMessages.END.equals(kind) || StreamMessages.ERROR.equals(kind)) {
+  private void remember(Outgoing message) {
+    if (message.last()) {
       finished = true;
-    } else if (joinable) {
-      replayBytes += message.getLong("bytes", 256L);
-      if (replayBytes > MAX_REPLAY_BYTES) {
-        joinable = false;
-        replay.clear();
-      } else {
-        replay.add(message);
-      }
+      replay.clear();
+      return;
+    }
+    if (!joinable) {
+      return;
+    }
+    replayBytes += message.body().length();
+    if (message.withRows()) {
+      replayedRowMessages++;
+    }
+    if (replayBytes > MAX_REPLAY_BYTES) {
+      joinable = false;
+      replay.clear();
+    } else {
+      replay.add(message);
     }
   }
 }

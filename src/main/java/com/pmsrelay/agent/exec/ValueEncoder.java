@@ -1,7 +1,9 @@
 package com.pmsrelay.agent.exec;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.sql.Clob;
 import java.sql.JDBCType;
@@ -18,9 +20,16 @@ import java.util.Base64;
 
 /**
  * JDBC values to JSON (API.md: numbers, strings, booleans, null; dates and times as ISO-8601;
- * binary as base64) and JSON parameters to JDBC.
+ * binary as base64), written straight into the result's bytes, and JSON parameters to JDBC.
  */
 final class ValueEncoder {
+  /** A value too large to carry: its query fails with {@code row_too_large}. */
+  static final class TooLargeException extends Exception {
+    TooLargeException(String detail) {
+      super(detail, null, false, false);
+    }
+  }
+
   private ValueEncoder() {}
 
   static JsonArray columns(ResultSetMetaData meta) throws SQLException {
@@ -47,40 +56,89 @@ final class ValueEncoder {
     }
   }
 
-  /** The value of column {@code i} (1-based) as a JSON value. */
-  static Object value(ResultSet rs, int i, int sqlType) throws SQLException {
-    Object v = switch (sqlType) {
-      case Types.TINYINT, Types.SMALLINT, Types.INTEGER -> rs.getInt(i);
-      case Types.BIGINT -> rs.getLong(i);
-      case Types.REAL, Types.FLOAT, Types.DOUBLE -> rs.getDouble(i);
-      case Types.DECIMAL, Types.NUMERIC -> rs.getBigDecimal(i);
-      case Types.BIT, Types.BOOLEAN -> rs.getBoolean(i);
-      case Types.DATE -> iso(rs.getObject(i, LocalDate.class));
-      case Types.TIME -> iso(rs.getObject(i, LocalTime.class));
-      case Types.TIMESTAMP -> iso(rs.getObject(i, LocalDateTime.class));
-      case Types.TIMESTAMP_WITH_TIMEZONE, -155 /* SQL Server DATETIMEOFFSET */ -> iso(rs.getObject(i, OffsetDateTime.class));
-      case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> base64(rs.getBytes(i));
-      case Types.CLOB, Types.NCLOB -> clob(rs.getClob(i));
-      default -> rs.getObject(i);
-    };
-    if (rs.wasNull()) {
-      return null;
+  /**
+   * Writes column {@code i} (1-based) of the current row. A large object longer than
+   * {@code maxChars} is refused before it is read.
+   */
+  static void write(JsonGenerator out, ResultSet rs, int i, int sqlType, long maxChars)
+      throws SQLException, IOException, TooLargeException {
+    switch (sqlType) {
+      case Types.TINYINT, Types.SMALLINT, Types.INTEGER -> {
+        int v = rs.getInt(i);
+        if (rs.wasNull()) {
+          out.writeNull();
+        } else {
+          out.writeNumber(v);
+        }
+      }
+      case Types.BIGINT -> {
+        long v = rs.getLong(i);
+        if (rs.wasNull()) {
+          out.writeNull();
+        } else {
+          out.writeNumber(v);
+        }
+      }
+      case Types.REAL, Types.FLOAT, Types.DOUBLE -> {
+        double v = rs.getDouble(i);
+        if (rs.wasNull()) {
+          out.writeNull();
+        } else {
+          out.writeNumber(v);
+        }
+      }
+      case Types.BIT, Types.BOOLEAN -> {
+        boolean v = rs.getBoolean(i);
+        if (rs.wasNull()) {
+          out.writeNull();
+        } else {
+          out.writeBoolean(v);
+        }
+      }
+      case Types.DECIMAL, Types.NUMERIC -> writeOrNull(out, rs.getBigDecimal(i), maxChars);
+      case Types.DATE -> writeOrNull(out, rs.getObject(i, LocalDate.class), maxChars);
+      case Types.TIME -> writeOrNull(out, rs.getObject(i, LocalTime.class), maxChars);
+      case Types.TIMESTAMP -> writeOrNull(out, rs.getObject(i, LocalDateTime.class), maxChars);
+      case Types.TIMESTAMP_WITH_TIMEZONE, -155 /* SQL Server DATETIMEOFFSET */ ->
+          writeOrNull(out, rs.getObject(i, OffsetDateTime.class), maxChars);
+      case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> {
+        byte[] bytes = rs.getBytes(i);
+        if (bytes != null && bytes.length > maxChars) {
+          throw tooLarge(bytes.length);
+        }
+        writeOrNull(out, bytes == null ? null : Base64.getEncoder().encodeToString(bytes), maxChars);
+      }
+      case Types.CLOB, Types.NCLOB -> writeOrNull(out, clob(rs.getClob(i), maxChars), maxChars);
+      default -> {
+        Object v = rs.getObject(i);
+        writeOrNull(out, rs.wasNull() ? null : v, maxChars);
+      }
     }
-    if (v instanceof BigDecimal || v instanceof Number || v instanceof Boolean || v instanceof String) {
-      return v;
-    }
-    return v == null ? null : v.toString();
   }
 
-  /** A rough size in JSON bytes, for the byte cap, without encoding twice. */
-  static int approximateBytes(Object value) {
-    if (value == null) {
-      return 5;
+  private static void writeOrNull(JsonGenerator out, Object v, long maxChars) throws IOException, TooLargeException {
+    if (v == null) {
+      out.writeNull();
+    } else if (v instanceof String s) {
+      if (s.length() > maxChars) {
+        throw tooLarge(s.length()); // checked before it is encoded into the chunk
+      }
+      out.writeString(s);
+    } else if (v instanceof BigDecimal d) {
+      out.writeNumber(d);
+    } else if (v instanceof Integer n) {
+      out.writeNumber(n);
+    } else if (v instanceof Long n) {
+      out.writeNumber(n);
+    } else if (v instanceof Double n) {
+      out.writeNumber(n);
+    } else if (v instanceof Number n) {
+      out.writeNumber(n.toString());
+    } else if (v instanceof Boolean b) {
+      out.writeBoolean(b);
+    } else {
+      writeOrNull(out, v.toString(), maxChars);
     }
-    if (value instanceof String s) {
-      return s.length() + 3;
-    }
-    return 12;
   }
 
   static void bind(PreparedStatement ps, JsonArray params) throws SQLException {
@@ -105,15 +163,18 @@ final class ValueEncoder {
     }
   }
 
-  private static String iso(Object temporal) {
-    return temporal == null ? null : temporal.toString();
+  private static String clob(Clob clob, long maxChars) throws SQLException, TooLargeException {
+    if (clob == null) {
+      return null;
+    }
+    long length = clob.length();
+    if (length > maxChars) {
+      throw tooLarge(length);
+    }
+    return clob.getSubString(1, (int) length);
   }
 
-  private static String base64(byte[] bytes) {
-    return bytes == null ? null : Base64.getEncoder().encodeToString(bytes);
-  }
-
-  private static String clob(Clob clob) throws SQLException {
-    return clob == null ? null : clob.getSubString(1, (int) Math.min(clob.length(), Integer.MAX_VALUE));
+  private static TooLargeException tooLarge(long size) {
+    return new TooLargeException("a value of " + size + " characters is larger than the relay carries in one row");
   }
 }

@@ -2,14 +2,13 @@ package com.pmsrelay.agent.link;
 
 import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.exec.QueryExecutor;
-import com.pmsrelay.agent.exec.ResultSink;
+import com.pmsrelay.agent.exec.Outgoing;
 import com.pmsrelay.common.protocol.Addresses;
 import com.pmsrelay.common.protocol.FrameReader;
 import com.pmsrelay.common.protocol.Frames;
 import com.pmsrelay.common.protocol.QueryRequest;
-import com.pmsrelay.common.protocol.StreamMessages;
+import com.pmsrelay.common.protocol.ResultMessage;
 import com.pmsrelay.common.error.ErrorCode;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -19,6 +18,8 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.TrustOptions;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -33,6 +34,14 @@ public final class AgentLink extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AgentLink.class);
   private static final int MAX_INBOUND_FRAME_BYTES = 4 * 1024 * 1024;
   private static final String AUTH_REPLY = "auth-reply";
+  /** A query not answered within this time is acknowledged, so the cloud knows the agent has it. */
+  static final long ACK_DELAY_MS = 200;
+  /** What a cloud that does not say allows per frame (the bridge's default). */
+  private static final int DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
+  /** What a frame holds around a result message: its type and stream address. */
+  private static final int ENVELOPE_BYTES = 256;
+  /** A query id as the cloud makes them (a UUID); anything else is refused. */
+  private static final java.util.regex.Pattern QUERY_ID = java.util.regex.Pattern.compile("[0-9A-Za-z-]{1,64}");
 
   /** What the agent tells the cloud about itself when it authenticates. */
   public record Identity(String agentVersion, String pmsKind, Supplier<String> pmsVersion) {}
@@ -120,8 +129,8 @@ public final class AgentLink extends VerticleBase {
   private void onConnected(NetSocket socket) {
     Link current = new Link(socket);
     link = current;
-    socket.handler(new FrameReader(MAX_INBOUND_FRAME_BYTES, frame -> onFrame(current, frame), reason -> {
-      LOG.error("closing the cloud connection: {}", reason);
+    socket.handler(FrameReader.ofJson(MAX_INBOUND_FRAME_BYTES, frame -> onFrame(current, frame), reason -> {
+      LOG.error("closing the cloud connection: the cloud sent a frame this agent cannot read ({})", reason);
       socket.close();
     }));
     socket.drainHandler(v -> current.drained());
@@ -149,7 +158,7 @@ public final class AgentLink extends VerticleBase {
           LOG.warn("ignoring a message for an address this agent does not serve");
         }
       }
-      case "err" -> LOG.error("the cloud refused this agent: {}", frame.getString("message", "no reason given"));
+      case "err" -> LOG.error("the cloud closed this agent's connection: {}", frame.getString("message", "no reason given"));
       case "pong" -> { }
       default -> LOG.debug("ignoring frame of type {}", type);
     }
@@ -160,40 +169,79 @@ public final class AgentLink extends VerticleBase {
       current.socket.close();
       return;
     }
+    if (body.getValue("maxFrameBytes") instanceof Integer max && max >= 64 * 1024) {
+      current.maxFrameBytes = max;
+    }
     current.socket.write(Frames.encode(Frames.register(Addresses.practice(config.practiceId()))));
     current.ready = true;
     ready = true;
     backoff.reset();
     startPings(current);
-    current.socket.write(Frames.encode(Frames.ping(0, 0))); // the cloud learns the load at once
+    // The cloud learns the load at once: queries of a lost connection may still be stopping.
+    QueryExecutor.Load load = executor.load();
+    current.socket.write(Frames.encode(Frames.ping(load.queued(), load.running())));
     LOG.info("connected to the cloud as the agent of practice {}", config.practiceId());
   }
 
   private void onDispatch(Link current, JsonObject frame) {
     JsonObject body = frame.getJsonObject("body", new JsonObject());
     String op = body.getString("op", "");
-    if (QueryRequest.OP_CANCEL.equals(op)) {
-      executor.cancel(body.getString("queryId", ""));
-      return;
+    String queryId = body.getValue("queryId") instanceof String q ? q : "";
+    switch (op) {
+      case QueryRequest.OP_CREDIT -> {
+        StreamSink sink = current.streams.get(queryId);
+        if (sink != null && body.getValue("n") instanceof Integer n && n > 0) {
+          sink.grant(n);
+        }
+      }
+      case QueryRequest.OP_CANCEL -> {
+        StreamSink sink = current.streams.get(queryId);
+        if (sink != null) {
+          sink.close(); // a worker waiting for credit stops at once
+        }
+        executor.cancel(queryId);
+      }
+      case QueryRequest.OP_CANCEL_CLIENT -> {
+        ErrorCode code = ErrorCode.fromCode(body.getString("code", ""));
+        executor.cancelClient(body.getString("clientId", ""), code, "the practice changed this integration's access");
+      }
+      case QueryRequest.OP_QUERY -> onQuery(current, frame, body, queryId);
+      default -> LOG.debug("ignoring an unknown operation from the cloud");
     }
-    if (QueryRequest.OP_CANCEL_CLIENT.equals(op)) {
-      ErrorCode code = ErrorCode.fromCode(body.getString("code", ""));
-      executor.cancelClient(body.getString("clientId", ""), code, "the practice changed this integration's access");
-      return;
-    }
+  }
+
+  private void onQuery(Link current, JsonObject frame, JsonObject body, String queryId) {
     String stream = frame.getValue("replyAddress") instanceof String r ? r : null;
-    if (!QueryRequest.OP_QUERY.equals(op) || stream == null) {
+    if (stream == null || !QUERY_ID.matcher(queryId).matches() || !stream.equals(Addresses.stream(queryId))
+        || current.streams.containsKey(queryId)) {
+      LOG.warn("ignoring a malformed or repeated query from the cloud");
       return;
     }
     QueryRequest query = QueryRequest.fromJson(body);
-    ResultSink sink = current.sink(stream);
-    if (!config.practiceId().equals(query.practiceId()) || !stream.equals(Addresses.stream(query.queryId()))) {
+    StreamSink sink = new StreamSink(current.socket, stream, query.credit(),
+        current.maxFrameBytes - ENVELOPE_BYTES, () -> current.streams.remove(queryId));
+    current.streams.put(queryId, sink);
+    if (!config.practiceId().equals(query.practiceId())) {
       // Never run a query meant for another practice, whatever the cloud sent.
-      sink.send(StreamMessages.error(0, ErrorCode.PRACTICE_NOT_FOUND, "this agent does not serve that practice"),
-          System.nanoTime());
+      sink.send(new Outgoing(ResultMessage.error(0, ErrorCode.PRACTICE_NOT_FOUND, "this agent does not serve that practice"),
+          false, true), System.nanoTime());
       return;
     }
+    scheduleAcks(current);
     executor.submit(query, sink);
+  }
+
+  /** Acknowledges, after a short while, the queries whose answers did not go out at once. */
+  private void scheduleAcks(Link current) {
+    if (current.ackTimer) {
+      return;
+    }
+    current.ackTimer = true;
+    vertx.setTimer(ACK_DELAY_MS, id -> {
+      current.ackTimer = false;
+      Buffer ack = ResultMessage.ack();
+      current.streams.values().forEach(sink -> sink.acknowledge(ack));
+    });
   }
 
   private void startPings(Link current) {
@@ -216,6 +264,9 @@ public final class AgentLink extends VerticleBase {
   private void onDisconnected(Link current) {
     current.closed = true;
     current.drained();
+    current.streams.values().forEach(StreamSink::close);
+    // Nobody can receive these answers any more: stop them on the database now.
+    executor.cancelAll("the connection to the cloud was lost");
     if (link == current) {
       link = null;
       ready = false;
@@ -228,49 +279,23 @@ public final class AgentLink extends VerticleBase {
   /** One TCP connection's state; a reconnect makes a new one, so stale writers see {@code closed}. */
   private static final class Link {
     final NetSocket socket;
-    final Object drainLock = new Object();
+    /** The result streams open on this connection, by query id. */
+    final Map<String, StreamSink> streams = new ConcurrentHashMap<>();
     volatile boolean closed;
     volatile boolean ready;
     volatile long lastHeardNanos = System.nanoTime();
+    /** What the cloud takes per frame (it says so when it accepts the agent). */
+    volatile int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
+    /** Whether an acknowledgement round is scheduled; touched on the link's event loop. */
+    boolean ackTimer;
 
     Link(NetSocket socket) {
       this.socket = socket;
     }
 
+    /** The socket drained (or closed): workers waiting to write look again. */
     void drained() {
-      synchronized (drainLock) {
-        drainLock.notifyAll();
-      }
-    }
-
-    /** Sends to the query's stream, waiting (on workers only) while the socket is congested. */
-    ResultSink sink(String stream) {
-      return (messages, deadlineNanos) -> {
-        if (closed) {
-          return false;
-        }
-        if (!Context.isOnEventLoopThread()) {
-          synchronized (drainLock) {
-            while (socket.writeQueueFull() && !closed) {
-              if (System.nanoTime() > deadlineNanos) {
-                return false;
-              }
-              try {
-                drainLock.wait(50);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-              }
-            }
-          }
-        }
-        Buffer frames = Buffer.buffer();
-        for (JsonObject message : messages) {
-          Frames.append(frames, Frames.send(stream, message));
-        }
-        socket.write(frames);
-        return !closed;
-      };
+      streams.values().forEach(StreamSink::wake);
     }
   }
 }

@@ -3,10 +3,11 @@ package com.pmsrelay.cloud.bridge;
 import com.pmsrelay.cloud.store.PracticeStore;
 import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.protocol.Addresses;
+import com.pmsrelay.common.protocol.Frame;
 import com.pmsrelay.common.protocol.FrameReader;
 import com.pmsrelay.common.protocol.Frames;
 import com.pmsrelay.common.protocol.QueryRequest;
-import com.pmsrelay.common.protocol.StreamMessages;
+import com.pmsrelay.common.protocol.ResultMessage;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
@@ -20,18 +21,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One agent's socket at the cloud: frames pass the {@link BridgeGuard}, the agent's practice
- * address is served on the event bus while the socket lives, and result chunks go from the socket
- * to the query's stream address. Everything runs on the socket's event loop.
+ * address is served on the event bus while the socket lives, and result messages go from the
+ * socket to the query's stream address (their rows still bytes). Everything runs on the socket's
+ * event loop.
  */
 final class AgentSession {
   private static final Logger LOG = LoggerFactory.getLogger(AgentSession.class);
   /** Encoded once: every agent's every heartbeat gets one. */
   private static final Buffer PONG = Frames.encode(Frames.pong());
+  /** The reply a dispatch gets while the agent does not acknowledge queries. */
+  static final int UNRESPONSIVE = 503;
 
   private final Vertx vertx;
   /** The socket's event loop: everything that touches this session's state runs there. */
   private final io.vertx.core.Context context;
   private final NetSocket socket;
+  private final BridgeConfig config;
   private final PracticeStore practices;
   private final HeartbeatRecorder recorder;
   private final AgentDirectory directory;
@@ -42,17 +47,22 @@ final class AgentSession {
   /** This connection's heartbeats, once authenticated. */
   private HeartbeatRecorder.Agent heartbeats;
   private boolean closed;
+  /** When a frame last came from the agent. */
+  private long lastHeardMs = System.currentTimeMillis();
+  /** Set when a query went unacknowledged: dispatches are refused until the agent is heard again. */
+  private boolean unresponsive;
 
   AgentSession(Vertx vertx, NetSocket socket, BridgeConfig config, PracticeStore practices, HeartbeatRecorder recorder,
       AgentDirectory directory, String nodeId) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.socket = socket;
+    this.config = config;
     this.practices = practices;
     this.recorder = recorder;
     this.directory = directory;
     this.nodeId = nodeId;
-    socket.handler(new FrameReader(config.maxFrameBytes(), this::onFrame, this::refuse));
+    socket.handler(new FrameReader(config.maxFrameBytes(), bytes -> onFrame(Frame.decode(bytes)), this::refuse));
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(e -> LOG.debug("agent socket error from {}: {}", socket.remoteAddress(), e.toString()));
     authTimer = vertx.setTimer(config.authTimeoutMs(), id -> {
@@ -62,7 +72,7 @@ final class AgentSession {
     });
   }
 
-  private void onFrame(JsonObject frame) {
+  private void onFrame(Frame frame) {
     if (closed) {
       return;
     }
@@ -70,18 +80,25 @@ final class AgentSession {
       case AUTHENTICATE -> authenticate(frame);
       case REGISTER -> register();
       case PING -> {
+        heard();
         socket.write(PONG.copy());
-        noteSeen(frame.getValue("body") instanceof JsonObject load ? load : null);
+        noteSeen(frame.body());
       }
-      case STREAM -> forwardChunk(frame.getString("address"), frame.getJsonObject("body"));
-      case LATE -> LOG.debug("dropped a late message for an ended stream of practice {}", guard.practiceId());
+      case STREAM -> {
+        heard();
+        forward(frame.address(), frame.result());
+      }
+      case LATE -> {
+        heard();
+        LOG.debug("dropped a late message for an ended stream of practice {}", guard.practiceId());
+      }
       case REFUSE -> refuse(guard.refusal());
     }
   }
 
-  private void authenticate(JsonObject frame) {
-    JsonObject body = frame.getJsonObject("body");
-    String replyAddress = frame.getValue("replyAddress") instanceof String r ? r : "auth";
+  private void authenticate(Frame frame) {
+    JsonObject body = frame.body();
+    String replyAddress = frame.replyAddress() != null ? frame.replyAddress() : "auth";
     String practiceId = body.getValue("practiceId") instanceof String p ? p : "";
     String agentKey = body.getValue("agentKey") instanceof String k ? k : "";
     socket.pause();
@@ -102,7 +119,9 @@ final class AgentSession {
       practices.agentConnected(practiceId, nodeId, text(body, "agentVersion"), text(pms, "kind"), text(pms, "version"))
           .onSuccess(v -> heartbeats.connectionRecorded())
           .onFailure(e -> LOG.warn("cannot record agent connection of practice {}: {}", practiceId, e.toString()));
-      socket.write(Frames.encode(Frames.message(replyAddress, new JsonObject().put("ok", true), null)));
+      // The agent sizes its result messages to fit this node's frame limit.
+      JsonObject accepted = new JsonObject().put("ok", true).put("maxFrameBytes", config.maxFrameBytes());
+      socket.write(Frames.encode(Frames.message(replyAddress, accepted, null)));
       LOG.info("agent of practice {} authenticated from {}", practiceId, socket.remoteAddress());
     });
   }
@@ -118,25 +137,67 @@ final class AgentSession {
   private void onDispatch(Message<JsonObject> message) {
     JsonObject body = message.body();
     String op = body.getString("op", "");
-    if (QueryRequest.OP_QUERY.equals(op)) {
-      String stream = Addresses.stream(body.getString("queryId", ""));
-      guard.openStream(stream);
-      socket.write(Frames.encode(Frames.message(Addresses.practice(guard.practiceId()), body, stream)));
-      message.reply(new JsonObject().put("accepted", true).put("node", nodeId));
-    } else if (QueryRequest.OP_CANCEL.equals(op)) {
-      guard.closeStream(Addresses.stream(body.getString("queryId", ""))); // nobody listens to it any more
-      socket.write(Frames.encode(Frames.message(Addresses.practice(guard.practiceId()), body, null)));
-    } else {
-      message.fail(400, "unknown operation");
+    String queryId = body.getValue("queryId") instanceof String q ? q : "";
+    switch (op) {
+      case QueryRequest.OP_QUERY -> {
+        if (unresponsive) {
+          message.fail(UNRESPONSIVE, "the practice's agent does not acknowledge queries");
+          return;
+        }
+        String stream = Addresses.stream(queryId);
+        guard.openStream(stream);
+        toAgent(body, stream);
+        message.reply(new JsonObject().put("accepted", true).put("node", nodeId));
+      }
+      case QueryRequest.OP_CANCEL -> {
+        guard.closeStream(Addresses.stream(queryId)); // nobody listens to it any more
+        toAgent(body, null);
+      }
+      case QueryRequest.OP_CREDIT -> toAgent(body, null);
+      case QueryRequest.OP_UNACKNOWLEDGED -> unacknowledged(body.getLong("sinceMs", 0L));
+      default -> message.fail(400, "unknown operation");
     }
   }
 
-  private void forwardChunk(String stream, JsonObject chunk) {
-    String kind = chunk.getString(StreamMessages.KIND, "");
-    if (StreamMessages.END.equals(kind) || StreamMessages.ERROR.equals(kind)) {
+  private void toAgent(JsonObject body, String replyAddress) {
+    socket.write(Frames.encode(Frames.message(Addresses.practice(guard.practiceId()), body, replyAddress)));
+  }
+
+  /**
+   * A reader saw no acknowledgement of a query sent at {@code sinceMs}: if the agent has said
+   * nothing at all since, it is unresponsive (frozen, or its host stalled) though its connection
+   * is up. Queries are refused at once until it is heard again.
+   */
+  private void unacknowledged(long sinceMs) {
+    if (unresponsive || lastHeardMs > sinceMs) {
+      return;
+    }
+    unresponsive = true;
+    LOG.warn("the agent of practice {} does not acknowledge queries (last heard {} ms ago): marked unreachable",
+        guard.practiceId(), System.currentTimeMillis() - lastHeardMs);
+    recordResponsive(false);
+  }
+
+  private void heard() {
+    lastHeardMs = System.currentTimeMillis();
+    if (unresponsive) {
+      unresponsive = false;
+      LOG.info("the agent of practice {} answers again", guard.practiceId());
+      recordResponsive(true);
+    }
+  }
+
+  private void recordResponsive(boolean responsive) {
+    String practiceId = guard.practiceId();
+    practices.agentResponsive(practiceId, nodeId, responsive, lastHeardMs)
+        .onFailure(e -> LOG.warn("cannot record the state of the agent of practice {}: {}", practiceId, e.toString()));
+  }
+
+  private void forward(String stream, ResultMessage message) {
+    if (message.isFinal()) {
       guard.closeStream(stream);
     }
-    vertx.eventBus().send(stream, chunk, StreamChunkCodec.DELIVERY);
+    vertx.eventBus().send(stream, message, ResultMessageCodec.DELIVERY);
   }
 
   /** Hands the heartbeat to the node's recorder, with the load the agent reported if it is plausible. */
@@ -164,7 +225,7 @@ final class AgentSession {
   void sendControl(JsonObject body) {
     context.runOnContext(v -> {
       if (!closed) {
-        socket.write(Frames.encode(Frames.message(Addresses.practice(guard.practiceId()), body, null)));
+        toAgent(body, null);
       }
     });
   }
@@ -189,8 +250,9 @@ final class AgentSession {
       consumer.unregister();
     }
     // Queries in flight on this socket end now, not at their deadline.
+    ResultMessage lost = AgentLost.MESSAGE;
     for (String stream : new ArrayList<>(guard.openStreams())) {
-      vertx.eventBus().send(stream, StreamMessages.error(-1, ErrorCode.AGENT_OFFLINE, "the agent disconnected"));
+      vertx.eventBus().send(stream, lost, ResultMessageCodec.DELIVERY);
     }
     guard.openStreams().clear();
     if (heartbeats != null) {
@@ -200,6 +262,19 @@ final class AgentSession {
     if (practiceId != null && directory.remove(practiceId, this)) {
       practices.agentDisconnected(practiceId, nodeId);
       LOG.info("agent of practice {} disconnected", practiceId);
+    }
+  }
+
+  /** The message that ends every stream of an agent whose connection closed. */
+  private static final class AgentLost {
+    static final ResultMessage MESSAGE;
+
+    static {
+      try {
+        MESSAGE = ResultMessage.decode(ResultMessage.error(0, ErrorCode.AGENT_OFFLINE, "the agent disconnected"));
+      } catch (ResultMessage.MalformedException e) {
+        throw new ExceptionInInitializerError(e);
+      }
     }
   }
 

@@ -10,7 +10,8 @@ public record BridgeConfig(
     String keyPath,
     int maxFrameBytes,
     int authTimeoutMs,
-    int heartbeatTimeoutMs) {
+    int heartbeatTimeoutMs,
+    int ackTimeoutMs) {
 
   public static BridgeConfig from(ConfigReader bridge) {
     String cert = bridge.optionalString("tls.certPath");
@@ -26,10 +27,12 @@ public record BridgeConfig(
         key,
         bridge.integer("maxFrameBytes", 1024, 64 * 1024 * 1024),
         bridge.integer("authTimeoutMs", 100, 120_000),
-        bridge.integer("heartbeatTimeoutMs", 1000, 3_600_000));
+        bridge.integer("heartbeatTimeoutMs", 1000, 3_600_000),
+        bridge.integer("ackTimeoutMs", 100, 600_000));
   }
 
   public BridgeConfig withPort(int newPort) {
-    return new BridgeConfig(host, newPort, certPath, keyPath, maxFrameBytes, authTimeoutMs, heartbeatTimeoutMs);
+    return new BridgeConfig(host, newPort, certPath, keyPath, maxFrameBytes, authTimeoutMs, heartbeatTimeoutMs,
+        ackTimeoutMs);
   }
 }

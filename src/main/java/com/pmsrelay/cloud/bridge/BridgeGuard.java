@@ -1,7 +1,7 @@
 package com.pmsrelay.cloud.bridge;
 
 import com.pmsrelay.common.protocol.Addresses;
-import io.vertx.core.json.JsonObject;
+import com.pmsrelay.common.protocol.Frame;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,12 +36,12 @@ final class BridgeGuard {
   };
   private String refusal;
 
-  Verdict check(JsonObject frame) {
-    String type = frame.getValue("type") instanceof String t ? t : "";
-    String address = frame.getValue("address") instanceof String a ? a : null;
+  Verdict check(Frame frame) {
+    String type = frame.type();
+    String address = frame.address();
     switch (state) {
       case NEW:
-        if (type.equals("send") && Addresses.AGENT_AUTH.equals(address) && frame.getValue("body") instanceof JsonObject) {
+        if (type.equals("send") && Addresses.AGENT_AUTH.equals(address) && frame.body() != null) {
           state = State.AUTHENTICATING;
           return Verdict.AUTHENTICATE;
         }
@@ -64,7 +64,7 @@ final class BridgeGuard {
         registered = true;
         return Verdict.REGISTER;
       case "send":
-        if (address != null && openStreams.contains(address) && frame.getValue("body") instanceof JsonObject) {
+        if (address != null && openStreams.contains(address) && frame.result() != null) {
           return Verdict.STREAM;
         }
         if (address != null && recentlyClosed.containsKey(address)) {

@@ -34,7 +34,7 @@ public final class BridgeServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    StreamChunkCodec.registerOn(vertx.eventBus());
+    ResultMessageCodec.registerOn(vertx.eventBus());
     NetServerOptions options = new NetServerOptions()
         .setHost(config.host())
         .setPort(config.port())

@@ -7,7 +7,8 @@ import java.time.OffsetDateTime;
 
 /**
  * How an integrator sees a practice's agent: {@code online} while its socket is up and heard from,
- * {@code unreachable} when connected but silent past the heartbeat time-out, else {@code offline}.
+ * {@code unreachable} when connected but silent past the heartbeat time-out or not acknowledging
+ * queries, else {@code offline}.
  */
 public final class AgentStatus {
   private final Duration heartbeatTimeout;
@@ -19,6 +20,9 @@ public final class AgentStatus {
   public String status(Practice p) {
     if (!p.agentConnected()) {
       return "offline";
+    }
+    if (p.agentUnresponsive()) {
+      return "unreachable";
     }
     OffsetDateTime lastSeen = p.agentLastSeen();
     boolean fresh = lastSeen != null && lastSeen.isAfter(OffsetDateTime.now().minus(heartbeatTimeout));

@@ -25,15 +25,7 @@ public final class Problems {
       return;
     }
     ErrorCode code = problem.code();
-    JsonObject body = new JsonObject()
-        .put("type", TYPE_BASE + code.code())
-        .put("title", code.title())
-        .put("status", code.status())
-        .put("detail", problem.detail())
-        .put("code", code.code());
-    if (queryId != null) {
-      body.put("queryId", queryId);
-    }
+    JsonObject body = body(problem, queryId);
     response.setStatusCode(code.status()).putHeader("Content-Type", "application/problem+json");
     if (code == ErrorCode.INVALID_TOKEN || code == ErrorCode.INVALID_CLIENT) {
       response.putHeader("WWW-Authenticate", code == ErrorCode.INVALID_CLIENT
@@ -46,6 +38,21 @@ public final class Problems {
       response.putHeader("Retry-After", String.valueOf(problem.retryAfterSeconds()));
     }
     response.end(body.toBuffer());
+  }
+
+  /** The problem document (RFC 9457) of {@code problem}. */
+  public static JsonObject body(RelayException problem, String queryId) {
+    ErrorCode code = problem.code();
+    JsonObject body = new JsonObject()
+        .put("type", TYPE_BASE + code.code())
+        .put("title", code.title())
+        .put("status", code.status())
+        .put("detail", problem.detail())
+        .put("code", code.code());
+    if (queryId != null) {
+      body.put("queryId", queryId);
+    }
+    return body;
   }
 
   public static void send(RoutingContext ctx, ErrorCode code, String detail) {

@@ -5,7 +5,7 @@ import com.pmsrelay.agent.guard.ScopeException;
 import com.pmsrelay.agent.guard.SqlGuard;
 import com.pmsrelay.cloud.CloudConfig.QueryLimits;
 import com.pmsrelay.cloud.dispatch.QueryDispatcher;
-import com.pmsrelay.cloud.dispatch.QueryResult;
+import com.pmsrelay.cloud.dispatch.QueryStream;
 import com.pmsrelay.cloud.dispatch.RateLimiter;
 import com.pmsrelay.cloud.store.AuditRecord;
 import com.pmsrelay.cloud.store.AuditStore;
@@ -15,8 +15,8 @@ import com.pmsrelay.common.crypto.Secrets;
 import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.error.RelayException;
 import com.pmsrelay.common.protocol.QueryRequest;
+import com.pmsrelay.common.protocol.ResultMessage;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -57,6 +57,8 @@ final class QueriesEndpoint {
     final String clientId;
     String chain = AuditRecord.NO_PRACTICE;
     QueryBody body;
+    StreamedAnswer answer;
+    QueryStream stream;
 
     Attempt(String clientId) {
       this.clientId = clientId;
@@ -89,24 +91,27 @@ final class QueriesEndpoint {
         })
         .compose(query -> checked(ctx, query))
         .compose(query -> {
-          QueryDispatcher.Run run = dispatcher.immediate(query);
-          ctx.response().closeHandler(v -> run.cancel());
-          return run.result();
+          attempt.answer = new StreamedAnswer(ctx.response(), format(ctx), attempt.queryId, attempt.received);
+          attempt.stream = dispatcher.dispatch(query, attempt.answer);
+          return attempt.answer.follow(attempt.stream);
         })
         .onComplete(done -> {
           RelayException problem = done.failed() ? asProblem(done.cause()) : null;
           try {
-            if (!ctx.response().closed() && !ctx.response().ended()) {
-              if (problem != null) {
-                Problems.send(ctx, problem, attempt.queryId);
-              } else {
-                Json.ok(ctx, answer(attempt, done.result()));
-              }
+            boolean answered = attempt.answer != null && attempt.answer.answered();
+            if (problem != null && !answered && !ctx.response().closed() && !ctx.response().ended()) {
+              Problems.send(ctx, problem, attempt.queryId);
             }
           } finally {
             record(attempt, done.result(), problem); // after the answer: off its latency, never skipped
           }
         });
+  }
+
+  /** NDJSON when the client accepts it, else the JSON document. */
+  private static AnswerFormat format(RoutingContext ctx) {
+    String accept = ctx.request().getHeader("Accept");
+    return accept != null && accept.contains("application/x-ndjson") ? AnswerFormat.NDJSON : AnswerFormat.JSON;
   }
 
   private static RelayException asProblem(Throwable cause) {
@@ -117,7 +122,8 @@ final class QueriesEndpoint {
     return new RelayException(ErrorCode.INTERNAL_ERROR, "an internal error occurred");
   }
 
-  private void record(Attempt attempt, QueryResult result, RelayException problem) {
+  private void record(Attempt attempt, ResultMessage.End end, RelayException problem) {
+    QueryStream stream = attempt.stream;
     String sql = attempt.body == null ? null : attempt.body.sql();
     AuditRecord entry = AuditRecord.query(
         attempt.chain,
@@ -127,10 +133,10 @@ final class QueriesEndpoint {
         sql == null ? null : Secrets.sha256Hex(sql),
         sql == null ? null : sql.substring(0, Math.min(sql.length(), MAX_AUDITED_SQL_CHARS)),
         attempt.body == null ? null : attempt.body.params().size(),
-        result == null ? null : result.rowCount(),
-        result == null ? null : result.bytes(),
-        result == null ? null : result.queuedMs(),
-        result == null ? null : result.executionMs());
+        stream == null ? null : stream.rows(),
+        stream == null ? null : stream.bytes(),
+        end == null ? null : end.queuedMs(),
+        end == null ? null : end.executionMs());
     audit.append(entry).onFailure(e -> LOG.error("could not write the audit record of query {}", attempt.queryId, e));
   }
 
@@ -181,7 +187,8 @@ final class QueriesEndpoint {
         grant.maxQueueTimeoutMs());
     int maxRows = min(body.maxRows(), limits.defaultMaxRows(), limits.maxRows(), grant.maxRows());
     return new QueryRequest(attempt.queryId, grant.practiceId(), attempt.clientId, body.sql(), body.params(),
-        body.catalogue(), timeout, queueTimeout, maxRows, grant.weight(), grant.scopes());
+        body.catalogue(), timeout, queueTimeout, maxRows, limits.maxResultBytes(), grant.weight(), grant.scopes(),
+        QueryRequest.DEFAULT_CREDIT);
   }
 
   /** The request's value (or the default), never above either cap. */
@@ -190,15 +197,5 @@ final class QueriesEndpoint {
     return Math.min(value, Math.min(cloudCap, grantCap));
   }
 
-  private static JsonObject answer(Attempt attempt, QueryResult r) {
-    long totalMs = (System.nanoTime() - attempt.received) / 1_000_000;
-    return new JsonObject()
-        .put("queryId", attempt.queryId)
-        .put("status", "succeeded")
-        .put("columns", r.columns())
-        .put("rows", r.rows())
-        .put("rowCount", r.rowCount())
-        .put("truncated", r.truncated())
-        .put("timing", new JsonObject().put("queuedMs", r.queuedMs()).put("executionMs", r.executionMs()).put("totalMs", totalMs));
-  }
+
 }

@@ -32,8 +32,10 @@ public final class PracticeStore {
    * agent's is its own. A CASE, not GREATEST: H2 and PostgreSQL treat its NULLs differently.
    */
   static final String AGENT_COLUMNS = "p.pms_kind, p.pms_version, p.agent_version, p.agent_connected, "
-      + "CASE WHEN p.agent_connected AND (p.agent_last_seen IS NULL OR n.alive_at > p.agent_last_seen) "
-      + "THEN n.alive_at ELSE p.agent_last_seen END AS agent_last_seen, p.agent_queued, p.agent_running";
+      + "CASE WHEN p.agent_connected AND NOT p.agent_unresponsive "
+      + "AND (p.agent_last_seen IS NULL OR n.alive_at > p.agent_last_seen) "
+      + "THEN n.alive_at ELSE p.agent_last_seen END AS agent_last_seen, p.agent_queued, p.agent_running, "
+      + "p.agent_unresponsive";
   static final String NODE_JOIN = "LEFT JOIN cloud_nodes n ON n.node_id = p.agent_node";
   private static final String SELECT =
       "SELECT p.practice_id, p.name, " + AGENT_COLUMNS + " FROM practices p " + NODE_JOIN;
@@ -102,8 +104,8 @@ public final class PracticeStore {
   public Future<Void> agentConnected(String practiceId, String node, String agentVersion, String pmsKind, String pmsVersion) {
     return db.call(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE practices SET agent_connected = TRUE, agent_node = ?, agent_version = ?, pms_kind = ?, "
-              + "pms_version = ?, agent_last_seen = ? WHERE practice_id = ?")) {
+          "UPDATE practices SET agent_connected = TRUE, agent_unresponsive = FALSE, agent_node = ?, agent_version = ?, "
+              + "pms_kind = ?, pms_version = ?, agent_last_seen = ? WHERE practice_id = ?")) {
         ps.setString(1, node);
         ps.setString(2, agentVersion);
         ps.setString(3, pmsKind);
@@ -170,6 +172,25 @@ public final class PracticeStore {
     return OffsetDateTime.ofInstant(Instant.ofEpochMilli(ms), ZoneOffset.UTC);
   }
 
+  /**
+   * Marks the agent connected through {@code node} unresponsive (a query it was sent went
+   * unacknowledged; it was last heard at {@code lastHeardMs}) or responsive again.
+   */
+  public Future<Void> agentResponsive(String practiceId, String node, boolean responsive, long lastHeardMs) {
+    return db.call(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE practices SET agent_unresponsive = ?, agent_last_seen = ? "
+              + "WHERE practice_id = ? AND agent_node = ? AND agent_connected = TRUE")) {
+        ps.setBoolean(1, !responsive);
+        ps.setObject(2, utc(lastHeardMs));
+        ps.setString(3, practiceId);
+        ps.setString(4, node);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
   /** Marks the agent gone, unless it has meanwhile connected again through another node. */
   public Future<Void> agentDisconnected(String practiceId, String node) {
     return db.call(c -> {
@@ -195,7 +216,8 @@ public final class PracticeStore {
         rs.getBoolean("agent_connected"),
         rs.getObject("agent_last_seen", OffsetDateTime.class),
         nullableInt(rs, "agent_queued"),
-        nullableInt(rs, "agent_running"));
+        nullableInt(rs, "agent_running"),
+        rs.getBoolean("agent_unresponsive"));
   }
 
   private static Integer nullableInt(ResultSet rs, String column) throws SQLException {

@@ -22,8 +22,11 @@ public enum ErrorCode {
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
   EXECUTION_FAILED(422, "Execution failed"),
+  ROW_TOO_LARGE(422, "Row too large"),
   RATE_LIMITED(429, "Rate limited"),
   QUEUE_FULL(429, "Queue full"),
+  /** Never sent: the client went away before its answer (nginx's 499); the audit log records it. */
+  CLIENT_CLOSED(499, "Client closed the request"),
   INTERNAL_ERROR(500, "Internal error"),
   NOT_IMPLEMENTED(501, "Not implemented"),
   AGENT_OFFLINE(503, "Agent offline"),

@@ -12,18 +12,39 @@ import io.vertx.core.parsetools.RecordParser;
  * After a violation it reads nothing more; the owner closes the socket.
  */
 public final class FrameReader implements Handler<Buffer> {
+  /** What a frame handler may throw to end the connection: the frame broke the protocol. */
+  public static final class ViolationException extends RuntimeException {
+    public ViolationException(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
   private final int maxFrameBytes;
-  private final Handler<JsonObject> onFrame;
+  private final Handler<Buffer> onFrame;
   private final Handler<String> onViolation;
   private final RecordParser parser;
   private boolean readingLength = true;
   private boolean failed;
 
-  public FrameReader(int maxFrameBytes, Handler<JsonObject> onFrame, Handler<String> onViolation) {
+  /** Hands each frame's bytes (without the length) to {@code onFrame}. */
+  public FrameReader(int maxFrameBytes, Handler<Buffer> onFrame, Handler<String> onViolation) {
     this.maxFrameBytes = maxFrameBytes;
     this.onFrame = onFrame;
     this.onViolation = onViolation;
     this.parser = RecordParser.newFixed(4, this::onRecord);
+  }
+
+  /** Hands each frame to {@code onFrame} as a JSON object; a frame that is not one is a violation. */
+  public static FrameReader ofJson(int maxFrameBytes, Handler<JsonObject> onFrame, Handler<String> onViolation) {
+    return new FrameReader(maxFrameBytes, bytes -> {
+      JsonObject frame;
+      try {
+        frame = new JsonObject(bytes);
+      } catch (DecodeException | ClassCastException e) {
+        throw new ViolationException("frame is not a JSON object");
+      }
+      onFrame.handle(frame);
+    }, onViolation);
   }
 
   @Override
@@ -49,14 +70,11 @@ public final class FrameReader implements Handler<Buffer> {
     }
     readingLength = true;
     parser.fixedSizeMode(4);
-    JsonObject frame;
     try {
-      frame = new JsonObject(record);
-    } catch (DecodeException | ClassCastException e) {
-      fail("frame is not a JSON object");
-      return;
+      onFrame.handle(record);
+    } catch (ViolationException e) {
+      fail(e.getMessage());
     }
-    onFrame.handle(frame);
   }
 
   private void fail(String reason) {

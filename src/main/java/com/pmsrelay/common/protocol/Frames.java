@@ -22,6 +22,16 @@ public final class Frames {
     return frames.appendInt(json.length()).appendBuffer(json);
   }
 
+  /**
+   * Appends a {@code send} of an already encoded body (a result message) to {@code frames}, so the
+   * body's bytes are not decoded and encoded again.
+   */
+  public static Buffer appendSend(Buffer frames, String address, Buffer body) {
+    Buffer head = Buffer.buffer("{\"type\":\"send\",\"address\":").appendString(io.vertx.core.json.Json.encode(address))
+        .appendString(",\"body\":");
+    return frames.appendInt(head.length() + body.length() + 1).appendBuffer(head).appendBuffer(body).appendByte((byte) '}');
+  }
+
   public static JsonObject send(String address, JsonObject body) {
     return new JsonObject().put("type", "send").put("address", address).put("body", body);
   }

@@ -6,8 +6,9 @@ import io.vertx.core.json.JsonObject;
 /**
  * One query as the cloud dispatches it to an agent, limits already capped by the grant and the
  * cloud, with the grant's weight (share of the practice's capacity) and scopes (tables and views
- * it may read; empty: all). The agent applies its own caps again: it trusts nothing it did not
- * decide itself.
+ * it may read; empty: all), and the result messages with rows the cloud can take before it grants
+ * more ({@code credit}). The agent applies its own caps again: it trusts nothing it did not decide
+ * itself.
  */
 public record QueryRequest(
     String queryId,
@@ -19,13 +20,24 @@ public record QueryRequest(
     long timeoutMs,
     long queueTimeoutMs,
     int maxRows,
+    long maxBytes,
     int weight,
-    JsonArray scopes) {
+    JsonArray scopes,
+    int credit) {
 
   public static final String OP_QUERY = "query";
   public static final String OP_CANCEL = "cancel";
+  /** More credit for a query's result stream: {@code n} more messages with rows. */
+  public static final String OP_CREDIT = "credit";
+  /**
+   * Within the cloud only, to the node holding the agent's socket: a query sent at {@code sinceMs}
+   * went unacknowledged; if the agent has been silent since, it is unresponsive.
+   */
+  public static final String OP_UNACKNOWLEDGED = "unacknowledged";
   /** Refuse every queued query of one integrator (its grant changed); carries the problem code. */
   public static final String OP_CANCEL_CLIENT = "cancel-client";
+  /** Credit a stream starts with, unless the request says otherwise. */
+  public static final int DEFAULT_CREDIT = 4;
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -39,8 +51,10 @@ public record QueryRequest(
         .put("timeoutMs", timeoutMs)
         .put("queueTimeoutMs", queueTimeoutMs)
         .put("maxRows", maxRows)
+        .put("maxBytes", maxBytes)
         .put("weight", weight)
-        .put("scopes", scopes);
+        .put("scopes", scopes)
+        .put("credit", credit);
   }
 
   public static QueryRequest fromJson(JsonObject json) {
@@ -54,8 +68,16 @@ public record QueryRequest(
         json.getLong("timeoutMs", 30_000L),
         json.getLong("queueTimeoutMs", 30_000L),
         json.getInteger("maxRows", 10_000),
+        json.getLong("maxBytes", Long.MAX_VALUE),
         json.getInteger("weight", 1),
-        json.getJsonArray("scopes", new JsonArray()));
+        json.getJsonArray("scopes", new JsonArray()),
+        Math.max(1, json.getInteger("credit", DEFAULT_CREDIT)));
+  }
+
+  /** The same query with other limits (the agent's caps applied). */
+  public QueryRequest withLimits(long newTimeoutMs, long newQueueTimeoutMs, int newMaxRows, long newMaxBytes) {
+    return new QueryRequest(queryId, practiceId, clientId, sql, params, catalogue, newTimeoutMs, newQueueTimeoutMs,
+        newMaxRows, newMaxBytes, weight, scopes, credit);
   }
 
   public static JsonObject cancelClient(String clientId, String code) {
@@ -64,5 +86,13 @@ public record QueryRequest(
 
   public static JsonObject cancel(String queryId) {
     return new JsonObject().put("op", OP_CANCEL).put("queryId", queryId);
+  }
+
+  public static JsonObject unacknowledged(String queryId, long sinceMs) {
+    return new JsonObject().put("op", OP_UNACKNOWLEDGED).put("queryId", queryId).put("sinceMs", sinceMs);
+  }
+
+  public static JsonObject credit(String queryId, int messages) {
+    return new JsonObject().put("op", OP_CREDIT).put("queryId", queryId).put("n", messages);
   }
 }

@@ -6,7 +6,7 @@ import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.guard.SqlGuard;
 import com.pmsrelay.agent.pms.PooledPms;
 import com.pmsrelay.common.protocol.QueryRequest;
-import com.pmsrelay.common.protocol.StreamMessages;
+import com.pmsrelay.common.protocol.ResultMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -58,7 +58,8 @@ class QueryExecutorTest {
       c.createStatement().execute("INSERT INTO Numbers SELECT X FROM SYSTEM_RANGE(1, 2000)");
     }
     pms = PooledPms.of("test", "h2", Map.of("Test", source), CAP);
-    AgentConfig.Exec caps = new AgentConfig.Exec(CAP, 20, 20, 60_000, 100_000, 64 << 20, 100, 65_536, 3, 500);
+    AgentConfig.Exec caps = new AgentConfig.Exec(CAP, 20, 20, 60_000, 60_000, 100_000, 64 << 20, 100, 256 * 1024, 65_536,
+        3, 500, 1_000);
     executor = new QueryExecutor(vertx, pms, caps, new SqlGuard(65_536, java.util.Set.of("HOLD")));
   }
 
@@ -70,37 +71,60 @@ class QueryExecutorTest {
     vertx.close().await();
   }
 
-  /** Collects one query's stream; completes with its last message (end or error). */
+  /**
+   * Collects one query's stream as the cloud would read it (decoding each message's wire form);
+   * completes with a view of its last message: {@code {"kind": "end", "rowCount"}} or
+   * {@code {"kind": "error", "code", "detail"}}.
+   */
   static final class Collector implements ResultSink {
-    final List<JsonObject> messages = new ArrayList<>();
-    /** The kinds of each call's messages: what went to the cloud in one write. */
+    final List<ResultMessage> messages = new ArrayList<>();
+    /** The parts of each message: what went to the cloud in one write. */
     final List<List<String>> writes = new ArrayList<>();
     final Promise<JsonObject> done = Promise.promise();
 
     @Override
-    public synchronized boolean send(List<JsonObject> sent, long deadlineNanos) {
-      writes.add(sent.stream().map(m -> m.getString(StreamMessages.KIND)).toList());
-      for (JsonObject message : sent) {
-        messages.add(message);
-        String kind = message.getString(StreamMessages.KIND);
-        if (StreamMessages.END.equals(kind) || StreamMessages.ERROR.equals(kind)) {
-          done.tryComplete(message);
-        }
+    public synchronized boolean send(Outgoing sent, long deadlineNanos) {
+      ResultMessage message;
+      try {
+        message = ResultMessage.decode(sent.body());
+      } catch (ResultMessage.MalformedException e) {
+        throw new AssertionError(e);
+      }
+      messages.add(message);
+      List<String> parts = new ArrayList<>();
+      if (message.columns() != null) {
+        parts.add("columns");
+      }
+      if (!message.rows().isEmpty()) {
+        parts.add("rows");
+      }
+      if (message.end() != null) {
+        parts.add("end");
+      }
+      if (message.error() != null) {
+        parts.add("error");
+      }
+      writes.add(parts);
+      if (message.end() != null) {
+        done.tryComplete(new JsonObject().put("kind", "end").put("rowCount", message.end().rowCount())
+            .put("truncated", message.end().truncated()));
+      } else if (message.error() != null) {
+        done.tryComplete(new JsonObject().put("kind", "error").put("code", message.error().code().code())
+            .put("detail", message.error().detail()));
       }
       return true;
     }
 
     synchronized JsonArray rows() {
       JsonArray rows = new JsonArray();
-      messages.stream().filter(m -> StreamMessages.ROWS.equals(m.getString(StreamMessages.KIND)))
-          .forEach(m -> rows.addAll(m.getJsonArray("rows")));
+      messages.forEach(m -> rows.addAll(m.rows().decode()));
       return rows;
     }
   }
 
   static QueryRequest query(String client, String sql, JsonArray params, long timeoutMs) {
-    return new QueryRequest(UUID.randomUUID().toString(), "p", client, sql, params, null, timeoutMs, 10_000, 1_000, 1,
-        new JsonArray());
+    return new QueryRequest(UUID.randomUUID().toString(), "p", client, sql, params, null, timeoutMs, 10_000, 1_000,
+        Long.MAX_VALUE, 1, new JsonArray(), QueryRequest.DEFAULT_CREDIT);
   }
 
   Future<JsonObject> run(QueryRequest q, Collector c) {
@@ -116,7 +140,7 @@ class QueryExecutorTest {
       answers.add(run(query("client" + (i % 3), "SELECT HOLD(100, ?)", new JsonArray().add(i), 30_000), new Collector()));
     }
     Future.all(answers).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
-      long ended = answers.stream().filter(f -> StreamMessages.END.equals(f.result().getString("kind"))).count();
+      long ended = answers.stream().filter(f -> "end".equals(f.result().getString("kind"))).count();
       long queueFull = answers.stream().filter(f -> "queue_full".equals(f.result().getString("code"))).count();
       assertThat(DbProbe.MAX.get()).as("concurrency seen by the database").isBetween(1, CAP);
       assertThat(ended + queueFull).isEqualTo(burst);
@@ -282,7 +306,7 @@ class QueryExecutorTest {
           assertThat(one.writes).containsExactly(List.of("columns", "rows", "end"));
           assertThat(one.rows()).isEqualTo(new JsonArray().add(new JsonArray().add(7)));
           assertThat(many.writes).containsExactly(List.of("columns", "rows"), List.of("rows"), List.of("rows", "end"));
-          assertThat(many.messages).extracting(m -> m.getLong("seq")).containsExactly(0L, 1L, 2L, 3L, 4L);
+          assertThat(many.messages).extracting(ResultMessage::seq).containsExactly(0L, 1L, 2L);
           assertThat(many.rows().size()).isEqualTo(250);
           assertThat(many.done.future().result().getLong("rowCount")).isEqualTo(250L);
           ctx.completeNow();

@@ -3,8 +3,11 @@ package com.pmsrelay.cloud.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.pmsrelay.common.protocol.Addresses;
+import com.pmsrelay.common.error.ErrorCode;
+import com.pmsrelay.common.protocol.Frame;
 import com.pmsrelay.common.protocol.Frames;
-import com.pmsrelay.common.protocol.StreamMessages;
+import com.pmsrelay.common.protocol.ResultMessage;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -13,13 +16,15 @@ class BridgeGuardRulesTest {
 
   private static BridgeGuard authenticated() {
     BridgeGuard guard = new BridgeGuard();
-    assertThat(guard.check(Frames.send(Addresses.AGENT_AUTH, new JsonObject()))).isEqualTo(BridgeGuard.Verdict.AUTHENTICATE);
+    assertThat(guard.check(Frame.decode(Frames.send(Addresses.AGENT_AUTH, new JsonObject()).toBuffer())))
+        .isEqualTo(BridgeGuard.Verdict.AUTHENTICATE);
     guard.authenticated("practice-1");
     return guard;
   }
 
-  private static JsonObject chunk(String stream) {
-    return Frames.send(stream, StreamMessages.end(3, 0, false, 0, 0));
+  private static Frame chunk(String stream) {
+    Buffer frame = Frames.appendSend(Buffer.buffer(), stream, ResultMessage.error(3, ErrorCode.QUERY_TIMEOUT, "late"));
+    return Frame.decode(frame.getBuffer(4, frame.length()));
   }
 
   @Test

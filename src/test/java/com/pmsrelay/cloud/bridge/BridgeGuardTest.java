@@ -68,7 +68,7 @@ class BridgeGuardTest {
 
     Peer(NetSocket socket) {
       this.socket = socket;
-      socket.handler(new FrameReader(1 << 20, frame -> {
+      socket.handler(FrameReader.ofJson(1 << 20, frame -> {
         received.add(frame);
         nextFrame.tryComplete(frame);
       }, reason -> { }));

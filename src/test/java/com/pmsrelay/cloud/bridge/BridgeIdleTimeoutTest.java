@@ -64,7 +64,7 @@ class BridgeIdleTimeoutTest {
     client = vertx.createNetClient(new NetClientOptions().setSsl(true).setTrustAll(true).setHostnameVerificationAlgorithm(""));
     client.connect(cloud.bridgePort(), "127.0.0.1").onComplete(ctx.succeeding(socket -> {
           socket.closeHandler(v -> closed.tryComplete());
-          socket.handler(new FrameReader(1 << 20, frame -> {
+          socket.handler(FrameReader.ofJson(1 << 20, frame -> {
             if ("auth-reply".equals(frame.getString("address"))) {
               // Registers, then never writes again: no pings.
               socket.write(Frames.encode(Frames.register(Addresses.practice(practice.practiceId()))));

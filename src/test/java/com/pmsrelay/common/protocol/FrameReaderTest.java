@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class FrameReaderTest {
   private final List<JsonObject> frames = new ArrayList<>();
   private final List<String> violations = new ArrayList<>();
-  private final FrameReader reader = new FrameReader(1024, frames::add, violations::add);
+  private final FrameReader reader = FrameReader.ofJson(1024, frames::add, violations::add);
 
   @Test
   void splitsFramesAcrossAndWithinBuffers() {

@@ -1,0 +1,228 @@
+package com.pmsrelay.cloud.dispatch;
+
+import com.pmsrelay.common.error.ErrorCode;
+import com.pmsrelay.common.error.RelayException;
+import com.pmsrelay.common.protocol.Addresses;
+import com.pmsrelay.common.protocol.QueryRequest;
+import com.pmsrelay.common.protocol.ResultMessage;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One query underway, from the dispatching node's side: sends it to the practice's agent,
+ * checks its result messages (in order, columns first, exactly one end, the rows the end
+ * announces, within the byte cap) and hands them to its {@link ResultConsumer}, and grants the
+ * agent credit as the consumer takes them, so that at most the query's credit of messages is
+ * ever on its way or waiting. Fails at once when the agent is not connected, has gone, or does
+ * not acknowledge the query in time; at its deadline otherwise. Confined to the dispatching
+ * context.
+ */
+public final class QueryStream {
+  private static final Logger LOG = LoggerFactory.getLogger(QueryStream.class);
+  /** How long the bridge node may take to accept a dispatch before the agent counts as offline. */
+  private static final long ACCEPT_TIMEOUT_MS = 2_000;
+  /** Slack beyond the agent's own deadlines, so the agent's answer normally arrives first. */
+  private static final long DEADLINE_SLACK_MS = 2_000;
+  /** Retry-After for a query whose agent went away or is not there. */
+  static final int AGENT_RETRY_SECONDS = 5;
+
+  private final Vertx vertx;
+  private final QueryRequest query;
+  private final ResultConsumer consumer;
+  private final long ackTimeoutMs;
+  private final String practiceAddress;
+  private MessageConsumer<ResultMessage> messages;
+  private long dispatchedAtMs;
+  private long ackTimer = -1;
+  private long deadlineTimer = -1;
+  private boolean acknowledged;
+  private boolean columnsSeen;
+  private long expectedSeq;
+  private long rows;
+  private long bytes;
+  private boolean paused;
+  private int owed;
+  private boolean finished;
+
+  QueryStream(Vertx vertx, QueryRequest query, ResultConsumer consumer, long ackTimeoutMs) {
+    this.vertx = vertx;
+    this.query = query;
+    this.consumer = consumer;
+    this.ackTimeoutMs = ackTimeoutMs;
+    this.practiceAddress = Addresses.practice(query.practiceId());
+  }
+
+  void start() {
+    messages = vertx.eventBus().consumer(Addresses.stream(query.queryId()), this::onMessage);
+    dispatchedAtMs = System.currentTimeMillis();
+    ackTimer = vertx.setTimer(ackTimeoutMs, id -> unacknowledged());
+    long deadline = query.timeoutMs() + query.queueTimeoutMs() + DEADLINE_SLACK_MS;
+    deadlineTimer = vertx.setTimer(deadline, id -> {
+      if (!finished) {
+        stopAtAgent();
+        fail(new RelayException(ErrorCode.QUERY_TIMEOUT, "no answer from the agent within " + deadline + " ms"));
+      }
+    });
+    messages.completion()
+        .compose(v -> vertx.eventBus().request(practiceAddress, query.toJson(),
+            new DeliveryOptions().setSendTimeout(ACCEPT_TIMEOUT_MS)))
+        .onFailure(e -> fail(dispatchFailure(e)));
+  }
+
+  public String queryId() {
+    return query.queryId();
+  }
+
+  /** Rows received so far. */
+  public long rows() {
+    return rows;
+  }
+
+  /** Bytes of rows received so far. */
+  public long bytes() {
+    return bytes;
+  }
+
+  /** The consumer can take no more for now: no credit is granted until {@link #resume()}. */
+  public void pause() {
+    paused = true;
+  }
+
+  public void resume() {
+    paused = false;
+    grant();
+  }
+
+  /** Stops the query (its reader went away); the consumer hears nothing more. */
+  public void cancel() {
+    if (!finished) {
+      finish();
+      stopAtAgent();
+    }
+  }
+
+  private void onMessage(Message<ResultMessage> delivery) {
+    if (finished) {
+      return;
+    }
+    ResultMessage message = delivery.body();
+    if (!acknowledged) {
+      acknowledged = true;
+      vertx.cancelTimer(ackTimer);
+    }
+    if (message.isAck()) {
+      return;
+    }
+    if (message.error() != null) {
+      ErrorCode code = message.error().code();
+      fail(new RelayException(code, message.error().detail(), retryAfter(code)));
+      return;
+    }
+    if (message.seq() != expectedSeq) {
+      violation("expected message " + expectedSeq + ", got " + message.seq());
+      return;
+    }
+    expectedSeq++;
+    boolean hasColumns = message.columns() != null;
+    if (hasColumns && columnsSeen) {
+      violation("columns sent twice");
+      return;
+    }
+    if (!hasColumns && !columnsSeen) {
+      violation("rows or end before the columns");
+      return;
+    }
+    columnsSeen = true;
+    rows += message.rows().count();
+    bytes += message.rows().bytes();
+    if (bytes > query.maxBytes() + message.rows().bytes() || rows > query.maxRows()) {
+      violation("more rows than the query's caps");
+      return;
+    }
+    if (message.end() != null && message.end().rowCount() != rows) {
+      violation("the end announces " + message.end().rowCount() + " rows, " + rows + " came");
+      return;
+    }
+    if (!message.rows().isEmpty()) {
+      owed++;
+    }
+    if (message.end() != null) {
+      finish();
+    }
+    consumer.next(message.columns(), message.rows(), message.end());
+    grant();
+  }
+
+  /** Grants the agent the credit the consumer has freed, unless it is paused. */
+  private void grant() {
+    if (!paused && owed > 0 && !finished) {
+      vertx.eventBus().send(practiceAddress, QueryRequest.credit(query.queryId(), owed));
+      owed = 0;
+    }
+  }
+
+  /**
+   * Nothing came from the agent for the query within the ack time-out: it may be frozen with its
+   * connection up. The node holding its socket decides whether to mark it unresponsive.
+   */
+  private void unacknowledged() {
+    if (finished || acknowledged) {
+      return;
+    }
+    vertx.eventBus().send(practiceAddress, QueryRequest.unacknowledged(query.queryId(), dispatchedAtMs));
+    stopAtAgent();
+    fail(new RelayException(ErrorCode.AGENT_OFFLINE,
+        "the practice's agent did not acknowledge the query within " + ackTimeoutMs + " ms", AGENT_RETRY_SECONDS));
+  }
+
+  private void violation(String what) {
+    LOG.warn("the result stream of query {} from the agent of practice {} broke the protocol: {}", query.queryId(),
+        query.practiceId(), what);
+    stopAtAgent();
+    fail(new RelayException(ErrorCode.INTERNAL_ERROR, "the result stream from the agent was incomplete"));
+  }
+
+  private void stopAtAgent() {
+    vertx.eventBus().send(practiceAddress, QueryRequest.cancel(query.queryId()));
+  }
+
+  private void fail(RelayException problem) {
+    if (!finished) {
+      finish();
+      consumer.failed(problem);
+    }
+  }
+
+  private void finish() {
+    finished = true;
+    vertx.cancelTimer(ackTimer);
+    vertx.cancelTimer(deadlineTimer);
+    messages.unregister();
+  }
+
+  private static RelayException dispatchFailure(Throwable e) {
+    if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      return new RelayException(ErrorCode.AGENT_OFFLINE, reply.getMessage(), AGENT_RETRY_SECONDS);
+    }
+    if (e instanceof ReplyException reply
+        && (reply.failureType() == ReplyFailure.NO_HANDLERS || reply.failureType() == ReplyFailure.TIMEOUT)) {
+      return new RelayException(ErrorCode.AGENT_OFFLINE, "the practice's agent is not connected", AGENT_RETRY_SECONDS);
+    }
+    return new RelayException(ErrorCode.AGENT_OFFLINE, "the practice's agent could not be reached", AGENT_RETRY_SECONDS);
+  }
+
+  /** Seconds a client should wait before retrying, for the codes that carry Retry-After. */
+  static Integer retryAfter(ErrorCode code) {
+    return switch (code) {
+      case QUEUE_FULL -> 1;
+      case AGENT_OFFLINE, PMS_UNAVAILABLE -> AGENT_RETRY_SECONDS;
+      default -> null;
+    };
+  }
+}

@@ -1,0 +1,107 @@
+package com.pmsrelay.cloud.http;
+
+import com.pmsrelay.cloud.dispatch.QueryStream;
+import com.pmsrelay.cloud.dispatch.ResultConsumer;
+import com.pmsrelay.common.error.ErrorCode;
+import com.pmsrelay.common.error.RelayException;
+import com.pmsrelay.common.protocol.ResultMessage;
+import com.pmsrelay.common.protocol.Rows;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+
+/**
+ * Writes one query's answer to the HTTP response as the result streams in, never holding more
+ * than the messages in flight: while the client's socket is congested the stream is paused, so
+ * the agent gets no credit and reads no further rows. The status goes out with the first rows, so
+ * a query that fails before them still gets its problem answer; one that fails after them ends the
+ * response so that it cannot pass for a whole one. A result that arrives in one message is one
+ * write with a Content-Length.
+ */
+final class StreamedAnswer implements ResultConsumer {
+  private final HttpServerResponse response;
+  private final AnswerFormat format;
+  private final String queryId;
+  private final long receivedNanos;
+  private final Promise<ResultMessage.End> done = Promise.promise();
+  private QueryStream stream;
+  private JsonArray columns;
+  private boolean headWritten;
+  private boolean anyRows;
+
+  StreamedAnswer(HttpServerResponse response, AnswerFormat format, String queryId, long receivedNanos) {
+    this.response = response;
+    this.format = format;
+    this.queryId = queryId;
+    this.receivedNanos = receivedNanos;
+  }
+
+  /**
+   * Follows {@code stream}: completes when the answer was written whole, fails with the problem
+   * otherwise (already written if the head went out: then {@link #answered()} is true).
+   */
+  Future<ResultMessage.End> follow(QueryStream stream) {
+    this.stream = stream;
+    response.closeHandler(v -> {
+      stream.cancel();
+      done.tryFail(new RelayException(ErrorCode.CLIENT_CLOSED, "the client closed the connection"));
+    });
+    response.drainHandler(v -> stream.resume());
+    return done.future();
+  }
+
+  /** Whether the client already has its answer's status (a later problem cannot be sent as one). */
+  boolean answered() {
+    return headWritten;
+  }
+
+  @Override
+  public void next(JsonArray columnsNow, Rows rows, ResultMessage.End end) {
+    if (columnsNow != null) {
+      columns = columnsNow;
+    }
+    if (response.closed()) {
+      return;
+    }
+    if (!headWritten && rows.isEmpty() && end == null) {
+      return; // columns alone: the status waits for the first rows
+    }
+    Buffer out = Buffer.buffer();
+    boolean first = !headWritten;
+    if (first) {
+      out.appendBuffer(format.head(queryId, columns));
+    }
+    if (!rows.isEmpty()) {
+      out.appendBuffer(format.rows(rows, !anyRows));
+      anyRows = true;
+    }
+    if (end != null) {
+      out.appendBuffer(format.tail(end, (System.nanoTime() - receivedNanos) / 1_000_000));
+      if (first) {
+        headWritten = true;
+        response.putHeader("Content-Type", format.contentType());
+      }
+      response.end(out);
+      done.tryComplete(end);
+      return;
+    }
+    if (first) {
+      headWritten = true;
+      response.setChunked(true).putHeader("Content-Type", format.contentType());
+    }
+    response.write(out);
+    if (response.writeQueueFull()) {
+      stream.pause(); // resumed by the drain handler
+    }
+  }
+
+  @Override
+  public void failed(RelayException problem) {
+    if (headWritten && !response.closed()) {
+      format.failAfterHead(response, problem);
+    }
+    done.tryFail(problem);
+  }
+}
