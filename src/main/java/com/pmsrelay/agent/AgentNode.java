@@ -97,6 +97,11 @@ public final class AgentNode {
     return link != null && link.isReady();
   }
 
+  /** How many connections the cloud has accepted since the start (1 while the first link holds). */
+  public int connectionsAccepted() {
+    return link == null ? 0 : link.connectionsAccepted();
+  }
+
   public AgentConfig config() {
     return config;
   }

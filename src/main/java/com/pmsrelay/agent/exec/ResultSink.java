@@ -20,6 +20,11 @@ public interface ResultSink {
     return DEFAULT_MAX_MESSAGE_BYTES;
   }
 
+  /** False once no one reads the stream any more (cancelled, or the link is gone). */
+  default boolean isOpen() {
+    return true;
+  }
+
   /** The messages with rows this sink takes before it must wait for credit. */
   default int credit() {
     return Integer.MAX_VALUE;

@@ -1,5 +1,6 @@
 package com.pmsrelay.agent.exec;
 
+import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.protocol.QueryRequest;
 import io.vertx.core.json.JsonArray;
 import java.util.ArrayList;
@@ -21,6 +22,8 @@ final class SharedExecution implements ResultSink {
 
   final String key;
   private final List<Subscriber> subscribers = new ArrayList<>();
+  /** Subscribers that missed a message (no credit before the deadline): they get only the end, as a time-out. */
+  private final List<Subscriber> lagging = new ArrayList<>();
   private final List<Outgoing> replay = new ArrayList<>();
   private final int maxMessageBytes;
   private long replayBytes;
@@ -61,7 +64,8 @@ final class SharedExecution implements ResultSink {
   /** Removes a subscriber; true if none is left (the execution can stop). */
   synchronized boolean leave(String queryId) {
     subscribers.removeIf(s -> s.queryId().equals(queryId));
-    return subscribers.isEmpty();
+    lagging.removeIf(s -> s.queryId().equals(queryId));
+    return subscribers.isEmpty() && lagging.isEmpty();
   }
 
   /** Removes one integrator's subscribers; returns their sinks, to be told why. */
@@ -97,22 +101,37 @@ final class SharedExecution implements ResultSink {
   @Override
   public boolean send(Outgoing message, long deadlineNanos) {
     List<Subscriber> targets;
+    List<Subscriber> behind;
     synchronized (this) {
       if (finished) {
         return false; // a stream has one end: nothing goes after it
       }
       remember(message);
       targets = List.copyOf(subscribers);
+      behind = message.last() ? List.copyOf(lagging) : List.of();
     }
     boolean anyone = false;
     for (Subscriber s : targets) {
       if (s.sink().send(message, deadlineNanos)) {
         anyone = true;
       } else {
-        leave(s.queryId());
+        fellBehind(s);
       }
     }
+    for (Subscriber s : behind) {
+      // It missed part of the stream, so whatever the end, its answer is a time-out.
+      s.sink().send(Outgoing.error(Long.MAX_VALUE, ErrorCode.QUERY_TIMEOUT,
+          "the query ran past its time-out while the reader took its rows"), System.nanoTime());
+    }
     return anyone;
+  }
+
+  /** A subscriber whose message could not go: gone, or out of credit at the deadline (then told at the end). */
+  private synchronized void fellBehind(Subscriber s) {
+    subscribers.remove(s);
+    if (s.sink().isOpen()) {
+      lagging.add(s);
+    }
   }
 
   /** Notes the stream's end, or keeps the message for late joiners while the replay is small. */

@@ -55,6 +55,8 @@ public final class AgentLink extends VerticleBase {
   private long pingTimer = -1;
   private boolean stopping;
   private volatile boolean ready;
+  /** How many times the agent was accepted by the cloud (a dropped link shows as a second). */
+  private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
 
   public AgentLink(AgentConfig config, QueryExecutor executor, Identity identity) {
     this.config = config;
@@ -66,6 +68,11 @@ public final class AgentLink extends VerticleBase {
   /** True while authenticated and registered with the cloud. */
   public boolean isReady() {
     return ready;
+  }
+
+  /** How many connections the cloud has accepted since the start. */
+  public int connectionsAccepted() {
+    return accepted.get();
   }
 
   @Override
@@ -175,6 +182,7 @@ public final class AgentLink extends VerticleBase {
     current.socket.write(Frames.encode(Frames.register(Addresses.practice(config.practiceId()))));
     current.ready = true;
     ready = true;
+    accepted.incrementAndGet();
     backoff.reset();
     startPings(current);
     // The cloud learns the load at once: queries of a lost connection may still be stopping.

@@ -49,6 +49,11 @@ final class StreamSink implements ResultSink {
   }
 
   @Override
+  public synchronized boolean isOpen() {
+    return !closed;
+  }
+
+  @Override
   public boolean send(Outgoing message, long deadlineNanos) {
     synchronized (this) {
       if (closed) {

@@ -1,0 +1,171 @@
+package com.pmsrelay.e2e;
+
+import com.pmsrelay.agent.AgentConfig;
+import com.pmsrelay.agent.AgentNode;
+import com.pmsrelay.agent.guard.SqlGuard;
+import com.pmsrelay.agent.pms.PooledPms;
+import com.pmsrelay.cloud.CloudConfig;
+import com.pmsrelay.cloud.CloudNode;
+import com.pmsrelay.cloud.store.Grant;
+import com.pmsrelay.cloud.store.GrantStatus;
+import com.pmsrelay.cloud.store.IntegratorStore;
+import com.pmsrelay.cloud.store.PracticeStore;
+import com.pmsrelay.common.VertxRuntime;
+import com.pmsrelay.common.config.ConfigLoader;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.h2.jdbcx.JdbcDataSource;
+
+/**
+ * A cloud and an agent, each on its own Vert.x as on their own machines, over real TLS, the agent
+ * serving an in-memory H2 database in SQL Server mode built for results of any size: a table of
+ * 2,000 numbers, and a view {@code Big} of a million rows (about 100 bytes each as JSON) that
+ * counts every row the database reads (H2 computes it lazily, row by row, as the agent fetches).
+ * Two integrators are enabled at the practice, with caps high enough for a million rows.
+ */
+public final class StreamingRelay implements AutoCloseable {
+  static final int BIG_ROWS = 1_000_000;
+  /** Rows of {@code Big} the database has produced so far (every query counts). */
+  static final AtomicLong ROWS_READ = new AtomicLong();
+
+  final Vertx cloudVertx = VertxRuntime.create();
+  final Vertx agentVertx = VertxRuntime.create();
+  final CloudNode cloud;
+  final AgentNode agent;
+  final String practiceId;
+  final IntegratorStore.Created first;
+  final IntegratorStore.Created second;
+  final WebClient web;
+  final HttpClient http;
+  final JdbcDataSource database;
+
+  /** H2 calls it for every row of {@code Big} it produces. */
+  public static long rowRead(long n) {
+    ROWS_READ.incrementAndGet();
+    return n;
+  }
+
+  private StreamingRelay(Path dir, JsonObject agentExec) throws Exception {
+    JsonObject json = ConfigLoader.defaults("cloud");
+    json.put("dataDir", dir.resolve("cloud").toString());
+    json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0);
+    json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);
+    json.getJsonObject("queries").put("maxRows", 2 * BIG_ROWS).put("maxResultBytes", 1L << 30);
+    cloud = new CloudNode(cloudVertx, CloudConfig.from(json)).start().await();
+    PracticeStore.Created practice = cloud.practices().create("Streaming Practice").await();
+    practiceId = practice.practiceId();
+    first = cloud.integrators().create("Bulk Extracts", null).await();
+    second = cloud.integrators().create("Online Booking", null).await();
+    for (IntegratorStore.Created integrator : new IntegratorStore.Created[] {first, second}) {
+      cloud.grants().put(new Grant(practiceId, integrator.clientId(), GrantStatus.ENABLED, new JsonArray(), 2 * BIG_ROWS,
+          120_000, 30_000, 100_000, 1)).await();
+    }
+    database = database();
+    JsonObject agentJson = ConfigLoader.defaults("agent");
+    agentJson.put("practiceId", practiceId).put("agentKey", practice.agentKey());
+    agentJson.getJsonObject("cloud").put("host", "127.0.0.1").put("port", cloud.bridgePort())
+        .getJsonObject("tls").put("pinnedSha256", cloud.tls().fingerprintSha256());
+    agentJson.getJsonObject("reconnect").put("initialDelayMs", 100).put("maxDelayMs", 500);
+    agentJson.getJsonObject("exec").put("maxRows", 2 * BIG_ROWS).put("maxResultBytes", 1L << 30).mergeIn(agentExec);
+    AgentConfig config = AgentConfig.from(agentJson);
+    PooledPms pms = PooledPms.of("test", "h2", Map.of("TestPMS", database), config.exec().maxConcurrent());
+    agent = new AgentNode(agentVertx, config, pms, new SqlGuard(65_536, Set.of())).start().await();
+    long deadline = System.currentTimeMillis() + 15_000;
+    while (!cloud.agents().isConnected(practiceId)) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("the agent did not connect within 15 s");
+      }
+      Thread.sleep(20);
+    }
+    web = WebClient.create(cloudVertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(cloud.httpPort()),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
+    http = cloudVertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(cloud.httpPort()).setReceiveBufferSize(64 * 1024), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
+  }
+
+  static StreamingRelay start(Path dir) throws Exception {
+    return new StreamingRelay(dir, new JsonObject());
+  }
+
+  private static JdbcDataSource database() throws Exception {
+    JdbcDataSource source = new JdbcDataSource();
+    source.setURL("jdbc:h2:mem:streaming" + UUID.randomUUID().toString().replace("-", "")
+        + ";DB_CLOSE_DELAY=-1;MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;CASE_INSENSITIVE_IDENTIFIERS=TRUE"
+        + ";LAZY_QUERY_EXECUTION=TRUE;INIT=CREATE SCHEMA IF NOT EXISTS dbo\\;SET SCHEMA dbo");
+    source.setUser("sa");
+    source.setPassword("");
+    try (Connection c = source.getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE dbo.Numbers (N INT PRIMARY KEY)");
+      s.execute("INSERT INTO dbo.Numbers SELECT X FROM SYSTEM_RANGE(1, 2000)");
+      // DETERMINISTIC: H2 evaluates a query lazily (row by row as it is fetched) only with such functions.
+      s.execute("CREATE ALIAS ROW_READ DETERMINISTIC FOR \"" + StreamingRelay.class.getName() + ".rowRead\"");
+      s.execute("CREATE VIEW dbo.Big AS SELECT ROW_READ(X) AS N, CONCAT('synthetic row ', X, ' ', SPACE(60), '.') AS Filler "
+          + "FROM SYSTEM_RANGE(1, " + BIG_ROWS + ")");
+    }
+    return source;
+  }
+
+  /** Statements executing at the database now whose text contains {@code marker}. */
+  int statementsRunning(String marker) throws Exception {
+    try (Connection c = database.getConnection(); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE EXECUTING_STATEMENT LIKE '%"
+             + marker + "%' AND SESSION_ID <> SESSION_ID()")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  Future<String> token(IntegratorStore.Created integrator) {
+    MultiMap form = MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")
+        .add("client_id", integrator.clientId()).add("client_secret", integrator.clientSecret());
+    return web.post("/v1/token").sendForm(form).map(r -> r.bodyAsJsonObject().getString("access_token"));
+  }
+
+  Future<HttpResponse<Buffer>> query(String token, JsonObject body) {
+    return web.post("/v1/practices/" + practiceId + "/queries").putHeader("Authorization", "Bearer " + token)
+        .sendJsonObject(body);
+  }
+
+  /** Starts a query whose answer the caller reads as a stream (it gets the response paused). */
+  Future<HttpClientResponse> stream(String token, JsonObject body, String accept) {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+        .setURI("/v1/practices/" + practiceId + "/queries")
+        .putHeader("Authorization", "Bearer " + token).putHeader("Content-Type", "application/json")
+        .putHeader("Accept", accept);
+    return http.request(options).compose(request -> request.send(body.toBuffer())).map(response -> {
+      response.pause();
+      return response;
+    });
+  }
+
+  @Override
+  public void close() {
+    try {
+      agent.stop().await();
+      cloud.stop().await();
+    } finally {
+      agentVertx.close().await();
+      cloudVertx.close().await();
+    }
+  }
+}
