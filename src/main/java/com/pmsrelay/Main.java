@@ -89,19 +89,38 @@ public final class Main {
       config = config.withPorts(cli.port(), config.bridge().port());
     }
     Vertx vertx = VertxRuntime.create();
-    closeOnShutdown(vertx);
-    new CloudNode(vertx, config).start().await();
+    CloudNode node = new CloudNode(vertx, config);
+    long grace = config.shutdownGraceMs();
+    closeOnShutdown(vertx, () -> node.shutdown(grace), grace);
+    node.start().await();
   }
 
   private static void startAgent(CommandLine cli) {
     AgentConfig config = AgentConfig.from(ConfigLoader.load("agent", cli.configFile(), System.getenv()));
     Vertx vertx = VertxRuntime.create();
-    closeOnShutdown(vertx);
-    new AgentNode(vertx, config).start().await();
+    AgentNode node = new AgentNode(vertx, config);
+    long grace = config.exec().shutdownGraceMs();
+    closeOnShutdown(vertx, node::shutdown, grace);
+    node.start().await();
   }
 
   public static void closeOnShutdown(Vertx vertx) {
+    closeOnShutdown(vertx, io.vertx.core.Future::succeededFuture, 0);
+  }
+
+  /**
+   * On SIGTERM (or any normal exit), runs {@code stopGracefully} (given about {@code graceMs}),
+   * then closes Vert.x.
+   */
+  public static void closeOnShutdown(Vertx vertx, java.util.function.Supplier<io.vertx.core.Future<Void>> stopGracefully,
+      long graceMs) {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        stopGracefully.get().toCompletionStage().toCompletableFuture()
+            .get(graceMs + 10_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        LOG.warn("graceful stop incomplete: {}", e.toString());
+      }
       try {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
       } catch (Exception ignored) {

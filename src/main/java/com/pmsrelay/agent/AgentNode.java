@@ -80,6 +80,17 @@ public final class AgentNode {
     return sqlServer;
   }
 
+  /**
+   * Stops gracefully (SIGTERM): new queries are refused with 503, running ones get the configured
+   * grace period to finish and the rest are cancelled on the database, then the link closes.
+   */
+  public Future<Void> shutdown() {
+    long grace = config.exec().shutdownGraceMs();
+    LOG.info("agent shutting down: taking no new queries, {} ms for those underway", grace);
+    Future<Void> drained = executor == null ? Future.succeededFuture() : executor.shutdown(grace);
+    return drained.eventually(this::stop);
+  }
+
   public Future<Void> stop() {
     Future<Void> undeploy = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
     return undeploy.eventually(() -> vertx.executeBlocking(() -> {

@@ -15,7 +15,8 @@ public record CloudConfig(
     StoreConfig store,
     JwtSettings jwt,
     QueryLimits queries,
-    int auditRetentionDays) {
+    int auditRetentionDays,
+    int shutdownGraceMs) {
 
   /** The integrator API's listener. */
   public record HttpConfig(String host, int port, int maxBodyBytes) {}
@@ -46,11 +47,12 @@ public record CloudConfig(
             q.longValue("maxResultBytes", 1024, 1L << 34),
             q.integer("maxSqlChars", 16, 1_000_000),
             q.integer("rateBurstSeconds", 1, 60)),
-        root.integer("audit.retentionDays", 1, 36_500));
+        root.integer("audit.retentionDays", 1, 36_500),
+        root.integer("shutdownGraceMs", 0, 600_000));
   }
 
   public CloudConfig withPorts(int httpPort, int bridgePort) {
     return new CloudConfig(dataDir, new HttpConfig(http.host(), httpPort, http.maxBodyBytes()),
-        bridge.withPort(bridgePort), store, jwt, queries, auditRetentionDays);
+        bridge.withPort(bridgePort), store, jwt, queries, auditRetentionDays, shutdownGraceMs);
   }
 }

@@ -135,6 +135,17 @@ public final class CloudNode {
         .onFailure(e -> LOG.warn("audit retention failed: {}", e.toString())));
   }
 
+  /**
+   * Stops gracefully (SIGTERM): /ready turns 503 and new queries are refused with 503 at once,
+   * queries underway get {@code graceMs} to finish and the rest are answered with 503, then the
+   * node stops. Agents connected here reconnect to another node.
+   */
+  public Future<Void> shutdown(long graceMs) {
+    LOG.info("cloud node {} shutting down: taking no new queries, {} ms for those underway", nodeId, graceMs);
+    Future<Void> drained = http == null ? Future.succeededFuture() : http.drain(graceMs);
+    return drained.eventually(this::stop);
+  }
+
   /** Stops taking requests and agents, then closes the store. */
   public Future<Void> stop() {
     bridgeListening = false;

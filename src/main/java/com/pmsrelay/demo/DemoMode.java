@@ -53,11 +53,14 @@ public final class DemoMode {
     CloudConfig cloudConfig = CloudConfig.from(cloudJson);
 
     Vertx vertx = VertxRuntime.create();
-    Main.closeOnShutdown(vertx);
-    CloudNode cloud = new CloudNode(vertx, cloudConfig).start().await();
+    CloudNode cloud = new CloudNode(vertx, cloudConfig);
+    List<AgentNode> agents = new ArrayList<>();
+    Main.closeOnShutdown(vertx, () -> cloud.shutdown(cloudConfig.shutdownGraceMs())
+        .eventually(() -> Future.join(agents.stream().map(AgentNode::stop).toList()).mapEmpty()),
+        cloudConfig.shutdownGraceMs());
+    cloud.start().await();
     DemoSeed.Seeded seeded = DemoSeed.seed(cloud);
 
-    List<AgentNode> agents = new ArrayList<>();
     for (int i = 0; i < seeded.practices().size(); i++) {
       DemoSeed.SeededPractice practice = seeded.practices().get(i);
       AgentConfig agentConfig = AgentConfig.from(agentJson(cloud, practice, dataDir, seed + i, patients));

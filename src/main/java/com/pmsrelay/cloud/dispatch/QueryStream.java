@@ -107,6 +107,14 @@ public final class QueryStream {
     }
   }
 
+  /** Stops the query and fails it with {@code problem} (the node is shutting down, say). */
+  public void abort(RelayException problem) {
+    if (!finished) {
+      stopAtAgent();
+      fail(problem);
+    }
+  }
+
   private void onMessage(Message<ResultMessage> delivery) {
     if (finished) {
       return;

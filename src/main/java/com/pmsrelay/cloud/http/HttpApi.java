@@ -41,6 +41,9 @@ public final class HttpApi extends VerticleBase {
 
   private final Parts parts;
   private HttpServer server;
+  private QueriesEndpoint queries;
+  /** Set when the node begins to shut down: /ready answers 503 so that load balancers look elsewhere. */
+  private volatile boolean draining;
 
   public HttpApi(Parts parts) {
     this.parts = parts;
@@ -60,7 +63,7 @@ public final class HttpApi extends VerticleBase {
       rateLimiter.evictIdle();
       pairingLimiter.evictIdle();
     });
-    QueriesEndpoint queries = new QueriesEndpoint(parts.grants(), parts.dispatcher(), config.queries(), rateLimiter,
+    queries = new QueriesEndpoint(parts.grants(), parts.dispatcher(), config.queries(), rateLimiter,
         parts.audit());
 
     router.route().handler(ctx -> {
@@ -96,6 +99,11 @@ public final class HttpApi extends VerticleBase {
   }
 
   private void ready(io.vertx.ext.web.RoutingContext ctx) {
+    if (draining) {
+      ctx.response().setStatusCode(503);
+      Json.ok(ctx, new JsonObject().put("status", "DOWN").put("checks", new JsonObject().put("shutdown", "DRAINING")));
+      return;
+    }
     parts.database().ping().otherwise(false).onComplete(store -> {
       boolean storeUp = store.result();
       boolean bridgeUp = parts.bridgeListening().getAsBoolean();
@@ -105,6 +113,23 @@ public final class HttpApi extends VerticleBase {
       ctx.response().setStatusCode(storeUp && bridgeUp ? 200 : 503);
       Json.ok(ctx, body);
     });
+  }
+
+  /**
+   * The first step of a graceful stop: /ready turns 503, new queries get 503 {@code shutting_down},
+   * queries underway get {@code graceMs} to finish, and the rest are ended with 503.
+   */
+  public Future<Void> drain(long graceMs) {
+    draining = true;
+    io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> queries.drain(vertx, graceMs).onComplete(drained));
+    return drained.future();
+  }
+
+  @Override
+  public Future<?> stop() {
+    // Answers being written still go out; idle keep-alive connections are closed.
+    return server.shutdown(2, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   public int actualPort() {

@@ -38,6 +38,10 @@ final class QueriesEndpoint {
   private final RateLimiter rateLimiter;
   private final AuditStore audit;
   private final SqlGuard guard;
+  /** Queries underway on this endpoint; confined to its verticle's context. */
+  private final java.util.Set<Attempt> active = new java.util.HashSet<>();
+  /** Set when the node begins to shut down: new queries get 503. */
+  private boolean draining;
 
   QueriesEndpoint(GrantStore grants, QueryDispatcher dispatcher, QueryLimits limits, RateLimiter rateLimiter,
       AuditStore audit) {
@@ -67,8 +71,12 @@ final class QueriesEndpoint {
 
   void submit(RoutingContext ctx) {
     Attempt attempt = new Attempt(BearerAuth.clientId(ctx));
+    active.add(attempt);
     Future.succeededFuture()
         .map(v -> {
+          if (draining) {
+            throw new RelayException(ErrorCode.SHUTTING_DOWN, "this node is shutting down; retry", 1);
+          }
           attempt.body = QueryBody.parse(Requests.jsonBody(ctx), limits.maxSqlChars());
           return Requests.practiceId(ctx);
         })
@@ -96,6 +104,7 @@ final class QueriesEndpoint {
           return attempt.answer.follow(attempt.stream);
         })
         .onComplete(done -> {
+          active.remove(attempt);
           RelayException problem = done.failed() ? asProblem(done.cause()) : null;
           try {
             boolean answered = attempt.answer != null && attempt.answer.answered();
@@ -106,6 +115,32 @@ final class QueriesEndpoint {
             record(attempt, done.result(), problem); // after the answer: off its latency, never skipped
           }
         });
+  }
+
+  /**
+   * Takes no new query, lets those underway finish for up to {@code graceMs}, then ends the rest
+   * with 503 {@code shutting_down}. Runs on the verticle's context.
+   */
+  Future<Void> drain(io.vertx.core.Vertx vertx, long graceMs) {
+    draining = true;
+    io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(graceMs);
+    vertx.setPeriodic(0, 50, id -> {
+      if (active.isEmpty() || System.nanoTime() > deadline) {
+        vertx.cancelTimer(id);
+        if (!active.isEmpty()) {
+          LOG.warn("shutting down: {} queries still underway after {} ms are ended with 503", active.size(), graceMs);
+        }
+        for (Attempt attempt : java.util.List.copyOf(active)) {
+          if (attempt.stream != null) {
+            attempt.stream.abort(new RelayException(ErrorCode.SHUTTING_DOWN,
+                "this node shut down before the query finished; retry", 1));
+          }
+        }
+        drained.complete();
+      }
+    });
+    return drained.future();
   }
 
   /** NDJSON when the client accepts it, else the JSON document. */

@@ -31,6 +31,8 @@ public enum ErrorCode {
   NOT_IMPLEMENTED(501, "Not implemented"),
   AGENT_OFFLINE(503, "Agent offline"),
   PMS_UNAVAILABLE(503, "PMS unavailable"),
+  /** This cloud node is stopping: it takes no new query; retry (a load balancer sends it elsewhere). */
+  SHUTTING_DOWN(503, "Shutting down"),
   QUEUE_TIMEOUT(504, "Queue timeout"),
   QUERY_TIMEOUT(504, "Query timeout");
 
