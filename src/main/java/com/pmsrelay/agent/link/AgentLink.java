@@ -147,6 +147,7 @@ public final class AgentLink extends VerticleBase {
         .put("practiceId", config.practiceId())
         .put("agentKey", config.agentKey())
         .put("agentVersion", identity.agentVersion())
+        .put("bootId", executor.bootId())
         .put("pms", new JsonObject().put("kind", identity.pmsKind()).put("version", identity.pmsVersion().get()));
     socket.write(Frames.encode(Frames.send(Addresses.AGENT_AUTH, credentials, AUTH_REPLY)));
   }
@@ -226,7 +227,7 @@ public final class AgentLink extends VerticleBase {
       return;
     }
     QueryRequest query = QueryRequest.fromJson(body);
-    StreamSink sink = new StreamSink(current.socket, stream, query.credit(),
+    StreamSink sink = new StreamSink(current.socket, context, stream, query.credit(),
         current.maxFrameBytes - ENVELOPE_BYTES, () -> current.streams.remove(queryId));
     current.streams.put(queryId, sink);
     if (!config.practiceId().equals(query.practiceId())) {

@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class StreamSink implements ResultSink {
   private final NetSocket socket;
+  /** The socket's context: only its event loop writes to the socket (see {@link #write}). */
+  private final Context context;
   private final String address;
   private final int maxMessageBytes;
   private final int initialCredit;
@@ -25,8 +27,9 @@ final class StreamSink implements ResultSink {
   /** Whether any message (or an acknowledgement) went out: the cloud knows the agent has the query. */
   private volatile boolean answered;
 
-  StreamSink(NetSocket socket, String address, int credit, int maxMessageBytes, Runnable onClose) {
+  StreamSink(NetSocket socket, Context context, String address, int credit, int maxMessageBytes, Runnable onClose) {
     this.socket = socket;
+    this.context = context;
     this.address = address;
     this.credit = credit;
     this.initialCredit = credit;
@@ -70,7 +73,7 @@ final class StreamSink implements ResultSink {
         closed = true;
       }
       answered = true;
-      socket.write(Frames.appendSend(Buffer.buffer(message.body().length() + 96), address, message.body()));
+      write(Frames.appendSend(Buffer.buffer(message.body().length() + 96), address, message.body()));
     }
     if (message.last()) {
       onClose.run();
@@ -125,7 +128,18 @@ final class StreamSink implements ResultSink {
         return;
       }
       answered = true;
-      socket.write(Frames.appendSend(Buffer.buffer(96), address, ack));
+      write(Frames.appendSend(Buffer.buffer(96), address, ack));
     }
+  }
+
+  /**
+   * Writes on the socket's event loop, in the order of the calls (made under this sink's lock).
+   * Vert.x 5.0.7 queues a write from another thread before it counts it
+   * ({@code MessagePassingQueue.add}), so with several threads writing to one socket (the query
+   * workers), one descheduled in between let a later write overtake an earlier one: a query's end
+   * reached the cloud before its rows (AgentLinkStreamOrderTest). Tasks run in submission order.
+   */
+  private void write(Buffer frame) {
+    context.runOnContext(v -> socket.write(frame));
   }
 }

@@ -49,6 +49,8 @@ final class AgentSession {
   private boolean closed;
   /** When a frame last came from the agent. */
   private long lastHeardMs = System.currentTimeMillis();
+  /** The agent's run (a new one at every start), told to dispatchers with each accepted query. */
+  private String bootId;
   /** Set when a query went unacknowledged: dispatches are refused until the agent is heard again. */
   private boolean unresponsive;
 
@@ -114,6 +116,7 @@ final class AgentSession {
       }
       vertx.cancelTimer(authTimer);
       guard.authenticated(practiceId);
+      bootId = text(body, "bootId");
       heartbeats = recorder.track(practiceId);
       JsonObject pms = body.getValue("pms") instanceof JsonObject p ? p : new JsonObject();
       practices.agentConnected(practiceId, nodeId, text(body, "agentVersion"), text(pms, "kind"), text(pms, "version"))
@@ -147,7 +150,7 @@ final class AgentSession {
         String stream = Addresses.stream(queryId);
         guard.openStream(stream);
         toAgent(body, stream);
-        message.reply(new JsonObject().put("accepted", true).put("node", nodeId));
+        message.reply(new JsonObject().put("accepted", true).put("node", nodeId).put("bootId", bootId));
       }
       case QueryRequest.OP_CANCEL -> {
         guard.closeStream(Addresses.stream(queryId)); // nobody listens to it any more
@@ -235,9 +238,9 @@ final class AgentSession {
     context.runOnContext(v -> refuse(reason));
   }
 
-  /** Closes the socket because a newer connection of the same agent took over. */
+  /** Closes the socket because a newer connection of the same agent took over (called from its session's loop). */
   void replaced() {
-    refuse("replaced by a newer connection of this agent");
+    drop("replaced by a newer connection of this agent");
   }
 
   private void onClosed() {
