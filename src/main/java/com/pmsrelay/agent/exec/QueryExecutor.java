@@ -48,6 +48,8 @@ public final class QueryExecutor {
   private final Map<String, Integer> runningByClient = new HashMap<>();
   /** Queries that reached the database lately: a copy sent again is not run again. */
   private final RecentQueries recent = new RecentQueries();
+  /** This run of the agent: a query sent again to "the run that took it" must not reach another. */
+  private final String bootId = java.util.UUID.randomUUID().toString();
   /** Set once a shutdown began: new queries are refused. */
   private boolean shuttingDown;
 
@@ -120,9 +122,14 @@ public final class QueryExecutor {
       LOG.warn("query {} was sent again while it is queued or running here: the copy is ignored", request.queryId());
       return;
     }
+    if (request.requireBoot() != null && !request.requireBoot().equals(bootId)) {
+      reject(sink, ErrorCode.QUERY_INTERRUPTED,
+          "the agent restarted after it took the query, which may have reached the database; it does not run twice");
+      return;
+    }
     if (recent.hasRun(request.queryId())) {
       LOG.warn("query {} was sent again after it ran here: it does not run twice", request.queryId());
-      reject(sink, ErrorCode.AGENT_OFFLINE,
+      reject(sink, ErrorCode.QUERY_INTERRUPTED,
           "the query ran once already and its answer was lost with the connection; it does not run twice");
       return;
     }
@@ -322,6 +329,11 @@ public final class QueryExecutor {
 
   private static void reject(ResultSink sink, ErrorCode code, String detail) {
     sink.send(Outgoing.error(0, code, detail), System.nanoTime() + 1_000_000_000L);
+  }
+
+  /** This run of the agent (new at every start), which the cloud learns when the agent connects. */
+  public String bootId() {
+    return bootId;
   }
 
   /** What the executor is doing now, for status and tests. */

@@ -31,6 +31,11 @@ public enum ErrorCode {
   NOT_IMPLEMENTED(501, "Not implemented"),
   AGENT_OFFLINE(503, "Agent offline"),
   PMS_UNAVAILABLE(503, "PMS unavailable"),
+  /**
+   * The connection to the practice was lost while an async query ran: the agent stopped it, and it
+   * does not run a second time (it may have read the database already). Submit it again.
+   */
+  QUERY_INTERRUPTED(503, "Query interrupted"),
   /** This cloud node is stopping: it takes no new query; retry (a load balancer sends it elsewhere). */
   SHUTTING_DOWN(503, "Shutting down"),
   QUEUE_TIMEOUT(504, "Queue timeout"),

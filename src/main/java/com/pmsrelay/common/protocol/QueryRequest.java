@@ -23,7 +23,8 @@ public record QueryRequest(
     long maxBytes,
     int weight,
     JsonArray scopes,
-    int credit) {
+    int credit,
+    String requireBoot) {
 
   public static final String OP_QUERY = "query";
   public static final String OP_CANCEL = "cancel";
@@ -39,8 +40,25 @@ public record QueryRequest(
   /** Credit a stream starts with, unless the request says otherwise. */
   public static final int DEFAULT_CREDIT = 4;
 
+  /** A query for whichever run of the agent is connected. */
+  public QueryRequest(String queryId, String practiceId, String clientId, String sql, JsonArray params, String catalogue,
+      long timeoutMs, long queueTimeoutMs, int maxRows, long maxBytes, int weight, JsonArray scopes, int credit) {
+    this(queryId, practiceId, clientId, sql, params, catalogue, timeoutMs, queueTimeoutMs, maxRows, maxBytes, weight, scopes,
+        credit, null);
+  }
+
+  /**
+   * The same query, to run only if the agent is still the run ({@code bootId}) that took it first:
+   * sent again after a lost connection, it must not run on an agent that restarted meanwhile and
+   * so forgot which queries it ran.
+   */
+  public QueryRequest resentTo(String bootId) {
+    return new QueryRequest(queryId, practiceId, clientId, sql, params, catalogue, timeoutMs, queueTimeoutMs, maxRows,
+        maxBytes, weight, scopes, credit, bootId);
+  }
+
   public JsonObject toJson() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("op", OP_QUERY)
         .put("queryId", queryId)
         .put("practiceId", practiceId)
@@ -55,6 +73,7 @@ public record QueryRequest(
         .put("weight", weight)
         .put("scopes", scopes)
         .put("credit", credit);
+    return requireBoot == null ? json : json.put("requireBoot", requireBoot);
   }
 
   public static QueryRequest fromJson(JsonObject json) {
@@ -71,13 +90,14 @@ public record QueryRequest(
         json.getLong("maxBytes", Long.MAX_VALUE),
         json.getInteger("weight", 1),
         json.getJsonArray("scopes", new JsonArray()),
-        Math.max(1, json.getInteger("credit", DEFAULT_CREDIT)));
+        Math.max(1, json.getInteger("credit", DEFAULT_CREDIT)),
+        json.getString("requireBoot"));
   }
 
   /** The same query with other limits (the agent's caps applied). */
   public QueryRequest withLimits(long newTimeoutMs, long newQueueTimeoutMs, int newMaxRows, long newMaxBytes) {
     return new QueryRequest(queryId, practiceId, clientId, sql, params, catalogue, newTimeoutMs, newQueueTimeoutMs,
-        newMaxRows, newMaxBytes, weight, scopes, credit);
+        newMaxRows, newMaxBytes, weight, scopes, credit, requireBoot);
   }
 
   public static JsonObject cancelClient(String clientId, String code) {
