@@ -15,6 +15,7 @@ public record CloudConfig(
     StoreConfig store,
     JwtSettings jwt,
     QueryLimits queries,
+    ResultsConfig results,
     int auditRetentionDays,
     int shutdownGraceMs) {
 
@@ -24,7 +25,15 @@ public record CloudConfig(
   /** Cloud-wide caps on queries; a grant may lower them, a request may lower them further. */
   public record QueryLimits(
       int defaultTimeoutMs, int maxTimeoutMs, int defaultQueueTimeoutMs, int maxQueueTimeoutMs,
-      int defaultMaxRows, int maxRows, long maxResultBytes, int maxSqlChars, int rateBurstSeconds) {}
+      int defaultMaxRows, int maxRows, long maxResultBytes, int maxSqlChars, int rateBurstSeconds,
+      long asyncQueueTimeoutMs) {}
+
+  /**
+   * Kept results (async queries, and immediate ones sent with an idempotency key): the key that
+   * encrypts them (null: generated under dataDir/keys), how long they are kept, and how many bytes
+   * of them one integrator may hold.
+   */
+  public record ResultsConfig(String key, long retentionMs, long quotaBytesPerIntegrator) {}
 
   public static CloudConfig from(JsonObject json) {
     ConfigReader root = new ConfigReader(json);
@@ -46,13 +55,18 @@ public record CloudConfig(
             q.integer("maxRows", 1, 10_000_000),
             q.longValue("maxResultBytes", 1024, 1L << 34),
             q.integer("maxSqlChars", 16, 1_000_000),
-            q.integer("rateBurstSeconds", 1, 60)),
+            q.integer("rateBurstSeconds", 1, 60),
+            q.longValue("asyncQueueTimeoutMs", 1_000, 86_400_000)),
+        new ResultsConfig(
+            root.section("results").optionalString("key"),
+            java.util.concurrent.TimeUnit.HOURS.toMillis(root.integer("results.retentionHours", 1, 24 * 90)),
+            root.longValue("results.quotaBytesPerIntegrator", 1024 * 1024, 1L << 44)),
         root.integer("audit.retentionDays", 1, 36_500),
         root.integer("shutdownGraceMs", 0, 600_000));
   }
 
   public CloudConfig withPorts(int httpPort, int bridgePort) {
     return new CloudConfig(dataDir, new HttpConfig(http.host(), httpPort, http.maxBodyBytes()),
-        bridge.withPort(bridgePort), store, jwt, queries, auditRetentionDays, shutdownGraceMs);
+        bridge.withPort(bridgePort), store, jwt, queries, results, auditRetentionDays, shutdownGraceMs);
   }
 }

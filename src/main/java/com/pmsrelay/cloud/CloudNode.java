@@ -1,5 +1,6 @@
 package com.pmsrelay.cloud;
 
+import com.pmsrelay.cloud.async.AsyncQueries;
 import com.pmsrelay.cloud.auth.TokenService;
 import com.pmsrelay.cloud.auth.TokenVerifier;
 import com.pmsrelay.cloud.bridge.AgentDirectory;
@@ -20,6 +21,9 @@ import com.pmsrelay.cloud.store.Database;
 import com.pmsrelay.cloud.store.GrantStore;
 import com.pmsrelay.cloud.store.IntegratorStore;
 import com.pmsrelay.cloud.store.PracticeStore;
+import com.pmsrelay.cloud.store.QueryRecordStore;
+import com.pmsrelay.cloud.results.ResultFiles;
+import com.pmsrelay.cloud.results.ResultKey;
 import com.pmsrelay.cloud.store.SigningKeyStore;
 import com.pmsrelay.common.crypto.PasswordHasher;
 import io.vertx.core.Future;
@@ -37,6 +41,8 @@ public final class CloudNode {
   private static final Logger LOG = LoggerFactory.getLogger(CloudNode.class);
   /** Query attempts arriving within this many ms of an idle audit log share one transaction. */
   static final long AUDIT_WINDOW_MS = 10;
+  /** A node silent this long (no alive record) is taken for dead: its unfinished async queries are adopted. */
+  static final long ORPHAN_AFTER_MS = 15_000;
 
   private final Vertx vertx;
   private final CloudConfig config;
@@ -53,6 +59,9 @@ public final class CloudNode {
   private AuditStore audit;
   private ChangeStore changes;
   private PairingStore pairings;
+  private QueryRecordStore queryRecords;
+  private ResultFiles results;
+  private AsyncQueries async;
   private ChangeFollower follower;
   private HeartbeatRecorder heartbeats;
   private BridgeServer bridge;
@@ -81,6 +90,8 @@ public final class CloudNode {
           java.nio.file.Files.createDirectories(config.dataDir());
           database = Database.open(vertx, config.store());
           tls = TlsMaterial.configuredOrSelfSigned(config.bridge(), config.dataDir());
+          results = new ResultFiles(vertx, config.dataDir().resolve("results"),
+              ResultKey.load(config.results().key(), config.dataDir()));
           return null;
         })
         .compose(v -> {
@@ -91,6 +102,7 @@ public final class CloudNode {
           audit = new AuditStore(database, vertx, AUDIT_WINDOW_MS);
           changes = new ChangeStore(database);
           pairings = new PairingStore(database, grants);
+          queryRecords = new QueryRecordStore(database);
           return tokens.start(new SigningKeyStore(database));
         })
         .compose(v -> {
@@ -108,11 +120,21 @@ public final class CloudNode {
           deployments.add(id);
           bridgeListening = true;
           QueryDispatcher dispatcher = new QueryDispatcher(vertx, config.bridge().ackTimeoutMs());
+          async = new AsyncQueries(dispatcher, queryRecords, results, audit, nodeId, new AsyncQueries.Settings(
+              config.queries().asyncQueueTimeoutMs(), config.results().retentionMs(),
+              config.results().quotaBytesPerIntegrator(), java.util.concurrent.TimeUnit.HOURS.toMillis(24),
+              ORPHAN_AFTER_MS));
+          return vertx.deployVerticle(async).map(asyncId -> {
+            deployments.add(asyncId);
+            return dispatcher;
+          });
+        })
+        .compose(dispatcher -> {
           ConsoleApi console = new ConsoleApi(new ConsoleApi.Parts(consoleUsers, new ConsoleSessionStore(database), practices,
               integrators, grants, pairings, audit, changes,
               new AgentStatus(java.time.Duration.ofMillis(config.bridge().heartbeatTimeoutMs()))));
           http = new HttpApi(new HttpApi.Parts(config, database, tokens, bearer.apply(tokens), integrators, grants,
-              audit, pairings, changes, dispatcher, console, () -> bridgeListening));
+              audit, pairings, changes, dispatcher, console, () -> bridgeListening, queryRecords, results, async));
           return vertx.deployVerticle(http);
         })
         .map(id -> {
@@ -165,6 +187,9 @@ public final class CloudNode {
       if (db != null) {
         db.close();
       }
+      if (results != null) {
+        results.close();
+      }
       return null;
     }));
   }
@@ -207,6 +232,14 @@ public final class CloudNode {
 
   public PairingStore pairings() {
     return pairings;
+  }
+
+  public AsyncQueries async() {
+    return async;
+  }
+
+  public QueryRecordStore queryRecords() {
+    return queryRecords;
   }
 
   public AuditStore audit() {

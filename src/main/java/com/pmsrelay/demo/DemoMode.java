@@ -46,6 +46,7 @@ public final class DemoMode {
     // The control store is demo data: seeded anew each start, so credentials.json always matches.
     Path cloudDir = dataDir.resolve("cloud");
     deleteTree(cloudDir.resolve("store"));
+    deleteTree(cloudDir.resolve("results"));
     JsonObject cloudJson = ConfigLoader.defaults("cloud");
     cloudJson.put("dataDir", cloudDir.toString());
     cloudJson.getJsonObject("http").put("host", host).put("port", httpPort);

@@ -50,8 +50,10 @@ public final class StreamingRelay implements AutoCloseable {
 
   final Vertx cloudVertx = VertxRuntime.create();
   final Vertx agentVertx = VertxRuntime.create();
-  final CloudNode cloud;
-  final AgentNode agent;
+  volatile CloudNode cloud;
+  volatile AgentNode agent;
+  private final CloudConfig cloudConfig;
+  private final AgentConfig agentConfig;
   final String practiceId;
   final IntegratorStore.Created first;
   final IntegratorStore.Created second;
@@ -71,7 +73,10 @@ public final class StreamingRelay implements AutoCloseable {
     json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0);
     json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);
     json.getJsonObject("queries").put("maxRows", 2 * BIG_ROWS).put("maxResultBytes", 1L << 30);
-    cloud = new CloudNode(cloudVertx, CloudConfig.from(json)).start().await();
+    CloudNode started = new CloudNode(cloudVertx, CloudConfig.from(json)).start().await();
+    cloud = started;
+    // A restarted cloud listens where the first one did, as a restarted server would.
+    cloudConfig = CloudConfig.from(json).withPorts(started.httpPort(), started.bridgePort());
     PracticeStore.Created practice = cloud.practices().create("Streaming Practice").await();
     practiceId = practice.practiceId();
     first = cloud.integrators().create("Bulk Extracts", null).await();
@@ -87,9 +92,32 @@ public final class StreamingRelay implements AutoCloseable {
         .getJsonObject("tls").put("pinnedSha256", cloud.tls().fingerprintSha256());
     agentJson.getJsonObject("reconnect").put("initialDelayMs", 100).put("maxDelayMs", 500);
     agentJson.getJsonObject("exec").put("maxRows", 2 * BIG_ROWS).put("maxResultBytes", 1L << 30).mergeIn(agentExec);
-    AgentConfig config = AgentConfig.from(agentJson);
-    PooledPms pms = PooledPms.of("test", "h2", Map.of("TestPMS", database), config.exec().maxConcurrent());
-    agent = new AgentNode(agentVertx, config, pms, new SqlGuard(65_536, Set.of())).start().await();
+    agentConfig = AgentConfig.from(agentJson);
+    startAgent();
+    web = WebClient.create(cloudVertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(cloud.httpPort()),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
+    http = cloudVertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(cloud.httpPort()).setReceiveBufferSize(64 * 1024), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
+  }
+
+  /** Starts the agent (anew, after {@link #stopAgent}) and waits until the cloud has it. */
+  void startAgent() throws InterruptedException {
+    PooledPms pms = PooledPms.of("test", "h2", Map.of("TestPMS", database), agentConfig.exec().maxConcurrent());
+    agent = new AgentNode(agentVertx, agentConfig, pms, new SqlGuard(65_536, Set.of())).start().await();
+    awaitAgent();
+  }
+
+  void stopAgent() {
+    agent.stop().await();
+  }
+
+  /** Stops the cloud node and starts a new one on the same data directory and ports. */
+  void restartCloud() throws InterruptedException {
+    cloud.stop().await();
+    cloud = new CloudNode(cloudVertx, cloudConfig).start().await();
+  }
+
+  void awaitAgent() throws InterruptedException {
     long deadline = System.currentTimeMillis() + 15_000;
     while (!cloud.agents().isConnected(practiceId)) {
       if (System.currentTimeMillis() > deadline) {
@@ -97,10 +125,6 @@ public final class StreamingRelay implements AutoCloseable {
       }
       Thread.sleep(20);
     }
-    web = WebClient.create(cloudVertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(cloud.httpPort()),
-        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
-    http = cloudVertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(cloud.httpPort()).setReceiveBufferSize(64 * 1024), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
   }
 
   static StreamingRelay start(Path dir) throws Exception {

@@ -18,10 +18,13 @@ public final class QueryDispatcher {
     this.ackTimeoutMs = ackTimeoutMs;
   }
 
-  /** Dispatches {@code query}; its result goes to {@code consumer} on the calling context. */
-  public QueryStream dispatch(QueryRequest query, ResultConsumer consumer) {
-    QueryStream stream = new QueryStream(vertx, query, consumer, ackTimeoutMs);
-    stream.start();
+  /**
+   * Dispatches {@code query}; its result goes, on the calling context, to the consumer that
+   * {@code consumer} makes with the flow it may pause.
+   */
+  public QueryStream dispatch(QueryRequest query, java.util.function.Function<Flow, ResultConsumer> consumer) {
+    QueryStream stream = new QueryStream(vertx, query, ackTimeoutMs);
+    stream.start(consumer.apply(stream));
     return stream;
   }
 }

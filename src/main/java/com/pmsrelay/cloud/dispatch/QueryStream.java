@@ -5,12 +5,14 @@ import com.pmsrelay.common.error.RelayException;
 import com.pmsrelay.common.protocol.Addresses;
 import com.pmsrelay.common.protocol.QueryRequest;
 import com.pmsrelay.common.protocol.ResultMessage;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * not acknowledge the query in time; at its deadline otherwise. Confined to the dispatching
  * context.
  */
-public final class QueryStream {
+public final class QueryStream implements Flow {
   private static final Logger LOG = LoggerFactory.getLogger(QueryStream.class);
   /** How long the bridge node may take to accept a dispatch before the agent counts as offline. */
   private static final long ACCEPT_TIMEOUT_MS = 2_000;
@@ -34,7 +36,7 @@ public final class QueryStream {
 
   private final Vertx vertx;
   private final QueryRequest query;
-  private final ResultConsumer consumer;
+  private ResultConsumer consumer;
   private final long ackTimeoutMs;
   private final String practiceAddress;
   private MessageConsumer<ResultMessage> messages;
@@ -49,16 +51,19 @@ public final class QueryStream {
   private boolean paused;
   private int owed;
   private boolean finished;
+  /** The agent's boot (process run) that took the query, once the bridge accepted it. */
+  private String acceptedBy;
+  private final io.vertx.core.Promise<String> accepted = io.vertx.core.Promise.promise();
 
-  QueryStream(Vertx vertx, QueryRequest query, ResultConsumer consumer, long ackTimeoutMs) {
+  QueryStream(Vertx vertx, QueryRequest query, long ackTimeoutMs) {
     this.vertx = vertx;
     this.query = query;
-    this.consumer = consumer;
     this.ackTimeoutMs = ackTimeoutMs;
     this.practiceAddress = Addresses.practice(query.practiceId());
   }
 
-  void start() {
+  void start(ResultConsumer reader) {
+    this.consumer = reader;
     messages = vertx.eventBus().consumer(Addresses.stream(query.queryId()), this::onMessage);
     dispatchedAtMs = System.currentTimeMillis();
     ackTimer = vertx.setTimer(ackTimeoutMs, id -> unacknowledged());
@@ -70,13 +75,32 @@ public final class QueryStream {
       }
     });
     messages.completion()
-        .compose(v -> vertx.eventBus().request(practiceAddress, query.toJson(),
+        .compose(v -> vertx.eventBus().<JsonObject>request(practiceAddress, query.toJson(),
             new DeliveryOptions().setSendTimeout(ACCEPT_TIMEOUT_MS)))
+        .onSuccess(reply -> {
+          acceptedBy = reply.body().getString("bootId");
+          accepted.tryComplete(acceptedBy);
+        })
         .onFailure(e -> fail(dispatchFailure(e)));
   }
 
   public String queryId() {
     return query.queryId();
+  }
+
+  /** The boot of the agent that took the query, once known (a resend must reach the same one). */
+  public String acceptedBy() {
+    return acceptedBy;
+  }
+
+  /** Completes with the agent run's id when the node holding its socket has sent it the query. */
+  public Future<String> accepted() {
+    return accepted.future();
+  }
+
+  /** Whether the agent was heard from about this query (it has it). */
+  public boolean acknowledged() {
+    return acknowledged;
   }
 
   /** Rows received so far. */
@@ -90,10 +114,12 @@ public final class QueryStream {
   }
 
   /** The consumer can take no more for now: no credit is granted until {@link #resume()}. */
+  @Override
   public void pause() {
     paused = true;
   }
 
+  @Override
   public void resume() {
     paused = false;
     grant();

@@ -1,6 +1,9 @@
 package com.pmsrelay.cloud.http;
 
 import com.pmsrelay.cloud.CloudConfig;
+import com.pmsrelay.cloud.async.AsyncQueries;
+import com.pmsrelay.cloud.results.ResultFiles;
+import com.pmsrelay.cloud.store.QueryRecordStore;
 import com.pmsrelay.cloud.auth.TokenService;
 import com.pmsrelay.cloud.auth.TokenVerifier;
 import com.pmsrelay.cloud.console.ConsoleApi;
@@ -37,7 +40,10 @@ public final class HttpApi extends VerticleBase {
       ChangeStore changes,
       QueryDispatcher dispatcher,
       ConsoleApi console,
-      BooleanSupplier bridgeListening) {}
+      BooleanSupplier bridgeListening,
+      QueryRecordStore queryRecords,
+      ResultFiles results,
+      AsyncQueries async) {}
 
   private final Parts parts;
   private HttpServer server;
@@ -63,8 +69,9 @@ public final class HttpApi extends VerticleBase {
       rateLimiter.evictIdle();
       pairingLimiter.evictIdle();
     });
-    queries = new QueriesEndpoint(parts.grants(), parts.dispatcher(), config.queries(), rateLimiter,
-        parts.audit());
+    KeptQueries kept = new KeptQueries(vertx, parts.queryRecords(), parts.results(), parts.async(), parts.dispatcher());
+    queries = new QueriesEndpoint(parts.grants(), parts.dispatcher(), config.queries(), rateLimiter, parts.audit(), kept);
+    QueryResultsEndpoint results = new QueryResultsEndpoint(parts.queryRecords(), parts.results(), parts.async());
 
     router.route().handler(ctx -> {
       ctx.response().putHeader("X-Content-Type-Options", "nosniff");
@@ -81,6 +88,9 @@ public final class HttpApi extends VerticleBase {
     router.get("/v1/practices").handler(practices::list);
     router.get("/v1/practices/:practiceId").handler(practices::one);
     router.post("/v1/practices/:practiceId/queries").handler(queries::submit);
+    router.get("/v1/queries/:queryId").handler(results::status);
+    router.get("/v1/queries/:queryId/results").handler(results::results);
+    router.delete("/v1/queries/:queryId").handler(results::cancel);
     PairingsEndpoint pairing = new PairingsEndpoint(parts.pairings(), parts.changes(), parts.audit(),
         pairingLimiter, practices);
     router.post("/v1/pairings").handler(pairing::redeem);

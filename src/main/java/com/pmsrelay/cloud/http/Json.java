@@ -8,6 +8,11 @@ final class Json {
   private Json() {}
 
   static void ok(RoutingContext ctx, JsonObject body) {
-    ctx.response().putHeader("Content-Type", "application/json").end(body.toBuffer());
+    ok(ctx, body.toBuffer());
+  }
+
+  /** A JSON document already encoded. */
+  static void ok(RoutingContext ctx, io.vertx.core.buffer.Buffer body) {
+    ctx.response().putHeader("Content-Type", "application/json").end(body);
   }
 }

@@ -11,11 +11,9 @@ import com.pmsrelay.cloud.store.AuditRecord;
 import com.pmsrelay.cloud.store.AuditStore;
 import com.pmsrelay.cloud.store.Grant;
 import com.pmsrelay.cloud.store.GrantStore;
-import com.pmsrelay.common.crypto.Secrets;
 import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.error.RelayException;
 import com.pmsrelay.common.protocol.QueryRequest;
-import com.pmsrelay.common.protocol.ResultMessage;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
@@ -30,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 final class QueriesEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(QueriesEndpoint.class);
-  private static final int MAX_AUDITED_SQL_CHARS = 16_000;
 
   private final GrantStore grants;
   private final QueryDispatcher dispatcher;
@@ -38,13 +35,15 @@ final class QueriesEndpoint {
   private final RateLimiter rateLimiter;
   private final AuditStore audit;
   private final SqlGuard guard;
+  private final KeptQueries kept;
   /** Queries underway on this endpoint; confined to its verticle's context. */
   private final java.util.Set<Attempt> active = new java.util.HashSet<>();
   /** Set when the node begins to shut down: new queries get 503. */
   private boolean draining;
 
   QueriesEndpoint(GrantStore grants, QueryDispatcher dispatcher, QueryLimits limits, RateLimiter rateLimiter,
-      AuditStore audit) {
+      AuditStore audit, KeptQueries kept) {
+    this.kept = kept;
     this.grants = grants;
     this.dispatcher = dispatcher;
     this.limits = limits;
@@ -87,9 +86,6 @@ final class QueriesEndpoint {
               return allowed(found.orElse(null));
             }))
         .map(grant -> {
-          if ("async".equals(attempt.body.mode())) {
-            throw new RelayException(ErrorCode.NOT_IMPLEMENTED, "async mode is not available yet; use immediate");
-          }
           int wait = rateLimiter.take(attempt.clientId, grant.practiceId(), grant.ratePerMinute());
           if (wait > 0) {
             throw new RelayException(ErrorCode.RATE_LIMITED,
@@ -98,23 +94,57 @@ final class QueriesEndpoint {
           return request(attempt, grant);
         })
         .compose(query -> checked(ctx, query))
-        .compose(query -> {
-          attempt.answer = new StreamedAnswer(ctx.response(), format(ctx), attempt.queryId, attempt.received);
-          attempt.stream = dispatcher.dispatch(query, attempt.answer);
-          return attempt.answer.follow(attempt.stream);
-        })
+        .compose(query -> answer(ctx, attempt, query))
         .onComplete(done -> {
           active.remove(attempt);
-          RelayException problem = done.failed() ? asProblem(done.cause()) : null;
+          Throwable cause = done.failed() ? done.cause() : null;
+          boolean answered = false;
+          String problemQueryId = attempt.queryId;
+          if (cause instanceof KeptQueries.AnsweredProblem a) {
+            answered = a.answered;
+            cause = a.getCause();
+          }
+          if (cause instanceof KeptQueries.ForQuery f) {
+            problemQueryId = f.queryId;
+            cause = f.problem;
+          }
+          RelayException problem = cause == null ? null : asProblem(cause);
           try {
-            boolean answered = attempt.answer != null && attempt.answer.answered();
             if (problem != null && !answered && !ctx.response().closed() && !ctx.response().ended()) {
-              Problems.send(ctx, problem, attempt.queryId);
+              Problems.send(ctx, problem, problemQueryId);
             }
           } finally {
-            record(attempt, done.result(), problem); // after the answer: off its latency, never skipped
+            KeptQueries.Outcome outcome = done.succeeded() ? done.result() : null;
+            if (outcome == null || outcome.outcome() != null) {
+              record(attempt, outcome, problem); // after the answer: off its latency, never skipped
+            }
           }
         });
+  }
+
+  /**
+   * Runs the checked query: async (kept, 202), immediate with an idempotency key (answered and
+   * kept), or immediate (answered as it streams).
+   */
+  private Future<KeptQueries.Outcome> answer(RoutingContext ctx, Attempt attempt, QueryRequest query) {
+    KeptQueries.Submission submission = new KeptQueries.Submission(attempt.queryId, attempt.clientId, query.practiceId(),
+        attempt.chain, attempt.body, attempt.received);
+    if ("async".equals(attempt.body.mode())) {
+      long budget = Math.min(limits.asyncQueueTimeoutMs(),
+          attempt.body.queueTimeoutMs() == null ? Long.MAX_VALUE : attempt.body.queueTimeoutMs());
+      QueryRequest async = query.withLimits(query.timeoutMs(), budget, query.maxRows(), query.maxBytes());
+      return kept.submitAsync(ctx, submission, async);
+    }
+    if (attempt.body.idempotencyKey() != null) {
+      return kept.immediate(ctx, submission, query, format(ctx), stream -> attempt.stream = stream);
+    }
+    attempt.stream = dispatcher.dispatch(query, flow -> attempt.answer = new StreamedAnswer(ctx.response(),
+        format(ctx), attempt.queryId, attempt.received, flow, () -> attempt.stream.cancel()));
+    StreamedAnswer answer = attempt.answer;
+    return answer.done().transform(done -> done.succeeded()
+        ? Future.succeededFuture(new KeptQueries.Outcome("succeeded", attempt.stream.rows(), attempt.stream.bytes(),
+            done.result().queuedMs(), done.result().executionMs()))
+        : Future.failedFuture(new KeptQueries.AnsweredProblem(answer.answered(), done.cause())));
   }
 
   /**
@@ -157,21 +187,19 @@ final class QueriesEndpoint {
     return new RelayException(ErrorCode.INTERNAL_ERROR, "an internal error occurred");
   }
 
-  private void record(Attempt attempt, ResultMessage.End end, RelayException problem) {
+  private void record(Attempt attempt, KeptQueries.Outcome outcome, RelayException problem) {
     QueryStream stream = attempt.stream;
-    String sql = attempt.body == null ? null : attempt.body.sql();
-    AuditRecord entry = AuditRecord.query(
+    AuditRecord entry = AuditRecord.attempt(
         attempt.chain,
         attempt.clientId,
-        problem == null ? "succeeded" : problem.code().code(),
+        problem == null ? outcome.outcome() : problem.code().code(),
         attempt.queryId,
-        sql == null ? null : Secrets.sha256Hex(sql),
-        sql == null ? null : sql.substring(0, Math.min(sql.length(), MAX_AUDITED_SQL_CHARS)),
+        attempt.body == null ? null : attempt.body.sql(),
         attempt.body == null ? null : attempt.body.params().size(),
-        stream == null ? null : stream.rows(),
-        stream == null ? null : stream.bytes(),
-        end == null ? null : end.queuedMs(),
-        end == null ? null : end.executionMs());
+        outcome != null ? outcome.rows() : stream == null ? null : stream.rows(),
+        outcome != null ? outcome.bytes() : stream == null ? null : stream.bytes(),
+        outcome == null ? null : outcome.queueMs(),
+        outcome == null ? null : outcome.execMs());
     audit.append(entry).onFailure(e -> LOG.error("could not write the audit record of query {}", attempt.queryId, e));
   }
 

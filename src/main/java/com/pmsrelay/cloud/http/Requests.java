@@ -32,7 +32,32 @@ final class Requests {
 
   /** A practice id from the path; anything but a UUID cannot name a practice. */
   static String practiceId(RoutingContext ctx) {
-    String id = ctx.pathParam("practiceId");
+    return uuid(ctx.pathParam("practiceId"));
+  }
+
+  /** A query id from the path; anything but a UUID cannot name a query. */
+  static String queryId(RoutingContext ctx) {
+    return uuid(ctx.pathParam("queryId"));
+  }
+
+  /** A whole-number query parameter within bounds, or its default; anything else is a 400. */
+  static long longParam(RoutingContext ctx, String name, long defaultValue, long min, long max) {
+    String text = ctx.queryParams().get(name);
+    if (text == null) {
+      return defaultValue;
+    }
+    try {
+      long value = Long.parseLong(text);
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new RelayException(ErrorCode.INVALID_REQUEST, "'" + name + "' must be a whole number from " + min + " to " + max);
+  }
+
+  private static String uuid(String id) {
     try {
       return UUID.fromString(id).toString().equals(id.toLowerCase(java.util.Locale.ROOT)) ? id.toLowerCase(java.util.Locale.ROOT) : null;
     } catch (IllegalArgumentException | NullPointerException e) {

@@ -1,6 +1,6 @@
 package com.pmsrelay.cloud.http;
 
-import com.pmsrelay.cloud.dispatch.QueryStream;
+import com.pmsrelay.cloud.dispatch.Flow;
 import com.pmsrelay.cloud.dispatch.ResultConsumer;
 import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.error.RelayException;
@@ -26,29 +26,35 @@ final class StreamedAnswer implements ResultConsumer {
   private final String queryId;
   private final long receivedNanos;
   private final Promise<ResultMessage.End> done = Promise.promise();
-  private QueryStream stream;
+  private final Flow stream;
   private JsonArray columns;
   private boolean headWritten;
   private boolean anyRows;
 
-  StreamedAnswer(HttpServerResponse response, AnswerFormat format, String queryId, long receivedNanos) {
+  /**
+   * Writes to {@code response}, slowing {@code stream} while the client's socket is congested;
+   * {@code onClientGone} runs if the client leaves first.
+   */
+  StreamedAnswer(HttpServerResponse response, AnswerFormat format, String queryId, long receivedNanos, Flow stream,
+      Runnable onClientGone) {
     this.response = response;
     this.format = format;
     this.queryId = queryId;
     this.receivedNanos = receivedNanos;
-  }
-
-  /**
-   * Follows {@code stream}: completes when the answer was written whole, fails with the problem
-   * otherwise (already written if the head went out: then {@link #answered()} is true).
-   */
-  Future<ResultMessage.End> follow(QueryStream stream) {
     this.stream = stream;
     response.closeHandler(v -> {
-      stream.cancel();
+      stream.resume(); // never hold the stream for a reader that is gone
+      onClientGone.run();
       done.tryFail(new RelayException(ErrorCode.CLIENT_CLOSED, "the client closed the connection"));
     });
     response.drainHandler(v -> stream.resume());
+  }
+
+  /**
+   * Completes when the answer was written whole, fails with the problem otherwise (already
+   * written if the head went out: then {@link #answered()} is true).
+   */
+  Future<ResultMessage.End> done() {
     return done.future();
   }
 

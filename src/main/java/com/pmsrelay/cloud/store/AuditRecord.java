@@ -36,6 +36,17 @@ public record AuditRecord(
         sqlHash, sqlText, paramsCount, rows, bytes, queueMs, execMs, null);
   }
 
+  /** The most SQL text one record keeps (its hash covers the whole text). */
+  public static final int MAX_SQL_CHARS = 16_000;
+
+  /** A query attempt: the SQL (hashed, and kept up to {@value #MAX_SQL_CHARS} characters) and what came of it. */
+  public static AuditRecord attempt(String chain, String clientId, String outcome, String queryId, String sql,
+      Integer paramsCount, Long rows, Long bytes, Long queueMs, Long execMs) {
+    return query(chain, clientId, outcome, queryId, sql == null ? null : com.pmsrelay.common.crypto.Secrets.sha256Hex(sql),
+        sql == null ? null : sql.substring(0, Math.min(sql.length(), MAX_SQL_CHARS)), paramsCount, rows, bytes, queueMs,
+        execMs);
+  }
+
   /** An admin action by {@code actor} (a console user or the operator), with before/after. */
   public static AuditRecord admin(String chain, String actor, String action, JsonObject before, JsonObject after) {
     String detail = new JsonObject().put("before", before).put("after", after).encode();

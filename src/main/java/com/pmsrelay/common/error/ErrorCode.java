@@ -18,6 +18,8 @@ public enum ErrorCode {
   NOT_FOUND(404, "Not found"),
   METHOD_NOT_ALLOWED(405, "Method not allowed"),
   NOT_ACCEPTABLE(406, "Not acceptable"),
+  /** The query has no result to read: it has not finished, failed or was cancelled (the detail says which). */
+  RESULTS_UNAVAILABLE(409, "Results unavailable"),
   RESULTS_EXPIRED(410, "Results expired"),
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),

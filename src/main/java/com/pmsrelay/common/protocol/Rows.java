@@ -8,15 +8,43 @@ import io.vertx.core.json.JsonArray;
  * cloud passes them to the client without decoding and encoding them again.
  */
 public final class Rows {
-  public static final Rows NONE = new Rows(new byte[0], new int[0]);
+  public static final Rows NONE = new Rows(new byte[0], new int[0], false);
 
   private final byte[] data;
   /** Start and end (exclusive) offset of each row in {@link #data}. */
   private final int[] bounds;
+  /** Whether the rows lie in NDJSON lines (else in a JSON array, between commas). */
+  private final boolean lines;
 
   Rows(byte[] data, int[] bounds) {
+    this(data, bounds, false);
+  }
+
+  private Rows(byte[] data, int[] bounds, boolean lines) {
     this.data = data;
     this.bounds = bounds;
+    this.lines = lines;
+  }
+
+  /** Rows kept as NDJSON lines (each row, then a newline), as a result file holds them. */
+  public static Rows ofLines(byte[] lines) {
+    int n = 0;
+    for (byte b : lines) {
+      if (b == '\n') {
+        n++;
+      }
+    }
+    int[] bounds = new int[2 * n];
+    int start = 0;
+    int k = 0;
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i] == '\n') {
+        bounds[k++] = start;
+        bounds[k++] = i;
+        start = i + 1;
+      }
+    }
+    return new Rows(lines, bounds, true);
   }
 
   public int count() {
@@ -43,7 +71,17 @@ public final class Rows {
     }
     int from = bounds[0];
     int to = bounds[bounds.length - 1];
-    return Buffer.buffer(to - from).appendBytes(data, from, to - from);
+    if (!lines) {
+      return Buffer.buffer(to - from).appendBytes(data, from, to - from); // already comma-separated
+    }
+    Buffer elements = Buffer.buffer(to - from);
+    for (int i = 0; i < bounds.length; i += 2) {
+      if (i > 0) {
+        elements.appendByte((byte) ',');
+      }
+      elements.appendBytes(data, bounds[i], bounds[i + 1] - bounds[i]);
+    }
+    return elements;
   }
 
   /** Appends each row and a newline to {@code out}: NDJSON lines. */

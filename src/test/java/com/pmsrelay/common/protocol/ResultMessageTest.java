@@ -38,6 +38,15 @@ class ResultMessageTest {
   }
 
   @Test
+  void keptLinesBecomeArrayElementsOrLinesAgain() {
+    Rows kept = Rows.ofLines("[1,\"a\"]\n[2,null]\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(kept.count()).isEqualTo(2);
+    assertThat(kept.asArrayElements().toString()).isEqualTo("[1,\"a\"],[2,null]");
+    assertThat(kept.appendLines(Buffer.buffer()).toString()).isEqualTo("[1,\"a\"]\n[2,null]\n");
+    assertThat(kept.decode()).isEqualTo(new JsonArray("[[1,\"a\"],[2,null]]"));
+  }
+
+  @Test
   void errorsAndAcknowledgementsAreReadToo() {
     ResultMessage error = frame(Addresses.stream("q1"), ResultMessage.error(4, ErrorCode.ROW_TOO_LARGE, "too wide")).result();
     assertThat(error.error()).isEqualTo(new ResultMessage.Failure(ErrorCode.ROW_TOO_LARGE, "too wide"));

@@ -1,0 +1,94 @@
+package com.pmsrelay.cloud.results;
+
+import com.pmsrelay.cloud.dispatch.Flow;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * The kept results of one cloud node: one encrypted {@link ResultFile} per query under
+ * {@code dataDir/results}, written and read on a worker pool of their own so that file I/O never
+ * runs on an event loop.
+ */
+public final class ResultFiles {
+  private static final Pattern QUERY_ID = Pattern.compile("[0-9a-f-]{36}");
+
+  private final Path dir;
+  private final ResultKey key;
+  private final WorkerExecutor workers;
+
+  public ResultFiles(Vertx vertx, Path dir, ResultKey key) {
+    this.dir = dir;
+    this.key = key;
+    this.workers = vertx.createSharedWorkerExecutor("result-files", 4);
+  }
+
+  public ResultKey key() {
+    return key;
+  }
+
+  Path path(String queryId) {
+    if (!QUERY_ID.matcher(queryId).matches()) {
+      throw new IllegalArgumentException("not a query id");
+    }
+    return dir.resolve(queryId + ".result");
+  }
+
+  /** A consumer that keeps a query's result as it streams in, slowing {@code flow} while writes are behind. */
+  public ResultFileSink sink(String queryId, Flow flow) {
+    return new ResultFileSink(this, queryId, flow);
+  }
+
+  <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
+    return workers.executeBlocking(work, false);
+  }
+
+  Future<ResultFile.Writer> create(String queryId) {
+    return blocking(() -> ResultFile.create(path(queryId), key, queryId));
+  }
+
+  /** A page of a kept result: up to {@code limit} rows from {@code offset}, and at most about {@code maxBytes}. */
+  public Future<ResultFile.Page> page(String queryId, long offset, int limit, long maxBytes) {
+    return blocking(() -> {
+      try (ResultFile.Reader reader = ResultFile.open(path(queryId), key, queryId)) {
+        return reader.page(offset, limit, maxBytes);
+      }
+    });
+  }
+
+  /** Opens a kept result to read it segment by segment ({@link #next}). */
+  public Future<ResultFile.Reader> open(String queryId) {
+    return blocking(() -> ResultFile.open(path(queryId), key, queryId));
+  }
+
+  public Future<ResultFile.Reader.Segment> next(ResultFile.Reader reader) {
+    return blocking(reader::next);
+  }
+
+  public Future<Void> close(ResultFile.Reader reader) {
+    return blocking(() -> {
+      reader.close();
+      return null;
+    });
+  }
+
+  public Future<Void> delete(String queryId) {
+    return blocking(() -> {
+      Files.deleteIfExists(path(queryId));
+      return null;
+    });
+  }
+
+  /** Whether the result file exists (a kept result that was not removed). */
+  public Future<Boolean> exists(String queryId) {
+    return blocking(() -> Files.exists(path(queryId)));
+  }
+
+  public void close() throws IOException {
+    workers.close();
+  }
+}
