@@ -17,7 +17,6 @@ import com.pmsrelay.common.protocol.Rows;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -193,7 +192,7 @@ public final class AsyncQueries extends VerticleBase {
     }
 
     @Override
-    public void next(JsonArray columns, Rows rows, ResultMessage.End end) {
+    public void next(io.vertx.core.buffer.Buffer columns, Rows rows, ResultMessage.End end) {
       if (!started) {
         started = true;
         records.executing(run.record.queryId(), run.acceptedBy)

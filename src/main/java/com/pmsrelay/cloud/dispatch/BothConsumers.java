@@ -3,7 +3,7 @@ package com.pmsrelay.cloud.dispatch;
 import com.pmsrelay.common.error.RelayException;
 import com.pmsrelay.common.protocol.ResultMessage;
 import com.pmsrelay.common.protocol.Rows;
-import io.vertx.core.json.JsonArray;
+import io.vertx.core.buffer.Buffer;
 import java.util.function.Function;
 
 /**
@@ -59,7 +59,7 @@ public final class BothConsumers implements ResultConsumer {
   }
 
   @Override
-  public void next(JsonArray columns, Rows rows, ResultMessage.End end) {
+  public void next(Buffer columns, Rows rows, ResultMessage.End end) {
     first.next(columns, rows, end);
     second.next(columns, rows, end);
   }

@@ -5,7 +5,6 @@ import com.pmsrelay.common.protocol.ResultMessage;
 import com.pmsrelay.common.protocol.Rows;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -15,8 +14,8 @@ import io.vertx.core.json.JsonObject;
 interface AnswerFormat {
   String contentType();
 
-  /** What comes before the first row. */
-  Buffer head(String queryId, JsonArray columns);
+  /** What comes before the first row; {@code columns} is a JSON array's bytes. */
+  Buffer head(String queryId, Buffer columns);
 
   /** Rows; {@code first} when no row was written before. */
   Buffer rows(Rows rows, boolean first);
@@ -38,9 +37,10 @@ interface AnswerFormat {
     }
 
     @Override
-    public Buffer head(String queryId, JsonArray columns) {
-      return Buffer.buffer(128).appendString("{\"queryId\":").appendString(io.vertx.core.json.Json.encode(queryId))
-          .appendString(",\"status\":\"succeeded\",\"columns\":").appendBuffer(columns.toBuffer()).appendString(",\"rows\":[");
+    public Buffer head(String queryId, Buffer columns) {
+      return Buffer.buffer(128 + columns.length()).appendString("{\"queryId\":")
+          .appendString(io.vertx.core.json.Json.encode(queryId)).appendString(",\"status\":\"succeeded\",\"columns\":")
+          .appendBuffer(columns).appendString(",\"rows\":[");
     }
 
     @Override
@@ -72,8 +72,8 @@ interface AnswerFormat {
     }
 
     @Override
-    public Buffer head(String queryId, JsonArray columns) {
-      return new JsonObject().put("columns", columns).toBuffer().appendByte((byte) '\n');
+    public Buffer head(String queryId, Buffer columns) {
+      return Buffer.buffer(columns.length() + 13).appendString("{\"columns\":").appendBuffer(columns).appendString("}\n");
     }
 
     @Override

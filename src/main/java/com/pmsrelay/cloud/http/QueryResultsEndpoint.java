@@ -122,7 +122,7 @@ final class QueryResultsEndpoint {
 
   /** {@code {"columns", "rows", "offset", "nextOffset"}}, the rows as they were kept. */
   private static Buffer pageBody(ResultFile.Page page) {
-    Buffer body = Buffer.buffer(256).appendString("{\"columns\":").appendBuffer(page.columns().toBuffer())
+    Buffer body = Buffer.buffer(256).appendString("{\"columns\":").appendBuffer(page.columns())
         .appendString(",\"rows\":[");
     for (int i = 0; i < page.rows().size(); i++) {
       if (i > 0) {

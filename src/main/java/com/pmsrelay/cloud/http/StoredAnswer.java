@@ -10,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -62,7 +61,7 @@ final class StoredAnswer {
     return answer.done.future();
   }
 
-  private void next(JsonArray columns) {
+  private void next(Buffer columns) {
     if (done.future().isComplete()) {
       return;
     }
@@ -72,11 +71,11 @@ final class StoredAnswer {
         return;
       }
       ResultFile.Reader.Segment segment = read.result();
-      JsonArray cols = columns;
+      Buffer cols = columns;
       Buffer out = Buffer.buffer();
       switch (segment.kind()) {
         case 1 -> { // columns
-          cols = new JsonArray(Buffer.buffer(segment.plain()));
+          cols = Buffer.buffer(segment.plain());
           next(cols);
           return;
         }
@@ -109,7 +108,7 @@ final class StoredAnswer {
         response.setChunked(true).putHeader("Content-Type", format.contentType());
       }
       response.write(out);
-      JsonArray keep = cols;
+      Buffer keep = cols;
       if (response.writeQueueFull()) {
         response.drainHandler(v -> next(keep));
       } else {

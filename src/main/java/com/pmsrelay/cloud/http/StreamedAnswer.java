@@ -10,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonArray;
 
 /**
  * Writes one query's answer to the HTTP response as the result streams in, never holding more
@@ -27,7 +26,7 @@ final class StreamedAnswer implements ResultConsumer {
   private final long receivedNanos;
   private final Promise<ResultMessage.End> done = Promise.promise();
   private final Flow stream;
-  private JsonArray columns;
+  private Buffer columns;
   private boolean headWritten;
   private boolean anyRows;
 
@@ -64,7 +63,7 @@ final class StreamedAnswer implements ResultConsumer {
   }
 
   @Override
-  public void next(JsonArray columnsNow, Rows rows, ResultMessage.End end) {
+  public void next(Buffer columnsNow, Rows rows, ResultMessage.End end) {
     if (columnsNow != null) {
       columns = columnsNow;
     }

@@ -69,8 +69,9 @@ public final class ResultFile {
       file.write(prefix);
     }
 
-    public void columns(JsonArray columns) throws IOException {
-      write(COLUMNS, 0, columns.toBuffer().getBytes());
+    /** The columns, a JSON array's bytes. */
+    public void columns(Buffer columns) throws IOException {
+      write(COLUMNS, 0, columns.getBytes());
     }
 
     /** NDJSON lines of {@code count} rows. */
@@ -130,7 +131,7 @@ public final class ResultFile {
   }
 
   /** What a page read found: the columns, up to the asked rows as NDJSON lines, and where to go on. */
-  public record Page(JsonArray columns, List<byte[]> rows, long offset, Long nextOffset, long rowCount, boolean truncated) {}
+  public record Page(Buffer columns, List<byte[]> rows, long offset, Long nextOffset, long rowCount, boolean truncated) {}
 
   /** Reads one result: its columns, its end, and rows from any offset. */
   public static final class Reader implements AutoCloseable {
@@ -251,7 +252,7 @@ public final class ResultFile {
       JsonObject end = new JsonObject(Buffer.buffer(s.plain()));
       long rowCount = end.getLong("rowCount", 0L);
       long next = first + rows.size();
-      return new Page(new JsonArray(Buffer.buffer(columns.plain())), rows, first, next < rowCount ? next : null, rowCount,
+      return new Page(Buffer.buffer(columns.plain()), rows, first, next < rowCount ? next : null, rowCount,
           end.getBoolean("truncated", false));
     }
 

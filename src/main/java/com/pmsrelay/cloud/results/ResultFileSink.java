@@ -8,7 +8,6 @@ import com.pmsrelay.common.protocol.Rows;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 
 /**
  * Keeps one query's result in its encrypted file as it streams in: writes go to a worker one
@@ -41,7 +40,7 @@ public final class ResultFileSink implements ResultConsumer {
   }
 
   @Override
-  public void next(JsonArray columns, Rows rows, ResultMessage.End end) {
+  public void next(Buffer columns, Rows rows, ResultMessage.End end) {
     if (done.future().isComplete()) {
       return;
     }

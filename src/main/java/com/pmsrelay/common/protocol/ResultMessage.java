@@ -54,7 +54,8 @@ public final class ResultMessage {
 
   private final long seq;
   private final boolean ack;
-  private final JsonArray columns;
+  /** The columns as the agent encoded them (a JSON array), passed through like the rows. */
+  private final Buffer columns;
   private final Rows rows;
   private final End end;
   private final Failure error;
@@ -63,7 +64,7 @@ public final class ResultMessage {
   private final int from;
   private final int to;
 
-  private ResultMessage(long seq, boolean ack, JsonArray columns, Rows rows, End end, Failure error, byte[] data,
+  private ResultMessage(long seq, boolean ack, Buffer columns, Rows rows, End end, Failure error, byte[] data,
       int from, int to) {
     this.seq = seq;
     this.ack = ack;
@@ -84,8 +85,8 @@ public final class ResultMessage {
     return ack;
   }
 
-  /** The result's columns (the first message only), else null. */
-  public JsonArray columns() {
+  /** The result's columns (the first message only) as a JSON array's bytes, else null. */
+  public Buffer columns() {
     return columns;
   }
 
@@ -166,7 +167,7 @@ public final class ResultMessage {
     int from = (int) p.currentTokenLocation().getByteOffset();
     long seq = -1;
     boolean ack = false;
-    JsonArray columns = null;
+    Buffer columns = null;
     Rows rows = Rows.NONE;
     End end = null;
     Failure error = null;
@@ -181,7 +182,7 @@ public final class ResultMessage {
           seq = p.getLongValue();
         }
         case "ack" -> ack = value == JsonToken.VALUE_TRUE;
-        case "columns" -> columns = new JsonArray(slice(p, data, JsonToken.START_ARRAY));
+        case "columns" -> columns = slice(p, data, JsonToken.START_ARRAY);
         case "rows" -> rows = readRows(p, data);
         case "end" -> end = End.from(new JsonObject(slice(p, data, JsonToken.START_OBJECT)));
         case "error" -> {

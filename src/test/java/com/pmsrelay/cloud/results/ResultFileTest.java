@@ -28,7 +28,7 @@ class ResultFileTest {
   private Path write(boolean end) throws Exception {
     Path file = dir.resolve(queryId + ".result");
     try (ResultFile.Writer w = ResultFile.create(file, key, queryId)) {
-      w.columns(COLUMNS);
+      w.columns(COLUMNS.toBuffer());
       for (int segment = 0; segment < 3; segment++) {
         Buffer lines = Buffer.buffer();
         int rows = segment < 2 ? 10 : 5;
@@ -54,7 +54,7 @@ class ResultFileTest {
     Path file = write(true);
     try (ResultFile.Reader r = ResultFile.open(file, key, queryId)) {
       ResultFile.Page page = r.page(8, 5, Long.MAX_VALUE);
-      assertThat(page.columns()).isEqualTo(COLUMNS);
+      assertThat(new JsonArray(page.columns())).isEqualTo(COLUMNS);
       assertThat(text(page)).containsExactly("[8,\"Nguyen-8\"]", "[9,\"Nguyen-9\"]", "[10,\"Nguyen-10\"]",
           "[11,\"Nguyen-11\"]", "[12,\"Nguyen-12\"]");
       assertThat(page.offset()).isEqualTo(8);

@@ -26,7 +26,7 @@ class ResultMessageTest {
     ResultMessage m = frame(Addresses.stream("q1"), body).result();
 
     assertThat(m.seq()).isZero();
-    assertThat(m.columns()).isEqualTo(COLUMNS);
+    assertThat(new JsonArray(m.columns())).isEqualTo(COLUMNS);
     assertThat(m.rows().count()).isEqualTo(3);
     assertThat(m.rows().asArrayElements().toString()).isEqualTo(rows.toString());
     assertThat(m.rows().appendLines(Buffer.buffer()).toString())
