@@ -18,7 +18,7 @@ icacls $Config /inheritance:r /grant:r "SYSTEM:R" "Administrators:F" | Out-Null
 & $prunsrv //IS//PmsRelayAgent `
   --DisplayName="pms-relay agent" `
   --Description="Read-only relay between the practice's PMS database and the pms-relay cloud" `
-  --Startup=auto --StartMode=exec --StopMode=exec `
+  --Startup=auto --StartMode=exec --StopMode=exec --StopTimeout=30 `
   --StartImage="$Java" `
   --StartParams="-Xms32m;-Xmx256m;-XX:+UseSerialGC;-XX:TieredStopAtLevel=1;-jar;$Jar;agent;--config;$Config" `
   --LogPath="$logs" --StdOutput=auto --StdError=auto
