@@ -18,8 +18,12 @@ public record AgentConfig(
     Pms pms,
     Exec exec) {
 
-  /** Where and how to dial the cloud. Exactly one of the pin and the CA is set. */
-  public record CloudLink(String host, int port, String pinnedSha256, String caPath, int initialDelayMs, int maxDelayMs) {}
+  /**
+   * Where and how to dial the cloud, and how long to wait between attempts (see {@code Backoff}).
+   * Exactly one of the pin and the CA is set.
+   */
+  public record CloudLink(String host, int port, String pinnedSha256, String caPath, int initialDelayMs, int maxDelayMs,
+      int earlyMaxDelayMs, int earlyPhaseMs) {}
 
   /** The PMS database: SQL Server, or the embedded demo PMS. */
   public record Pms(String kind, String product, String jdbcUrl, String user, String password,
@@ -54,7 +58,8 @@ public record AgentConfig(
         root.string("agentKey"),
         new CloudLink(cloud.string("host"), cloud.integer("port", 1, 65_535),
             pin == null ? null : pin.replace(":", "").toLowerCase(java.util.Locale.ROOT), ca,
-            reconnect.integer("initialDelayMs", 10, 600_000), reconnect.integer("maxDelayMs", 10, 3_600_000)),
+            reconnect.integer("initialDelayMs", 10, 600_000), reconnect.integer("maxDelayMs", 10, 3_600_000),
+            reconnect.integer("earlyMaxDelayMs", 10, 3_600_000), reconnect.integer("earlyPhaseMs", 0, 86_400_000)),
         root.integer("pingIntervalMs", 100, 600_000),
         pms(root.section("pms")),
         new Exec(

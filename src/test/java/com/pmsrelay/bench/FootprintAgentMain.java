@@ -19,7 +19,8 @@ import org.h2.jdbcx.JdbcDataSource;
  * pool no larger than the cap): {@code Main} knows only {@code jdbc:sqlserver:} URLs and the
  * in-process demo PMS. The config file says {@code pms.kind: demo} only to pass that check; no demo
  * PMS is opened. The process ends when its standard input closes, so it never outlives the
- * benchmark, even one that was killed.
+ * benchmark, even one that was killed. FaultIT runs its agent with it too, for the same reason:
+ * the test counts at the database what the agent really ran.
  */
 public final class FootprintAgentMain {
   private FootprintAgentMain() {}

@@ -89,7 +89,7 @@ final class Swarm implements AutoCloseable {
         break;
       }
       int index = i;
-      new Attempt(index, new Backoff(link.initialDelayMs(), link.maxDelayMs()), end, ok -> {
+      new Attempt(index, Backoff.of(link), end, ok -> {
         if (ok == null) {
           long took = System.nanoTime() - start;
           timeToDone.record(took);

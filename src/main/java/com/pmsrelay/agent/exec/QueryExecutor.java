@@ -118,6 +118,12 @@ public final class QueryExecutor {
   }
 
   private void admit(QueryRequest request, String catalogue, ResultSink sink) {
+    if (!sink.isOpen()) {
+      // Cancelled, or its link lost, while its SQL was being checked (cancel and cancelAll did not
+      // find it yet): no one will read its answer, so it must not reach the database.
+      LOG.debug("query {} was cancelled before it was admitted", request.queryId());
+      return;
+    }
     if (byQuery.containsKey(request.queryId())) {
       LOG.warn("query {} was sent again while it is queued or running here: the copy is ignored", request.queryId());
       return;

@@ -62,7 +62,7 @@ public final class AgentLink extends VerticleBase {
     this.config = config;
     this.executor = executor;
     this.identity = identity;
-    this.backoff = new Backoff(config.cloud().initialDelayMs(), config.cloud().maxDelayMs());
+    this.backoff = Backoff.of(config.cloud());
   }
 
   /** True while authenticated and registered with the cloud. */

@@ -81,6 +81,13 @@ class QueryExecutorTest {
     /** The parts of each message: what went to the cloud in one write. */
     final List<List<String>> writes = new ArrayList<>();
     final Promise<JsonObject> done = Promise.promise();
+    /** Cleared as the link does when the cloud cancels the query or the connection is lost. */
+    volatile boolean open = true;
+
+    @Override
+    public boolean isOpen() {
+      return open;
+    }
 
     @Override
     public synchronized boolean send(Outgoing sent, long deadlineNanos) {
@@ -176,6 +183,26 @@ class QueryExecutorTest {
           assertThat(after.getString("kind")).as("the workers are free again").isEqualTo("end");
           ctx.completeNow();
         })));
+  }
+
+  /**
+   * The cloud gave up on a query (no acknowledgement: the agent was frozen) and cancels it in the
+   * same breath as it arrives; or the link is lost just after it came. Its SQL is new, so it is
+   * still being checked on a worker when the cancel comes: the query must not reach the database
+   * once the check is done, since no one will read its answer.
+   */
+  @Test
+  void aQueryCancelledWhileItsSqlIsCheckedNeverReachesTheDatabase(VertxTestContext ctx) {
+    Collector cancelled = new Collector();
+    QueryRequest q = query("a", "SELECT HOLD(300, 7) AS N FROM Numbers WHERE N = 1", new JsonArray(), 5_000);
+    executor.submit(q, cancelled);
+    cancelled.open = false; // what the link does on the cloud's cancel, or when it loses the connection,
+    executor.cancel(q.queryId()); // before it tells the executor
+    vertx.setTimer(1_500, id -> ctx.verify(() -> {
+      assertThat(DbProbe.CALLS.get()).as("executions at the database").isZero();
+      assertThat(cancelled.messages).as("messages to a reader that is gone").isEmpty();
+      ctx.completeNow();
+    }));
   }
 
   private int statementsRunningOnTheDatabase() throws Exception {
