@@ -186,9 +186,7 @@ public final class AgentLink extends VerticleBase {
     accepted.incrementAndGet();
     backoff.reset();
     startPings(current);
-    // The cloud learns the load at once: queries of a lost connection may still be stopping.
-    QueryExecutor.Load load = executor.load();
-    current.socket.write(Frames.encode(Frames.ping(load.queued(), load.running())));
+    sendLoad(current); // at once: queries of a lost connection may still be stopping
     LOG.info("connected to the cloud as the agent of practice {}", config.practiceId());
   }
 
@@ -206,6 +204,11 @@ public final class AgentLink extends VerticleBase {
       case QueryRequest.OP_CANCEL -> {
         StreamSink sink = current.streams.get(queryId);
         if (sink != null) {
+          if (!sink.answered()) {
+            // The cloud gave up on a query this agent never answered: it may take the agent for
+            // frozen (it was, or its host stalled). Say at once that it is alive again.
+            sendLoad(current);
+          }
           sink.close(); // a worker waiting for credit stops at once
         }
         executor.cancel(queryId);
@@ -265,9 +268,14 @@ public final class AgentLink extends VerticleBase {
         current.socket.close();
         return;
       }
-      QueryExecutor.Load load = executor.load();
-      current.socket.write(Frames.encode(Frames.ping(load.queued(), load.running())));
+      sendLoad(current);
     });
+  }
+
+  /** A heartbeat with the executor's load now (on the link's event loop). */
+  private void sendLoad(Link current) {
+    QueryExecutor.Load load = executor.load();
+    current.socket.write(Frames.encode(Frames.ping(load.queued(), load.running())));
   }
 
   private void onDisconnected(Link current) {
