@@ -48,14 +48,15 @@ public final class AgentNode {
     return vertx.executeBlocking(() -> embeddedPms != null ? embeddedPms : openPms())
         .compose(opened -> {
           pms = opened;
-          executor = embeddedGuard == null ? new QueryExecutor(vertx, pms, config.exec())
-              : new QueryExecutor(vertx, pms, config.exec(), embeddedGuard);
+          SqlGuard guard = embeddedGuard == null ? new SqlGuard(config.exec().maxSqlChars()) : embeddedGuard;
           // The version is known once a connection was made (probed at start); never block for it here.
-          link = new AgentLink(config, executor, new AgentLink.Identity(Version.current(), pms.kind(), pms::version));
+          link = new AgentLink(config, () -> new QueryExecutor(vertx, pms, config.exec(), guard),
+              new AgentLink.Identity(Version.current(), pms.kind(), pms::version));
           return vertx.deployVerticle(link);
         })
         .map(id -> {
           deploymentId = id;
+          executor = link.executor();
           LOG.info("agent of practice {} started ({} on catalogues {})", config.practiceId(), pms.kind(), pms.catalogues());
           return this;
         });

@@ -26,7 +26,7 @@ final class ResultWriter {
   /** The bytes of the chunk being filled; its buffer is reused from chunk to chunk. */
   private static final class Chunk extends ByteArrayOutputStream {
     Chunk() {
-      super(8192);
+      super(1024);
     }
 
     void truncate(int size) {

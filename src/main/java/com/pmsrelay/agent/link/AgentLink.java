@@ -47,7 +47,9 @@ public final class AgentLink extends VerticleBase {
   public record Identity(String agentVersion, String pmsKind, Supplier<String> pmsVersion) {}
 
   private final AgentConfig config;
-  private final QueryExecutor executor;
+  /** Made on this verticle's context when it starts: the executor and the link then share an event loop. */
+  private final Supplier<QueryExecutor> makeExecutor;
+  private QueryExecutor executor;
   private final Identity identity;
   private final Backoff backoff;
   private NetClient client;
@@ -58,9 +60,9 @@ public final class AgentLink extends VerticleBase {
   /** How many times the agent was accepted by the cloud (a dropped link shows as a second). */
   private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
 
-  public AgentLink(AgentConfig config, QueryExecutor executor, Identity identity) {
+  public AgentLink(AgentConfig config, Supplier<QueryExecutor> executor, Identity identity) {
     this.config = config;
-    this.executor = executor;
+    this.makeExecutor = executor;
     this.identity = identity;
     this.backoff = Backoff.of(config.cloud());
   }
@@ -70,6 +72,10 @@ public final class AgentLink extends VerticleBase {
     return ready;
   }
 
+  public QueryExecutor executor() {
+    return executor;
+  }
+
   /** How many connections the cloud has accepted since the start. */
   public int connectionsAccepted() {
     return accepted.get();
@@ -77,6 +83,8 @@ public final class AgentLink extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    // On this context: a query handed to the executor needs no hop to another event loop.
+    executor = makeExecutor.get();
     client = vertx.createNetClient(clientOptions(config.cloud()));
     connect();
     return Future.succeededFuture();
