@@ -6,12 +6,8 @@ import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.AgentNode;
 import com.pmsrelay.agent.guard.SqlGuard;
 import com.pmsrelay.agent.pms.PmsDatabase;
-import com.pmsrelay.cloud.bridge.BridgeConfig;
-import com.pmsrelay.cloud.bridge.TlsMaterial;
 import com.pmsrelay.common.config.ConfigLoader;
-import com.pmsrelay.common.config.ConfigReader;
 import com.pmsrelay.common.protocol.Addresses;
-import com.pmsrelay.common.protocol.FrameReader;
 import com.pmsrelay.common.protocol.Frames;
 import com.pmsrelay.common.protocol.QueryRequest;
 import io.vertx.core.Promise;
@@ -19,10 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.PemKeyCertOptions;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -35,7 +28,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.AbstractQueue;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
@@ -76,12 +68,9 @@ class AgentLinkStreamOrderTest {
 
   @TempDir Path dir;
   Vertx vertx;
-  NetServer fakeCloud;
-  TlsMaterial tls;
+  FakeCloud fakeCloud;
   AgentNode agent;
   final String practiceId = UUID.randomUUID().toString();
-  /** Every frame the fake cloud received, in arrival order. */
-  final List<JsonObject> received = new ArrayList<>();
   Promise<NetSocket> registered;
   String dbUrl;
   final HeldResultSet held = new HeldResultSet();
@@ -89,22 +78,8 @@ class AgentLinkStreamOrderTest {
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    tls = TlsMaterial.configuredOrSelfSigned(
-        BridgeConfig.from(new ConfigReader(ConfigLoader.defaults("cloud")).section("bridge")), dir);
-    registered = Promise.promise();
-    fakeCloud = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0).setSsl(true)
-            .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath())))
-        .connectHandler(socket -> socket.handler(FrameReader.ofJson(1 << 20, frame -> {
-          synchronized (received) {
-            received.add(frame);
-          }
-          if (Addresses.AGENT_AUTH.equals(frame.getString("address"))) {
-            socket.write(Frames.encode(Frames.message(frame.getString("replyAddress"), new JsonObject().put("ok", true), null)));
-          } else if ("register".equals(frame.getString("type"))) {
-            registered.tryComplete(socket);
-          }
-        }, reason -> socket.close())));
-    fakeCloud.listen().await();
+    fakeCloud = FakeCloud.start(vertx, dir);
+    registered = fakeCloud.registered;
 
     dbUrl = "jdbc:h2:mem:order" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
     try (Connection c = DriverManager.getConnection(dbUrl); Statement s = c.createStatement()) {
@@ -134,8 +109,8 @@ class AgentLinkStreamOrderTest {
   private AgentConfig agentConfig() {
     JsonObject json = ConfigLoader.defaults("agent");
     json.put("practiceId", practiceId).put("agentKey", "pmsa_test").put("pingIntervalMs", 600_000);
-    json.getJsonObject("cloud").put("host", "127.0.0.1").put("port", fakeCloud.actualPort())
-        .getJsonObject("tls").put("pinnedSha256", tls.fingerprintSha256());
+    json.getJsonObject("cloud").put("host", "127.0.0.1").put("port", fakeCloud.port())
+        .getJsonObject("tls").put("pinnedSha256", fakeCloud.tls.fingerprintSha256());
     json.getJsonObject("pms").put("kind", "demo").put("catalogues", new JsonArray().add("Test"))
         .getJsonObject("demo").put("dir", dir.resolve("pms").toString());
     // One row per chunk: the two-row result leaves as two writes, [columns and row 0] then [row and end 1].
@@ -192,20 +167,16 @@ class AgentLinkStreamOrderTest {
   }
 
   private List<Long> seqs(String stream) {
-    synchronized (received) {
-      return received.stream().filter(f -> stream.equals(f.getString("address")))
-          .filter(f -> f.getJsonObject("body").containsKey("seq")) // not the acknowledgement
-          .map(f -> f.getJsonObject("body").getLong("seq")).toList();
-    }
+    return fakeCloud.received().stream().filter(f -> stream.equals(f.getString("address")))
+        .filter(f -> f.getJsonObject("body").containsKey("seq")) // not the acknowledgement
+        .map(f -> f.getJsonObject("body").getLong("seq")).toList();
   }
 
   private void awaitFrames(String stream, java.util.function.Predicate<JsonObject> which, int count) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
     while (System.nanoTime() < deadline) {
-      synchronized (received) {
-        if (received.stream().filter(f -> stream.equals(f.getString("address"))).filter(which).count() >= count) {
-          return;
-        }
+      if (fakeCloud.received().stream().filter(f -> stream.equals(f.getString("address"))).filter(which).count() >= count) {
+        return;
       }
       Thread.sleep(5);
     }

@@ -4,25 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.AgentNode;
-import com.pmsrelay.cloud.bridge.TlsMaterial;
 import com.pmsrelay.common.config.ConfigLoader;
 import com.pmsrelay.common.protocol.Addresses;
-import com.pmsrelay.common.protocol.FrameReader;
 import com.pmsrelay.common.protocol.Frames;
 import com.pmsrelay.common.protocol.QueryRequest;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -41,32 +33,13 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentLinkTest {
   @TempDir Path dir;
   Vertx vertx;
-  NetServer fakeCloud;
-  TlsMaterial tls;
+  FakeCloud cloud;
   final String practiceId = UUID.randomUUID().toString();
-  final List<JsonObject> received = new ArrayList<>();
-  Promise<NetSocket> authenticated;
 
   @BeforeEach
   void startFakeCloud() throws Exception {
     vertx = Vertx.vertx();
-    tls = TlsMaterial.configuredOrSelfSigned(
-        com.pmsrelay.cloud.bridge.BridgeConfig.from(new com.pmsrelay.common.config.ConfigReader(
-            ConfigLoader.defaults("cloud")).section("bridge")), dir);
-    authenticated = Promise.promise();
-    fakeCloud = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0).setSsl(true)
-            .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath())))
-        .connectHandler(socket -> socket.handler(FrameReader.ofJson(1 << 20, frame -> {
-          synchronized (received) {
-            received.add(frame);
-          }
-          if (Addresses.AGENT_AUTH.equals(frame.getString("address"))) {
-            socket.write(Frames.encode(Frames.message(frame.getString("replyAddress"), new JsonObject().put("ok", true), null)));
-          } else if ("register".equals(frame.getString("type"))) {
-            authenticated.tryComplete(socket);
-          }
-        }, reason -> socket.close())));
-    fakeCloud.listen().await();
+    cloud = FakeCloud.start(vertx, dir);
   }
 
   @AfterEach
@@ -77,7 +50,7 @@ class AgentLinkTest {
   private AgentConfig agentConfig(String pin) {
     JsonObject json = ConfigLoader.defaults("agent");
     json.put("practiceId", practiceId).put("agentKey", "pmsa_test");
-    json.getJsonObject("cloud").put("host", "127.0.0.1").put("port", fakeCloud.actualPort())
+    json.getJsonObject("cloud").put("host", "127.0.0.1").put("port", cloud.port())
         .getJsonObject("tls").put("pinnedSha256", pin);
     json.getJsonObject("reconnect").put("initialDelayMs", 100).put("maxDelayMs", 200);
     json.getJsonObject("pms").put("kind", "demo").put("catalogues", new JsonArray().add("DemoPMS"))
@@ -87,15 +60,14 @@ class AgentLinkTest {
 
   @Test
   void authenticatesFirstThenRegistersOnlyItsOwnAddress(VertxTestContext ctx) {
-    new AgentNode(vertx, agentConfig(tls.fingerprintSha256())).start()
-        .compose(agent -> authenticated.future())
+    new AgentNode(vertx, agentConfig(cloud.tls.fingerprintSha256())).start()
+        .compose(agent -> cloud.registered.future())
         .onComplete(ctx.succeeding(socket -> ctx.verify(() -> {
-          synchronized (received) {
-            assertThat(received.get(0).getString("address")).isEqualTo(Addresses.AGENT_AUTH);
-            assertThat(received.get(0).getJsonObject("body").getString("practiceId")).isEqualTo(practiceId);
-            assertThat(received.get(1).getString("type")).isEqualTo("register");
-            assertThat(received.get(1).getString("address")).isEqualTo(Addresses.practice(practiceId));
-          }
+          List<JsonObject> received = cloud.received();
+          assertThat(received.get(0).getString("address")).isEqualTo(Addresses.AGENT_AUTH);
+          assertThat(received.get(0).getJsonObject("body").getString("practiceId")).isEqualTo(practiceId);
+          assertThat(received.get(1).getString("type")).isEqualTo("register");
+          assertThat(received.get(1).getString("address")).isEqualTo(Addresses.practice(practiceId));
           ctx.completeNow();
         })));
   }
@@ -106,24 +78,19 @@ class AgentLinkTest {
     String queryId = UUID.randomUUID().toString();
     QueryRequest foreign = new QueryRequest(queryId, otherPractice, "cli_x", "SELECT TOP 1 PatientId FROM dbo.Patients",
         new JsonArray(), null, 5_000, 5_000, 10, Long.MAX_VALUE, 1, new JsonArray(), QueryRequest.DEFAULT_CREDIT);
-    new AgentNode(vertx, agentConfig(tls.fingerprintSha256())).start()
-        .compose(agent -> authenticated.future())
+    new AgentNode(vertx, agentConfig(cloud.tls.fingerprintSha256())).start()
+        .compose(agent -> cloud.registered.future())
         .onComplete(ctx.succeeding(socket -> {
           socket.write(Frames.encode(Frames.message(Addresses.practice(practiceId), foreign.toJson(), Addresses.stream(queryId))));
           vertx.setPeriodic(20, id -> {
-            JsonObject answer;
-            synchronized (received) {
-              answer = received.stream().filter(f -> Addresses.stream(queryId).equals(f.getString("address")))
-                  .findFirst().orElse(null);
-            }
+            JsonObject answer = cloud.received().stream().filter(f -> Addresses.stream(queryId).equals(f.getString("address")))
+                .findFirst().orElse(null);
             if (answer != null) {
               vertx.cancelTimer(id);
               ctx.verify(() -> {
                 assertThat(answer.getJsonObject("body").getJsonObject("error").getString("code")).isEqualTo("practice_not_found");
-                synchronized (received) {
-                  assertThat(received).noneMatch(f -> f.getJsonObject("body") != null
-                      && f.getJsonObject("body").containsKey("rows"));
-                }
+                assertThat(cloud.received()).noneMatch(f -> f.getJsonObject("body") != null
+                    && f.getJsonObject("body").containsKey("rows"));
               });
               ctx.completeNow();
             }
@@ -135,9 +102,7 @@ class AgentLinkTest {
   void refusesACloudWhoseCertificateDoesNotMatchThePin(VertxTestContext ctx) {
     new AgentNode(vertx, agentConfig("00".repeat(32))).start().onComplete(ctx.succeeding(agent ->
         vertx.setTimer(1_500, id -> ctx.verify(() -> {
-          synchronized (received) {
-            assertThat(received).as("no frame reaches an unpinned cloud").isEmpty();
-          }
+          assertThat(cloud.received()).as("no frame reaches an unpinned cloud").isEmpty();
           assertThat(agent.isConnected()).isFalse();
           ctx.completeNow();
         }))));
