@@ -26,9 +26,10 @@ import io.vertx.core.json.JsonObject;
 final class NdjsonStream {
   /** One stream as read: whether it was whole, and what came. */
   record Result(boolean complete, String problem, int status, long rows, long bytes, long nanos, long firstRowNanos,
-      JsonObject end) {
+      JsonObject end, long startedAtMs) {
     JsonObject toJson() {
-      JsonObject json = new JsonObject().put("complete", complete).put("status", status).put("rows", rows)
+      JsonObject json = new JsonObject().put("startedAt", java.time.Instant.ofEpochMilli(startedAtMs).toString())
+          .put("complete", complete).put("status", status).put("rows", rows)
           .put("bytes", bytes).put("ms", Spread.round(nanos / 1e6))
           .put("firstRowMs", firstRowNanos < 0 ? null : Spread.round(firstRowNanos / 1e6));
       if (problem != null) {
@@ -83,6 +84,7 @@ final class NdjsonStream {
     final Promise<Result> done = Promise.promise();
     final long expectedRows;
     final long started = System.nanoTime();
+    final long startedAtMs = System.currentTimeMillis();
     io.vertx.core.http.HttpClientRequest request;
     int status = -1;
     long firstRowNanos = -1;
@@ -260,7 +262,7 @@ final class NdjsonStream {
           why = rows + " rows, " + expectedRows + " asked for";
         }
       }
-      done.complete(new Result(why == null, why, status, rows, bytes, nanos, firstRowNanos, end));
+      done.complete(new Result(why == null, why, status, rows, bytes, nanos, firstRowNanos, end, startedAtMs));
     }
   }
 }

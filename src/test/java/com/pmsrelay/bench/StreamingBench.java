@@ -43,7 +43,7 @@ import java.util.function.ToDoubleFunction;
  * its own JVM ({@link AgentProcess}, the agent's shipped flags) of a second practice, reading the
  * same database over H2's TCP server: one stream unsampled (its rows/s and the agent process's CPU),
  * one with both processes' live heaps sampled: the cloud's JVM (with the database and the client)
- * and the agent's.
+ * and the agent's (not in fast mode).
  */
 final class StreamingBench {
   static final double TARGET_ROWS_RATIO = 0.5;
@@ -63,8 +63,9 @@ final class StreamingBench {
       boolean separateAgent, long heapPauseMs, long streamTimeoutMs, long heapReserveMs, long budgetMs) {
     static Settings of(BenchMode mode) {
       return switch (mode) {
-        case FULL -> new Settings(StreamDatabase.MAX_ROWS, 3, 8, 35_000, 7, true, 100, 100_000, 60_000, 170_000);
-        case FAST -> new Settings(200_000, 1, 3, 4_000, 3, true, 100, 40_000, 16_000, 33_000);
+        case FULL -> new Settings(StreamDatabase.MAX_ROWS, 3, 8, 25_000, 7, true, 100, 100_000, 55_000, 175_000);
+        // Fast: no agent in its own JVM (its start and its three streams at C1's pace cost ~25 s here).
+        case FAST -> new Settings(200_000, 2, 4, 5_000, 3, false, 100, 40_000, 5_000, 33_000);
         case TINY -> new Settings(20_000, 1, 1, 0, 1, true, 100, 30_000, 15_000, 25_000);
       };
     }
@@ -81,6 +82,11 @@ final class StreamingBench {
   /** Every stream read in the run, by where it went, in order (warm-ups included). */
   private final Map<String, List<JsonObject>> streams = new LinkedHashMap<>();
   private long broken;
+  /** Who spent the CPU: cloud, agent, plain endpoint, client, JVM. */
+  private final ThreadCpu threadCpu = new ThreadCpu()
+      .named("pms-query-", "agent workers (JDBC, encoding)")
+      .named("plain-jdbc-", "plain workers (JDBC, encoding)")
+      .named("control-store-", "cloud store");
 
   JsonObject run(BenchMode mode, Path work) throws Exception {
     Settings s = Settings.of(mode);
@@ -90,12 +96,17 @@ final class StreamingBench {
     Vertx agentVertx = VertxRuntime.create();
     Vertx plainVertx = VertxRuntime.create();
     try (StreamDatabase db = StreamDatabase.start(); BenchCloud cloud = BenchCloud.start(dir.resolve("cloud"))) {
+      LookupRig.progress("streaming", "database and cloud started", started);
       PracticeStore.Created practice = cloud.practice("Streaming Practice");
       IntegratorStore.Created integrator = cloud.integrator("Bulk extracts");
       cloud.grant(practice.practiceId(), integrator.clientId(), 2 * StreamDatabase.MAX_ROWS, QUERY_TIMEOUT_MS);
-      AgentConfig config = AgentConfig.from(cloud.agentJson(practice));
+      JsonObject agentJson = cloud.agentJson(practice);
+      agentJson.getJsonObject("exec").mergeIn(agentExecOverride());
+      AgentConfig config = AgentConfig.from(agentJson);
       int cap = config.exec().maxConcurrent();
-      try (PooledPms agentPms = pool(db, cap); PooledPms plainPms = pool(db, cap)) {
+      // The agent in its own JVM starts now, so that its start-up overlaps the set-up and warm-up here.
+      try (PooledPms agentPms = pool(db, cap); PooledPms plainPms = pool(db, cap);
+           SeparateAgent separate = s.separateAgent() ? SeparateAgent.start(cloud, db, integrator, dir) : null) {
         AgentNode agent = new AgentNode(agentVertx, config, agentPms, new SqlGuard(65_536, Set.of())).start().await();
         try {
           cloud.awaitAgent(practice.practiceId(), 15_000);
@@ -103,14 +114,16 @@ final class StreamingBench {
           plainVertx.deployVerticle(plain).await();
           String token = HttpQueryTarget.accessToken(HttpQueryTarget.client(load, cloud.httpPort()), integrator);
           String path = "/v1/practices/" + practice.practiceId() + "/queries";
+          threadCpu.eventLoops(cloud.vertx, "cloud event loops").eventLoops(agentVertx, "agent event loops")
+              .eventLoops(plainVertx, "plain event loops").eventLoops(load, "client event loop");
           NdjsonStream toRelay = new NdjsonStream(load, cloud.httpPort(), path);
           NdjsonStream toPlain = new NdjsonStream(load, plain.port(), path);
           int linksBefore = agent.connectionsAccepted();
           LookupRig.progress("streaming", "set up", started);
-          JsonObject result = measure(mode, s, started, token, toRelay, toPlain, config);
+          JsonObject result = measure(mode, s, started, token, toRelay, toPlain, config, separate);
           result.put("agentReconnects", agent.connectionsAccepted() - linksBefore);
-          if (s.separateAgent()) {
-            result.put("separateJvms", separateAgent(s, cloud, db, integrator, token, load, dir, started));
+          if (separate != null) {
+            result.put("separateJvms", separateAgent(s, cloud, separate, token, load, started));
           }
           finish(result, s);
           result.put("runSeconds", Spread.round((System.nanoTime() - started) / 1e9));
@@ -124,6 +137,16 @@ final class StreamingBench {
       plainVertx.close().await();
       agentVertx.close().await();
     }
+  }
+
+  /**
+   * A diagnostic, not a figure of BENCHMARKS.md: {@code -Dbench.streaming.agentExec={"chunkRows": 2000}}
+   * (in {@code BENCH_JAVA_OPTS}) overrides the in-process agent's {@code exec} keys, to see what
+   * the chunking costs.
+   */
+  static JsonObject agentExecOverride() {
+    String json = System.getProperty("bench.streaming.agentExec");
+    return json == null || json.isBlank() ? new JsonObject() : new JsonObject(json);
   }
 
   private static PooledPms pool(StreamDatabase db, int connections) {
@@ -141,9 +164,13 @@ final class StreamingBench {
 
   private NdjsonStream.Result read(String side, NdjsonStream client, String token, int rows, Settings s) {
     long readBefore = StreamDatabase.rowsRead();
+    Map<String, Long> cpuBefore = threadCpu.now();
     NdjsonStream.Result r = client.read(token, body(rows), rows, s.streamTimeoutMs()).await();
+    Map<String, Long> cpu = ThreadCpu.spent(cpuBefore, threadCpu.now());
+    JsonObject byThread = new JsonObject();
+    cpu.forEach((owner, nanos) -> byThread.put(owner, Spread.round(nanos / 1e3 / Math.max(1, r.rows()))));
     JsonObject json = r.toJson().put("rowsReadAtDatabase", StreamDatabase.rowsRead() - readBefore)
-        .put("loadAverage", MachineInfo.loadAverage());
+        .put("loadAverage", MachineInfo.loadAverage()).put("cpuUsPerRowByThread", byThread);
     synchronized (streams) {
       streams.computeIfAbsent(side, k -> new ArrayList<>()).add(json);
       if (!r.complete()) {
@@ -155,11 +182,14 @@ final class StreamingBench {
   }
 
   private JsonObject measure(BenchMode mode, Settings s, long started, String token, NdjsonStream toRelay,
-      NdjsonStream toPlain, AgentConfig config) throws Exception {
+      NdjsonStream toPlain, AgentConfig config, SeparateAgent separate) throws Exception {
     JsonObject warmup = new JsonObject()
         .put("plain", warmUp("plain warm-up", toPlain, null, s))
         .put("relay", warmUp("relay warm-up", toRelay, token, s));
     LookupRig.progress("streaming", "warmed up", started);
+    if (separate != null) {
+      separate.awaitConnected(); // started at the set-up: idle from here on
+    }
     AlternatingPairs.Block plainBlock = () -> block(read("plain", toPlain, null, s));
     AlternatingPairs.Block relayBlock = () -> block(read("relay", toRelay, token, s));
     List<Pair> pairs = AlternatingPairs.measure(plainBlock, relayBlock, 0, s.pairs(),
@@ -209,58 +239,80 @@ final class StreamingBench {
   }
 
   /**
-   * A cloud practice served by an agent in its own JVM with the agent's shipped flags, over the
-   * same database through H2's TCP server: one stream for its speed and the agent's CPU, one with
-   * both JVMs' live heaps sampled.
+   * A second practice of the cloud, served by an agent in its own JVM ({@link AgentProcess}, the
+   * agent's shipped flags) over the same database through H2's TCP server, with the integrator's
+   * grant.
    */
-  private JsonObject separateAgent(Settings s, BenchCloud cloud, StreamDatabase db, IntegratorStore.Created integrator,
-      String token, Vertx load, Path dir, long started) throws Exception {
-    PracticeStore.Created practice = cloud.practice("Streaming Practice, agent in its own JVM");
-    cloud.grant(practice.practiceId(), integrator.clientId(), 2 * StreamDatabase.MAX_ROWS, QUERY_TIMEOUT_MS);
-    JsonObject agentJson = cloud.agentJson(practice);
-    // kind demo only passes Main's check; FootprintAgentMain reads the database at jdbcUrl (FootprintAgentMain).
-    agentJson.getJsonObject("pms").put("kind", "demo").put("jdbcUrl", db.tcpUrl()).put("user", StreamDatabase.READER)
-        .put("password", db.readerPassword).put("catalogues", new JsonArray().add(StreamDatabase.CATALOGUE));
-    List<String> flags = AgentJvmFlags.forBenchmark();
-    try (AgentProcess agent = AgentProcess.start("streaming-agent", agentJson, flags, dir)) {
+  private record SeparateAgent(PracticeStore.Created practice, AgentProcess process, BenchCloud cloud, List<String> flags)
+      implements AutoCloseable {
+    static SeparateAgent start(BenchCloud cloud, StreamDatabase db, IntegratorStore.Created integrator, Path dir)
+        throws Exception {
+      PracticeStore.Created practice = cloud.practice("Streaming Practice, agent in its own JVM");
+      cloud.grant(practice.practiceId(), integrator.clientId(), 2 * StreamDatabase.MAX_ROWS, QUERY_TIMEOUT_MS);
+      JsonObject agentJson = cloud.agentJson(practice);
+      // kind demo only passes Main's check: FootprintAgentMain reads the database at jdbcUrl.
+      agentJson.getJsonObject("pms").put("kind", "demo").put("jdbcUrl", db.tcpUrl()).put("user", StreamDatabase.READER)
+          .put("password", db.readerPassword).put("catalogues", new JsonArray().add(StreamDatabase.CATALOGUE));
+      List<String> flags = AgentJvmFlags.forBenchmark();
+      return new SeparateAgent(practice, AgentProcess.start("streaming-agent", agentJson, flags, dir), cloud, flags);
+    }
+
+    void awaitConnected() throws InterruptedException {
       try {
         cloud.awaitAgent(practice.practiceId(), 60_000);
       } catch (IllegalStateException e) {
-        throw new IllegalStateException(e.getMessage() + "; the agent's log ends:\n" + agent.logTail(), e);
+        throw new IllegalStateException(e.getMessage() + "; the agent's log ends:\n" + process.logTail(), e);
       }
-      NdjsonStream client = new NdjsonStream(load, cloud.httpPort(), "/v1/practices/" + practice.practiceId() + "/queries");
-      // C1 only: a fifth of a stream compiles what the agent runs
-      read("separate agent warm-up", client, token, s.rows() / 5, s);
-      long agentTicks = agent.cpuTicks();
-      ProcessProbe before = ProcessProbe.now();
-      NdjsonStream.Result timed = read("separate agent", client, token, s);
-      ProcessProbe spent = before.spentSince();
-      long agentCpuNanos = (agent.cpuTicks() - agentTicks) * (1_000_000_000L / ProcStatus.TICKS_PER_SECOND);
-      LookupRig.progress("streaming", "agent in its own JVM streamed", started);
-      JsonObject heap;
-      try (HeapSampler sampler = new HeapSampler(Map.of("cloudJvm", HeapSampler.SELF,
-          "agentJvm", HeapSampler.child(agent.pid(), agent.name)), s.heapPauseMs())) {
-        sampler.start();
-        NdjsonStream.Result r = read("separate agent heap", client, token, s);
-        sampler.close();
-        heap = new JsonObject().put("cloudJvm", sampler.toJson("cloudJvm")
-                .put("what", "the benchmark's JVM: cloud, H2 and its TCP server, client (the in-process agent idle)"))
-            .put("agentJvm", sampler.toJson("agentJvm").put("what", "the agent's own JVM"))
-            .put("streamComplete", r.complete()).put("stream", r.toJson());
-      }
-      LookupRig.progress("streaming", "heap of both JVMs measured", started);
-      double rows = timed.complete() ? timed.rows() : Double.NaN;
-      client.close().await();
-      return new JsonObject()
-          .put("agentJvmFlags", String.join(" ", flags))
-          .put("database", "the same H2 database, reached over H2's TCP server on loopback (read-only login)")
-          .put("stream", timed.toJson())
-          .put("rowsPerSecond", Spread.round(rows * 1e9 / spent.wallNanos()))
-          .put("agentCpuUsPerRow", Spread.round(agentCpuNanos / 1e3 / rows))
-          .put("cloudJvmCpuUsPerRow", Spread.round(spent.cpuNanos() / 1e3 / rows))
-          .put("cloudJvmAllocatedBytesPerRow", Spread.round(spent.allocatedBytes() / rows))
-          .put("heap", heap);
     }
+
+    @Override
+    public void close() {
+      process.close();
+    }
+  }
+
+  /**
+   * The agent in its own JVM: one stream for its speed and the agent process's CPU, one with both
+   * JVMs' live heaps sampled.
+   */
+  private JsonObject separateAgent(Settings s, BenchCloud cloud, SeparateAgent separate, String token, Vertx load,
+      long started) throws Exception {
+    separate.awaitConnected();
+    AgentProcess agent = separate.process();
+    List<String> flags = separate.flags();
+    NdjsonStream client = new NdjsonStream(load, cloud.httpPort(),
+        "/v1/practices/" + separate.practice().practiceId() + "/queries");
+    // A fifth of a stream: the agent's JIT (C1 only) is done quickly.
+    read("separate agent warm-up", client, token, s.rows() / 5, s);
+    long agentTicks = agent.cpuTicks();
+    ProcessProbe before = ProcessProbe.now();
+    NdjsonStream.Result timed = read("separate agent", client, token, s);
+    ProcessProbe spent = before.spentSince();
+    long agentCpuNanos = (agent.cpuTicks() - agentTicks) * (1_000_000_000L / ProcStatus.TICKS_PER_SECOND);
+    LookupRig.progress("streaming", "agent in its own JVM streamed", started);
+    JsonObject heap;
+    try (HeapSampler sampler = new HeapSampler(Map.of("cloudJvm", HeapSampler.SELF,
+        "agentJvm", HeapSampler.child(agent.pid(), agent.name)), s.heapPauseMs())) {
+      sampler.start();
+      NdjsonStream.Result r = read("separate agent heap", client, token, s);
+      sampler.close();
+      heap = new JsonObject().put("cloudJvm", sampler.toJson("cloudJvm")
+              .put("what", "the benchmark's JVM: cloud, H2 and its TCP server, client (the in-process agent idle)"))
+          .put("agentJvm", sampler.toJson("agentJvm").put("what", "the agent's own JVM"))
+          .put("streamComplete", r.complete()).put("stream", r.toJson());
+    }
+    LookupRig.progress("streaming", "heap of both JVMs measured", started);
+    double rows = timed.complete() ? timed.rows() : Double.NaN;
+    client.close().await();
+    return new JsonObject()
+        .put("agentJvmFlags", String.join(" ", flags))
+        .put("database", "the same H2 database, reached over H2's TCP server on loopback (read-only login)")
+        .put("stream", timed.toJson())
+        .put("rowsPerSecond", Spread.round(rows * 1e9 / spent.wallNanos()))
+        .put("agentCpuUsPerRow", Spread.round(agentCpuNanos / 1e3 / rows))
+        .put("cloudJvmCpuUsPerRow", Spread.round(spent.cpuNanos() / 1e3 / rows))
+        .put("cloudJvmAllocatedBytesPerRow", Spread.round(spent.allocatedBytes() / rows))
+        .put("heap", heap);
   }
 
   private JsonObject report(BenchMode mode, Settings s, List<Pair> pairs, AgentConfig config) {
@@ -278,7 +330,8 @@ final class StreamingBench {
             .put("rows", "[N, \"synthetic row N <60 spaces>.\"]: a BIGINT and an 82-character string, about 94 bytes"
                 + " a line; H2 (MODE=MSSQLServer, LAZY_QUERY_EXECUTION) computes them as they are fetched")
             .put("agentExec", new JsonObject().put("chunkRows", config.exec().chunkRows())
-                .put("chunkBytes", config.exec().chunkBytes()).put("maxConcurrent", config.exec().maxConcurrent()))
+                .put("chunkBytes", config.exec().chunkBytes()).put("maxConcurrent", config.exec().maxConcurrent())
+                .put("overridden", agentExecOverride()))
             .put("plain", new JsonObject().put("chunkRows", PlainQueryServer.CHUNK_ROWS)
                 .put("chunkBytes", PlainQueryServer.CHUNK_BYTES).put("chunksInFlight", PlainQueryServer.CHUNKS_IN_FLIGHT)
                 .put("note", "JDBC on a worker, each row encoded once (Jackson), chunks written by one event loop;"
@@ -305,12 +358,22 @@ final class StreamingBench {
     }
     List<Double> firstRowMs = new ArrayList<>();
     List<Double> bytesPerRow = new ArrayList<>();
+    Map<String, List<Double>> byThread = new java.util.TreeMap<>();
     for (JsonObject stream : measured) {
       if (stream.getBoolean("complete")) {
         firstRowMs.add(stream.getDouble("firstRowMs"));
         bytesPerRow.add(stream.getLong("bytes") / (double) stream.getLong("rows"));
+        JsonObject spent = stream.getJsonObject("cpuUsPerRowByThread");
+        spent.fieldNames().forEach(owner -> byThread.computeIfAbsent(owner, k -> new ArrayList<>()).add(spent.getDouble(owner)));
       }
     }
+    JsonObject cpuByThread = new JsonObject();
+    byThread.forEach((owner, values) -> {
+      Spread spread = Spread.of(values);
+      if (Math.abs(spread.median()) >= 0.005) {
+        cpuByThread.put(owner, spread.toJson());
+      }
+    });
     Spread perSecond = AlternatingPairs.of(pairs, relay, rowsPerSecond);
     Spread mbPerSecond = Spread.of(perSecond.median() * median(bytesPerRow) / 1e6, perSecond.min() * median(bytesPerRow) / 1e6,
         perSecond.max() * median(bytesPerRow) / 1e6);
@@ -319,6 +382,7 @@ final class StreamingBench {
         .put("megabytesPerSecond", mbPerSecond.toJson())
         .put("cpuUsPerRow", AlternatingPairs.of(pairs, relay, cpu).toJson())
         .put("allocatedBytesPerRow", AlternatingPairs.of(pairs, relay, allocated).toJson())
+        .put("cpuUsPerRowByThread", cpuByThread)
         .put("firstRowMs", Spread.of(firstRowMs).toJson())
         .put("bytesPerRow", Spread.of(bytesPerRow).toJson())
         .put("streams", pairs.size())
@@ -366,6 +430,8 @@ final class StreamingBench {
             RelayVsPlainBench.figure(result.getJsonObject("cpuRatioRelayToPlain"))))
         .add(line("relay", relay))
         .add(line("plain", plain))
+        .add(byThread("relay", relay))
+        .add(byThread("plain", plain))
         .add(String.format("live heap growth during a relay stream: one JVM (cloud, agent, H2, client) %s MiB%s",
             heapOne.getValue("growthMiB"), separate == null ? "" : String.format(
                 "; separate JVMs: cloud %s MiB, agent %s MiB (that agent: %s rows/s, %s µs of its CPU per row)",
@@ -382,6 +448,15 @@ final class StreamingBench {
         name, RelayVsPlainBench.median(side, "rowsPerSecond"), RelayVsPlainBench.median(side, "megabytesPerSecond"),
         RelayVsPlainBench.median(side, "cpuUsPerRow"), RelayVsPlainBench.median(side, "allocatedBytesPerRow"),
         RelayVsPlainBench.median(side, "firstRowMs"));
+  }
+
+  private static String byThread(String name, JsonObject side) {
+    JsonObject cpu = side.getJsonObject("cpuUsPerRowByThread");
+    StringBuilder text = new StringBuilder(name + " cpu µs per row by thread:");
+    cpu.fieldNames().forEach(owner -> text.append(' ').append(owner).append(' ')
+        .append(cpu.getJsonObject(owner).getValue("median")).append(','));
+    text.setLength(text.length() - 1);
+    return text.toString();
   }
 
   private static Spread spread(JsonObject json) {
