@@ -1,5 +1,6 @@
 package com.pmsrelay.bench;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -64,15 +65,22 @@ final class NdjsonStream {
     if (token != null) {
       options.putHeader("Authorization", "Bearer " + token);
     }
-    long timer = vertx.setTimer(timeoutMs, id -> reader.timedOut(timeoutMs));
-    client.request(options)
-        .compose(request -> {
-          reader.request = request;
-          return request.send(body.toBuffer());
-        })
-        .onSuccess(reader::start)
-        .onFailure(e -> reader.finish("request failed: " + e));
-    return reader.done.future().andThen(done -> vertx.cancelTimer(timer));
+    // On the client's event loop, so that every listener is in place before the answer can arrive:
+    // from another thread, a listener added after its future completed would run as a later task,
+    // after the first buffers of the body went to a response without a handler (and were lost).
+    Context context = vertx.getOrCreateContext();
+    context.runOnContext(v -> {
+      long timer = vertx.setTimer(timeoutMs, id -> reader.timedOut(timeoutMs));
+      reader.done.future().onComplete(done -> vertx.cancelTimer(timer));
+      client.request(options)
+          .compose(request -> {
+            reader.request = request;
+            return request.send(body.toBuffer());
+          })
+          .onSuccess(reader::start)
+          .onFailure(e -> reader.finish("request failed: " + e));
+    });
+    return reader.done.future();
   }
 
   Future<Void> close() {
