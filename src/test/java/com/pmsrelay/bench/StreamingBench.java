@@ -375,8 +375,9 @@ final class StreamingBench {
       }
     });
     Spread perSecond = AlternatingPairs.of(pairs, relay, rowsPerSecond);
-    Spread mbPerSecond = Spread.of(perSecond.median() * median(bytesPerRow) / 1e6, perSecond.min() * median(bytesPerRow) / 1e6,
-        perSecond.max() * median(bytesPerRow) / 1e6);
+    double rowBytes = median(bytesPerRow);
+    Spread mbPerSecond = new Spread(perSecond.median() * rowBytes / 1e6, perSecond.min() * rowBytes / 1e6,
+        perSecond.max() * rowBytes / 1e6, perSecond.n());
     return new JsonObject()
         .put("rowsPerSecond", perSecond.toJson())
         .put("megabytesPerSecond", mbPerSecond.toJson())
