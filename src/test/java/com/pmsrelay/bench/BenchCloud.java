@@ -65,6 +65,13 @@ final class BenchCloud implements AutoCloseable {
         defaults.maxTimeoutMs(), defaults.maxQueueTimeoutMs(), ratePerMinute, defaults.weight())).await();
   }
 
+  /** Grants {@code clientId} access to the practice: every table, these caps on rows and time, the default rate. */
+  void grant(String practiceId, String clientId, int maxRows, int maxTimeoutMs) {
+    Grant defaults = Grant.withDefaults(practiceId, clientId, GrantStatus.ENABLED);
+    node.grants().put(new Grant(practiceId, clientId, GrantStatus.ENABLED, new JsonArray(), maxRows, maxTimeoutMs,
+        defaults.maxQueueTimeoutMs(), defaults.ratePerMinute(), defaults.weight())).await();
+  }
+
   /** The shipped agent defaults (conf/agent.json), dialling this cloud's bridge with its certificate pinned. */
   JsonObject agentJson(PracticeStore.Created practice) {
     return agentJson(practice.practiceId(), practice.agentKey(), node.bridgePort(), node.tls().fingerprintSha256());

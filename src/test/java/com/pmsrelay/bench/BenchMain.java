@@ -33,6 +33,7 @@ public final class BenchMain {
     all.put("hop", (mode, work) -> new RelayVsPlainBench(RelayVsPlainBench.Variant.HOP).run(mode, work));
     all.put("throughput", (mode, work) -> new RelayVsPlainBench(RelayVsPlainBench.Variant.THROUGHPUT).run(mode, work));
     all.put("auth", (mode, work) -> new AuthCostBench().run(mode, work));
+    all.put("streaming", (mode, work) -> new StreamingBench().run(mode, work));
     all.put("footprint", (mode, work) -> new FootprintBench().run(mode, work));
     all.put("idle-agents", (mode, work) -> new IdleAgentsBench(mode).run(mode, work));
     all.put("reconnect-storm", (mode, work) -> new ReconnectStormBench(mode).run(mode, work));

@@ -97,7 +97,12 @@ final class ChildJvm implements AutoCloseable {
 
   /** The child's live heap: {@code jcmd GC.class_histogram} collects fully, then counts what is reachable. */
   HeapHistogram heapHistogram() throws IOException, InterruptedException {
-    String output = jcmd("GC.class_histogram");
+    return heapHistogram(pid(), name);
+  }
+
+  /** The live heap of the JVM {@code pid} (any child: an agent process, say), as {@link #heapHistogram()}. */
+  static HeapHistogram heapHistogram(long pid, String name) throws IOException, InterruptedException {
+    String output = jcmd(pid, name, "GC.class_histogram");
     Map<String, Long> byClass = new HashMap<>();
     for (String line : output.split("\n")) {
       Matcher total = HISTOGRAM_TOTAL.matcher(line);
@@ -121,7 +126,7 @@ final class ChildJvm implements AutoCloseable {
   long jitCompileNanos() throws IOException, InterruptedException {
     long ticks = -1;
     long frequency = -1;
-    for (String line : jcmd("PerfCounter.print").split("\n")) {
+    for (String line : jcmd(pid(), name, "PerfCounter.print").split("\n")) {
       if (line.startsWith("java.ci.totalTime=")) {
         ticks = Long.parseLong(line.substring(line.indexOf('=') + 1).trim());
       } else if (line.startsWith("sun.os.hrt.frequency=")) {
@@ -144,10 +149,10 @@ final class ChildJvm implements AutoCloseable {
     return process.info().totalCpuDuration().orElseThrow(() -> new IllegalStateException("no CPU time for " + name)).toNanos();
   }
 
-  private String jcmd(String command) throws IOException, InterruptedException {
+  private static String jcmd(long pid, String name, String command) throws IOException, InterruptedException {
     // jcmd is a JVM itself: started lean, it takes a third of the time.
     Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-        "-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC", Long.toString(pid()), command).redirectErrorStream(true).start();
+        "-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC", Long.toString(pid), command).redirectErrorStream(true).start();
     jcmd.getOutputStream().close();
     byte[] out = jcmd.getInputStream().readAllBytes();
     if (!jcmd.waitFor(60, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
