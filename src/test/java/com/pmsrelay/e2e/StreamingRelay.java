@@ -59,6 +59,8 @@ public final class StreamingRelay implements AutoCloseable {
   final IntegratorStore.Created second;
   final WebClient web;
   final HttpClient http;
+  /** Where the streaming client runs. */
+  private final io.vertx.core.Context clientContext;
   final JdbcDataSource database;
 
   /** H2 calls it for every row of {@code Big} it produces. */
@@ -96,6 +98,7 @@ public final class StreamingRelay implements AutoCloseable {
     startAgent();
     web = WebClient.create(cloudVertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(cloud.httpPort()),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
+    clientContext = cloudVertx.getOrCreateContext();
     http = cloudVertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(cloud.httpPort()).setReceiveBufferSize(64 * 1024), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
   }
@@ -176,10 +179,15 @@ public final class StreamingRelay implements AutoCloseable {
         .setURI("/v1/practices/" + practiceId + "/queries")
         .putHeader("Authorization", "Bearer " + token).putHeader("Content-Type", "application/json")
         .putHeader("Accept", accept);
-    return http.request(options).compose(request -> request.send(body.toBuffer())).map(response -> {
-      response.pause();
-      return response;
-    });
+    // Sent from the client's event loop: from another thread, the response may be handed over by a
+    // later task, after its first bytes were dropped for want of a handler.
+    io.vertx.core.Promise<HttpClientResponse> paused = io.vertx.core.Promise.promise();
+    clientContext.runOnContext(v -> http.request(options).compose(request -> request.send(body.toBuffer()))
+        .map(response -> {
+          response.pause();
+          return response;
+        }).onComplete(paused));
+    return paused.future();
   }
 
   @Override
