@@ -6,6 +6,10 @@ import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +59,85 @@ class DemoJarIT {
         demo.destroyForcibly();
       }
     }
+  }
+
+  /**
+   * API.md's streaming, async and idempotency sections, held to the jar as an integrator meets
+   * them: NDJSON with its columns and end lines, an async query from 202 to its pages and its
+   * NDJSON, and an idempotency key answered twice with one query id.
+   */
+  @Test
+  void streamingAsyncAndIdempotencyWorkAsApiMdSays() throws Exception {
+    Process demo = new ProcessBuilder("java", "-jar", jar().toString(), "demo", "--port", "0", "--data-dir", dir.toString())
+        .redirectError(dir.resolve("demo.log").toFile())
+        .start();
+    try {
+      readCurlExample(demo);
+      JsonObject credentials = new JsonObject(Files.readString(dir.resolve("credentials.json")));
+      String base = credentials.getString("apiBaseUrl");
+      JsonObject integrator = credentials.getJsonArray("integrators").getJsonObject(0);
+      String practice = integrator.getJsonArray("enabledAt").getString(0);
+      HttpClient http = HttpClient.newHttpClient();
+      String token = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/token"))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id="
+              + integrator.getString("clientId") + "&client_secret=" + integrator.getString("clientSecret")))
+          .build(), HttpResponse.BodyHandlers.ofString()).body()).getString("access_token");
+      URI queries = URI.create(base + "/v1/practices/" + practice + "/queries");
+
+      HttpResponse<String> ndjson = http.send(post(queries, token, "application/x-ndjson",
+          new JsonObject().put("sql", "SELECT PatientId, Surname FROM Patients ORDER BY PatientId")), HttpResponse.BodyHandlers.ofString());
+      assertThat(ndjson.headers().firstValue("Content-Type")).hasValue("application/x-ndjson");
+      String[] lines = ndjson.body().split("\n");
+      assertThat(new JsonObject(lines[0]).getJsonArray("columns").getJsonObject(1).getString("name")).isEqualTo("Surname");
+      JsonObject end = new JsonObject(lines[lines.length - 1]);
+      assertThat(end.getBoolean("end")).isTrue();
+      assertThat(end.getLong("rowCount")).isEqualTo(lines.length - 2L).isGreaterThan(100);
+
+      HttpResponse<String> accepted = http.send(post(queries, token, "application/json", new JsonObject()
+          .put("sql", "SELECT AppointmentId, StartsAt FROM Appointments ORDER BY AppointmentId").put("mode", "async")
+          .put("maxRows", 250)), HttpResponse.BodyHandlers.ofString());
+      assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+      String location = accepted.headers().firstValue("Location").orElseThrow();
+      JsonObject status = new JsonObject();
+      for (int i = 0; i < 300 && !"succeeded".equals(status.getString("status")); i++) {
+        Thread.sleep(100);
+        status = new JsonObject(http.send(get(URI.create(base + location), token, "application/json"),
+            HttpResponse.BodyHandlers.ofString()).body());
+      }
+      assertThat(status.getString("status")).as(status.encode()).isEqualTo("succeeded");
+      assertThat(status.getLong("rowCount")).isEqualTo(250L);
+      JsonObject page = new JsonObject(http.send(get(URI.create(base + location + "/results?offset=200&limit=100"), token,
+          "application/json"), HttpResponse.BodyHandlers.ofString()).body());
+      assertThat(page.getJsonArray("rows")).hasSize(50);
+      assertThat(page.getValue("nextOffset")).isNull();
+      String all = http.send(get(URI.create(base + location + "/results"), token, "application/x-ndjson"),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(all.split("\n")).hasSize(252);
+
+      JsonObject keyed = new JsonObject().put("sql", "SELECT TOP 3 PatientId FROM Patients ORDER BY PatientId")
+          .put("idempotencyKey", "demo-jar-" + System.nanoTime());
+      JsonObject first = new JsonObject(http.send(post(queries, token, "application/json", keyed),
+          HttpResponse.BodyHandlers.ofString()).body());
+      JsonObject again = new JsonObject(http.send(post(queries, token, "application/json", keyed),
+          HttpResponse.BodyHandlers.ofString()).body());
+      assertThat(again.getString("queryId")).isEqualTo(first.getString("queryId"));
+      assertThat(again.getJsonArray("rows")).isEqualTo(first.getJsonArray("rows"));
+    } finally {
+      demo.destroy();
+      if (!demo.waitFor(30, TimeUnit.SECONDS)) {
+        demo.destroyForcibly();
+      }
+    }
+  }
+
+  private static HttpRequest post(URI uri, String token, String accept, JsonObject body) {
+    return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).header("Accept", accept)
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode())).build();
+  }
+
+  private static HttpRequest get(URI uri, String token, String accept) {
+    return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).header("Accept", accept).GET().build();
   }
 
   @Test

@@ -93,9 +93,15 @@ final class JdbcRunner {
 
   private Outcome stream(QueryTask task, PreparedStatement ps, ResultSet rs, long queuedMs, long started)
       throws SQLException, IOException, ValueEncoder.TooLargeException {
+    try (ResultWriter out = new ResultWriter(task, chunkRows, chunkBytes, task.sink.maxMessageBytes())) {
+      return stream(task, ps, rs, out, queuedMs, started);
+    }
+  }
+
+  private Outcome stream(QueryTask task, PreparedStatement ps, ResultSet rs, ResultWriter out, long queuedMs,
+      long started) throws SQLException, IOException, ValueEncoder.TooLargeException {
     QueryRequest q = task.request;
     int[] types = ValueEncoder.types(rs.getMetaData());
-    ResultWriter out = new ResultWriter(task, chunkRows, chunkBytes, task.sink.maxMessageBytes());
     if (!out.columns(ValueEncoder.columns(rs.getMetaData()), task.deadlineNanos)) {
       return notSent(task);
     }

@@ -14,14 +14,14 @@ import io.vertx.core.json.JsonObject;
 interface AnswerFormat {
   String contentType();
 
-  /** What comes before the first row; {@code columns} is a JSON array's bytes. */
-  Buffer head(String queryId, Buffer columns);
+  /** Appends what comes before the first row to {@code out}; {@code columns} is a JSON array's bytes. */
+  void head(Buffer out, String queryId, Buffer columns);
 
-  /** Rows; {@code first} when no row was written before. */
-  Buffer rows(Rows rows, boolean first);
+  /** Appends rows to {@code out}; {@code first} when no row was written before. */
+  void rows(Buffer out, Rows rows, boolean first);
 
-  /** What follows the last row. */
-  Buffer tail(ResultMessage.End end, long totalMs);
+  /** Appends what follows the last row to {@code out}. */
+  void tail(Buffer out, ResultMessage.End end, long totalMs);
 
   /**
    * The query failed after the head went out, so the status is sent: the client must still see
@@ -37,25 +37,26 @@ interface AnswerFormat {
     }
 
     @Override
-    public Buffer head(String queryId, Buffer columns) {
-      return Buffer.buffer(128 + columns.length()).appendString("{\"queryId\":")
-          .appendString(io.vertx.core.json.Json.encode(queryId)).appendString(",\"status\":\"succeeded\",\"columns\":")
-          .appendBuffer(columns).appendString(",\"rows\":[");
+    public void head(Buffer out, String queryId, Buffer columns) {
+      out.appendString("{\"queryId\":").appendString(io.vertx.core.json.Json.encode(queryId))
+          .appendString(",\"status\":\"succeeded\",\"columns\":").appendBuffer(columns).appendString(",\"rows\":[");
     }
 
     @Override
-    public Buffer rows(Rows rows, boolean first) {
-      Buffer elements = rows.asArrayElements();
-      return first ? elements : Buffer.buffer(elements.length() + 1).appendByte((byte) ',').appendBuffer(elements);
+    public void rows(Buffer out, Rows rows, boolean first) {
+      if (!first) {
+        out.appendByte((byte) ',');
+      }
+      rows.appendElements(out);
     }
 
     @Override
-    public Buffer tail(ResultMessage.End end, long totalMs) {
-      JsonObject timing = new JsonObject().put("queuedMs", end.queuedMs()).put("executionMs", end.executionMs())
-          .put("totalMs", totalMs);
-      return Buffer.buffer(128).appendString("],\"rowCount\":").appendString(Long.toString(end.rowCount()))
+    public void tail(Buffer out, ResultMessage.End end, long totalMs) {
+      out.appendString("],\"rowCount\":").appendString(Long.toString(end.rowCount()))
           .appendString(",\"truncated\":").appendString(Boolean.toString(end.truncated()))
-          .appendString(",\"timing\":").appendBuffer(timing.toBuffer()).appendByte((byte) '}');
+          .appendString(",\"timing\":{\"queuedMs\":").appendString(Long.toString(end.queuedMs()))
+          .appendString(",\"executionMs\":").appendString(Long.toString(end.executionMs()))
+          .appendString(",\"totalMs\":").appendString(Long.toString(totalMs)).appendString("}}");
     }
 
     @Override
@@ -72,19 +73,19 @@ interface AnswerFormat {
     }
 
     @Override
-    public Buffer head(String queryId, Buffer columns) {
-      return Buffer.buffer(columns.length() + 13).appendString("{\"columns\":").appendBuffer(columns).appendString("}\n");
+    public void head(Buffer out, String queryId, Buffer columns) {
+      out.appendString("{\"columns\":").appendBuffer(columns).appendString("}\n");
     }
 
     @Override
-    public Buffer rows(Rows rows, boolean first) {
-      return rows.appendLines(Buffer.buffer((int) Math.min(Integer.MAX_VALUE, rows.bytes() + rows.count())));
+    public void rows(Buffer out, Rows rows, boolean first) {
+      rows.appendLines(out);
     }
 
     @Override
-    public Buffer tail(ResultMessage.End end, long totalMs) {
-      return new JsonObject().put("end", true).put("rowCount", end.rowCount()).put("truncated", end.truncated())
-          .toBuffer().appendByte((byte) '\n');
+    public void tail(Buffer out, ResultMessage.End end, long totalMs) {
+      out.appendString("{\"end\":true,\"rowCount\":").appendString(Long.toString(end.rowCount()))
+          .appendString(",\"truncated\":").appendString(Boolean.toString(end.truncated())).appendString("}\n");
     }
 
     @Override

@@ -81,19 +81,19 @@ final class StoredAnswer {
         }
         case 2 -> { // rows
           if (!headWritten) {
-            out.appendBuffer(format.head(queryId, cols));
+            format.head(out, queryId, cols);
           }
           Rows rows = Rows.ofLines(segment.plain());
-          out.appendBuffer(format.rows(rows, !anyRows));
+          format.rows(out, rows, !anyRows);
           anyRows |= !rows.isEmpty();
         }
         default -> { // the end
           JsonObject end = new JsonObject(Buffer.buffer(segment.plain()));
           if (!headWritten) {
-            out.appendBuffer(format.head(queryId, cols));
+            format.head(out, queryId, cols);
           }
-          out.appendBuffer(format.tail(new ResultMessage.End(end.getLong("rowCount", 0L), end.getBoolean("truncated", false),
-              queuedMs, executionMs), (System.nanoTime() - receivedNanos) / 1_000_000));
+          format.tail(out, new ResultMessage.End(end.getLong("rowCount", 0L), end.getBoolean("truncated", false),
+              queuedMs, executionMs), (System.nanoTime() - receivedNanos) / 1_000_000);
           if (!headWritten) {
             response.putHeader("Content-Type", format.contentType());
           }

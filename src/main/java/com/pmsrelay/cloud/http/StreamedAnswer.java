@@ -73,17 +73,18 @@ final class StreamedAnswer implements ResultConsumer {
     if (!headWritten && rows.isEmpty() && end == null) {
       return; // columns alone: the status waits for the first rows
     }
-    Buffer out = Buffer.buffer();
+    Buffer out = Buffer.buffer((int) Math.min(Integer.MAX_VALUE, 256 + rows.bytes() + 2L * rows.count()
+        + (columns == null ? 0 : columns.length())));
     boolean first = !headWritten;
     if (first) {
-      out.appendBuffer(format.head(queryId, columns));
+      format.head(out, queryId, columns);
     }
     if (!rows.isEmpty()) {
-      out.appendBuffer(format.rows(rows, !anyRows));
+      format.rows(out, rows, !anyRows);
       anyRows = true;
     }
     if (end != null) {
-      out.appendBuffer(format.tail(end, (System.nanoTime() - receivedNanos) / 1_000_000));
+      format.tail(out, end, (System.nanoTime() - receivedNanos) / 1_000_000);
       if (first) {
         headWritten = true;
         response.putHeader("Content-Type", format.contentType());

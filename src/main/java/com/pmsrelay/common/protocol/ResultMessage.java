@@ -33,10 +33,6 @@ public final class ResultMessage {
           .put("executionMs", executionMs);
     }
 
-    static End from(JsonObject json) {
-      return new End(json.getLong("rowCount", 0L), json.getBoolean("truncated", false), json.getLong("queuedMs", 0L),
-          json.getLong("executionMs", 0L));
-    }
   }
 
   /** How the stream ended badly: a problem of the contract. */
@@ -184,12 +180,8 @@ public final class ResultMessage {
         case "ack" -> ack = value == JsonToken.VALUE_TRUE;
         case "columns" -> columns = slice(p, data, JsonToken.START_ARRAY);
         case "rows" -> rows = readRows(p, data);
-        case "end" -> end = End.from(new JsonObject(slice(p, data, JsonToken.START_OBJECT)));
-        case "error" -> {
-          JsonObject e = new JsonObject(slice(p, data, JsonToken.START_OBJECT));
-          error = new Failure(ErrorCode.fromCode(e.getValue("code") instanceof String c ? c : ""),
-              e.getValue("detail") instanceof String d ? d : "");
-        }
+        case "end" -> end = readEnd(p);
+        case "error" -> error = readError(p);
         default -> p.skipChildren();
       }
     }
@@ -198,6 +190,58 @@ public final class ResultMessage {
     }
     int to = (int) p.currentLocation().getByteOffset();
     return new ResultMessage(seq, ack, columns, rows, end, error, data, from, to);
+  }
+
+  /** The end's fields, read in place (it ends every result: no object is built for it). */
+  private static End readEnd(JsonParser p) throws IOException, MalformedException {
+    expect(p, JsonToken.START_OBJECT);
+    long rowCount = 0;
+    boolean truncated = false;
+    long queuedMs = 0;
+    long executionMs = 0;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (name) {
+        case "rowCount" -> rowCount = number(p, value);
+        case "truncated" -> truncated = value == JsonToken.VALUE_TRUE;
+        case "queuedMs" -> queuedMs = number(p, value);
+        case "executionMs" -> executionMs = number(p, value);
+        default -> p.skipChildren();
+      }
+    }
+    return new End(rowCount, truncated, queuedMs, executionMs);
+  }
+
+  private static Failure readError(JsonParser p) throws IOException, MalformedException {
+    expect(p, JsonToken.START_OBJECT);
+    String code = "";
+    String detail = "";
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken value = p.nextToken();
+      if (value == JsonToken.VALUE_STRING && name.equals("code")) {
+        code = p.getText();
+      } else if (value == JsonToken.VALUE_STRING && name.equals("detail")) {
+        detail = p.getText();
+      } else {
+        p.skipChildren();
+      }
+    }
+    return new Failure(ErrorCode.fromCode(code), detail);
+  }
+
+  private static long number(JsonParser p, JsonToken value) throws IOException, MalformedException {
+    if (value != JsonToken.VALUE_NUMBER_INT) {
+      throw new MalformedException("a count in a result message must be a whole number");
+    }
+    return p.getLongValue();
+  }
+
+  private static void expect(JsonParser p, JsonToken expected) throws MalformedException {
+    if (p.currentToken() != expected) {
+      throw new MalformedException("unexpected " + p.currentToken() + " in a result message");
+    }
   }
 
   private static Buffer slice(JsonParser p, byte[] data, JsonToken expected) throws IOException, MalformedException {

@@ -66,22 +66,26 @@ public final class Rows {
 
   /** The rows as the elements of a JSON array, {@code [1,"a"],[2,"b"]}: what a JSON answer writes. */
   public Buffer asArrayElements() {
+    return isEmpty() ? Buffer.buffer(0) : appendElements(Buffer.buffer(bounds[bounds.length - 1] - bounds[0]));
+  }
+
+  /** Appends the rows to {@code out} as the elements of a JSON array. */
+  public Buffer appendElements(Buffer out) {
     if (isEmpty()) {
-      return Buffer.buffer(0);
+      return out;
     }
     int from = bounds[0];
     int to = bounds[bounds.length - 1];
     if (!lines) {
-      return Buffer.buffer(to - from).appendBytes(data, from, to - from); // already comma-separated
+      return out.appendBytes(data, from, to - from); // already comma-separated
     }
-    Buffer elements = Buffer.buffer(to - from);
     for (int i = 0; i < bounds.length; i += 2) {
       if (i > 0) {
-        elements.appendByte((byte) ',');
+        out.appendByte((byte) ',');
       }
-      elements.appendBytes(data, bounds[i], bounds[i + 1] - bounds[i]);
+      out.appendBytes(data, bounds[i], bounds[i + 1] - bounds[i]);
     }
-    return elements;
+    return out;
   }
 
   /** Appends each row and a newline to {@code out}: NDJSON lines. */
