@@ -102,7 +102,7 @@ final class JdbcRunner {
       long started) throws SQLException, IOException, ValueEncoder.TooLargeException {
     QueryRequest q = task.request;
     int[] types = ValueEncoder.types(rs.getMetaData());
-    if (!out.columns(ValueEncoder.columns(rs.getMetaData()), task.deadlineNanos)) {
+    if (!out.columns(rs.getMetaData(), task.deadlineNanos)) {
       return notSent(task);
     }
     long rows = 0;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.pmsrelay.common.protocol.ResultMessage;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
+import java.sql.ResultSetMetaData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.sql.ResultSet;
@@ -51,8 +51,8 @@ final class ResultWriter implements AutoCloseable {
   private final int maxRowBytes;
   private final Chunk chunk = new Chunk();
   private final JsonGenerator json;
-  /** Not yet sent: they go with the first chunk. */
-  private JsonArray columns;
+  /** Not yet sent (encoded): they go with the first chunk. */
+  private Buffer columns;
   private int rowsInChunk;
   private int lastRowStart;
 
@@ -69,17 +69,24 @@ final class ResultWriter implements AutoCloseable {
     return maxRowBytes;
   }
 
-  /** The result's columns; sent with the first rows, or now if they are too large to share a message. */
-  boolean columns(JsonArray names, long deadlineNanos) throws ValueEncoder.TooLargeException {
-    Buffer encoded = names.toBuffer();
+  /**
+   * The result's columns, encoded with this writer's generator (another one, on this worker, would
+   * allocate its own buffers while this one holds the thread's); sent with the first rows, or now if
+   * they are too large to share a message.
+   */
+  boolean columns(ResultSetMetaData meta, long deadlineNanos)
+      throws SQLException, IOException, ValueEncoder.TooLargeException {
+    ValueEncoder.writeColumns(json, meta);
+    json.flush();
+    Buffer encoded = chunk.take();
     if (encoded.length() > maxRowBytes) {
       throw new ValueEncoder.TooLargeException("the result has more columns than the relay carries");
     }
     if (encoded.length() <= MAX_SHARED_COLUMNS_BYTES) {
-      columns = names;
+      columns = encoded;
       return true;
     }
-    return task.send(new Outgoing(ResultMessage.encode(task.seq++, names, null, null), false, false), deadlineNanos);
+    return task.send(new Outgoing(ResultMessage.encode(task.seq++, encoded, null, null), false, false), deadlineNanos);
   }
 
   /**

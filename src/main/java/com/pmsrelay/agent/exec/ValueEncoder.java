@@ -2,7 +2,6 @@ package com.pmsrelay.agent.exec;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.sql.Clob;
@@ -32,12 +31,16 @@ final class ValueEncoder {
 
   private ValueEncoder() {}
 
-  static JsonArray columns(ResultSetMetaData meta) throws SQLException {
-    JsonArray columns = new JsonArray();
+  /** The result's columns, {@code [{"name", "type"}, ...]}. */
+  static void writeColumns(JsonGenerator out, ResultSetMetaData meta) throws SQLException, IOException {
+    out.writeStartArray();
     for (int i = 1; i <= meta.getColumnCount(); i++) {
-      columns.add(new JsonObject().put("name", meta.getColumnLabel(i)).put("type", typeName(meta.getColumnType(i))));
+      out.writeStartObject();
+      out.writeStringField("name", meta.getColumnLabel(i));
+      out.writeStringField("type", typeName(meta.getColumnType(i)));
+      out.writeEndObject();
     }
-    return columns;
+    out.writeEndArray();
   }
 
   static int[] types(ResultSetMetaData meta) throws SQLException {

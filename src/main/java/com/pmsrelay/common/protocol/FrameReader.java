@@ -4,7 +4,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.parsetools.RecordParser;
 
 /**
  * Splits a socket's bytes into frames, refusing any frame longer than {@code maxFrameBytes}
@@ -22,8 +21,8 @@ public final class FrameReader implements Handler<Buffer> {
   private final int maxFrameBytes;
   private final Handler<Buffer> onFrame;
   private final Handler<String> onViolation;
-  private final RecordParser parser;
-  private boolean readingLength = true;
+  /** The start of a frame (or of its length) whose rest has not come yet; null when none. */
+  private Buffer partial;
   private boolean failed;
 
   /** Hands each frame's bytes (without the length) to {@code onFrame}. */
@@ -31,7 +30,6 @@ public final class FrameReader implements Handler<Buffer> {
     this.maxFrameBytes = maxFrameBytes;
     this.onFrame = onFrame;
     this.onViolation = onViolation;
-    this.parser = RecordParser.newFixed(4, this::onRecord);
   }
 
   /** Hands each frame to {@code onFrame} as a JSON object; a frame that is not one is a violation. */
@@ -47,33 +45,45 @@ public final class FrameReader implements Handler<Buffer> {
     }, onViolation);
   }
 
+  /**
+   * Frames wholly in {@code bytes} are handed over as slices of it, without a copy; only a frame
+   * split across reads is gathered, and only once its length is known to be within the limit.
+   */
   @Override
   public void handle(Buffer bytes) {
-    if (!failed) {
-      parser.handle(bytes);
-    }
-  }
-
-  private void onRecord(Buffer record) {
     if (failed) {
       return;
     }
-    if (readingLength) {
-      int length = record.getInt(0);
-      if (length <= 0 || length > maxFrameBytes) {
-        fail("frame of " + Integer.toUnsignedString(length) + " bytes exceeds the limit of " + maxFrameBytes);
+    Buffer data = bytes;
+    if (partial != null) {
+      data = partial.appendBuffer(bytes);
+      partial = null;
+    }
+    int pos = 0;
+    int length = data.length();
+    while (length - pos >= 4) {
+      int frameLength = data.getInt(pos);
+      if (frameLength <= 0 || frameLength > maxFrameBytes) {
+        fail("frame of " + Integer.toUnsignedString(frameLength) + " bytes exceeds the limit of " + maxFrameBytes);
         return;
       }
-      readingLength = false;
-      parser.fixedSizeMode(length);
-      return;
+      if (length - pos - 4 < frameLength) {
+        break;
+      }
+      Buffer frame = data.slice(pos + 4, pos + 4 + frameLength);
+      pos += 4 + frameLength;
+      try {
+        onFrame.handle(frame);
+      } catch (ViolationException e) {
+        fail(e.getMessage());
+        return;
+      }
+      if (failed) {
+        return;
+      }
     }
-    readingLength = true;
-    parser.fixedSizeMode(4);
-    try {
-      onFrame.handle(record);
-    } catch (ViolationException e) {
-      fail(e.getMessage());
+    if (pos < length) {
+      partial = data.getBuffer(pos, length);
     }
   }
 

@@ -27,13 +27,7 @@ import java.util.Arrays;
  */
 public final class ResultMessage {
   /** How the stream ended well. */
-  public record End(long rowCount, boolean truncated, long queuedMs, long executionMs) {
-    JsonObject toJson() {
-      return new JsonObject().put("rowCount", rowCount).put("truncated", truncated).put("queuedMs", queuedMs)
-          .put("executionMs", executionMs);
-    }
-
-  }
+  public record End(long rowCount, boolean truncated, long queuedMs, long executionMs) {}
 
   /** How the stream ended badly: a problem of the contract. */
   public record Failure(ErrorCode code, String detail) {}
@@ -112,20 +106,24 @@ public final class ResultMessage {
   // ---- encoding (the agent) ----
 
   /**
-   * A result message; {@code columns}, {@code rowElements} (rows as JSON array elements,
-   * {@code [1,"a"],[2,"b"]}) and {@code end} may each be null.
+   * A result message; {@code columns} (a JSON array, encoded), {@code rowElements} (rows as JSON
+   * array elements, {@code [1,"a"],[2,"b"]}) and {@code end} may each be null.
    */
-  public static Buffer encode(long seq, JsonArray columns, Buffer rowElements, End end) {
-    Buffer body = Buffer.buffer(64 + (rowElements == null ? 0 : rowElements.length()));
+  public static Buffer encode(long seq, Buffer columns, Buffer rowElements, End end) {
+    Buffer body = Buffer.buffer(64 + (rowElements == null ? 0 : rowElements.length())
+        + (columns == null ? 0 : columns.length()));
     body.appendString("{\"seq\":").appendString(Long.toString(seq));
     if (columns != null) {
-      body.appendString(",\"columns\":").appendBuffer(columns.toBuffer());
+      body.appendString(",\"columns\":").appendBuffer(columns);
     }
     if (rowElements != null) {
       body.appendString(",\"rows\":[").appendBuffer(rowElements).appendByte((byte) ']');
     }
     if (end != null) {
-      body.appendString(",\"end\":").appendBuffer(end.toJson().toBuffer());
+      body.appendString(",\"end\":{\"rowCount\":").appendString(Long.toString(end.rowCount()))
+          .appendString(",\"truncated\":").appendString(Boolean.toString(end.truncated()))
+          .appendString(",\"queuedMs\":").appendString(Long.toString(end.queuedMs()))
+          .appendString(",\"executionMs\":").appendString(Long.toString(end.executionMs())).appendByte((byte) '}');
     }
     return body.appendByte((byte) '}');
   }

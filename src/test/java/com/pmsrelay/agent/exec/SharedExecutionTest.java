@@ -14,7 +14,7 @@ class SharedExecutionTest {
   private static final long DEADLINE = Long.MAX_VALUE;
 
   private static Outgoing columnsAndRows(long seq) {
-    return new Outgoing(ResultMessage.encode(seq, seq == 0 ? new JsonArray() : null, Buffer.buffer("[1]"), null), true, false);
+    return new Outgoing(ResultMessage.encode(seq, seq == 0 ? Buffer.buffer("[]") : null, Buffer.buffer("[1]"), null), true, false);
   }
 
   private static Outgoing end(long seq) {

@@ -32,6 +32,20 @@ class FrameReaderTest {
   }
 
   @Test
+  void readsFramesFedOneByteAtATimeAndRefusesALengthSplitAcrossReads() {
+    Buffer frames = Frames.encode(Frames.ping()).appendBuffer(Frames.encode(Frames.pong()));
+    for (int i = 0; i < frames.length(); i++) {
+      reader.handle(frames.slice(i, i + 1));
+    }
+    assertThat(this.frames).extracting(f -> f.getString("type")).containsExactly("ping", "pong");
+    Buffer tooLong = Buffer.buffer().appendInt(1 << 20);
+    reader.handle(tooLong.slice(0, 2));
+    assertThat(violations).isEmpty();
+    reader.handle(tooLong.slice(2, 4));
+    assertThat(violations).singleElement().asString().contains("exceeds");
+  }
+
+  @Test
   void refusesNonJsonAndNonObjects() {
     reader.handle(Buffer.buffer().appendInt(3).appendString("[1]"));
     assertThat(violations).hasSize(1);

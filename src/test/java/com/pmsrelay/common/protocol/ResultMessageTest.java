@@ -22,7 +22,7 @@ class ResultMessageTest {
   @Test
   void rowsPassThroughAsTheAgentEncodedThem() {
     Buffer rows = Buffer.buffer("[1,\"a\\nb\"],[2,null],[3,\"\u00e9\"]");
-    Buffer body = ResultMessage.encode(0, COLUMNS, rows, new ResultMessage.End(3, false, 1, 2));
+    Buffer body = ResultMessage.encode(0, COLUMNS.toBuffer(), rows, new ResultMessage.End(3, false, 1, 2));
     ResultMessage m = frame(Addresses.stream("q1"), body).result();
 
     assertThat(m.seq()).isZero();
