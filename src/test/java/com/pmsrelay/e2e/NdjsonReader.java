@@ -17,12 +17,17 @@ final class NdjsonReader {
   private Buffer tail = Buffer.buffer();
   private long lines;
   private long bytes;
+  private long firstRowNanos;
+  private long endNanos;
   private Throwable failure;
 
   NdjsonReader(HttpClientResponse response) {
     this.response = response;
     response.handler(this::onBytes);
-    response.endHandler(v -> done.tryComplete(this));
+    response.endHandler(v -> {
+      endNanos = System.nanoTime();
+      done.tryComplete(this);
+    });
     response.exceptionHandler(e -> {
       failure = e;
       done.tryComplete(this);
@@ -58,6 +63,9 @@ final class NdjsonReader {
       if (b == '\n') {
         lines++;
         firstDone = true;
+        if (lines == 2) {
+          firstRowNanos = System.nanoTime();
+        }
       } else if (!firstDone) {
         firstLine.append((char) b);
       }
@@ -90,6 +98,16 @@ final class NdjsonReader {
     String text = tail.toString();
     String trimmed = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
     return new JsonObject(trimmed.substring(trimmed.lastIndexOf('\n') + 1));
+  }
+
+  /** When the first row's line (the second line) was read, by {@link System#nanoTime()}. */
+  synchronized long firstRowNanos() {
+    return firstRowNanos;
+  }
+
+  /** When the answer ended, by {@link System#nanoTime()}. */
+  synchronized long endNanos() {
+    return endNanos;
   }
 
   Throwable failure() {

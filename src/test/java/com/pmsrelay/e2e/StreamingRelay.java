@@ -40,7 +40,8 @@ import org.h2.jdbcx.JdbcDataSource;
  * A cloud and an agent, each on its own Vert.x as on their own machines, over real TLS, the agent
  * serving an in-memory H2 database in SQL Server mode built for results of any size: a table of
  * 2,000 numbers, and a view {@code Big} of a million rows (about 100 bytes each as JSON) that
- * counts every row the database reads (H2 computes it lazily, row by row, as the agent fetches).
+ * counts every row the database reads (H2 computes it lazily, row by row, as the agent fetches),
+ * and a view {@code Trickle} of 800 rows produced 3 ms apart (a slow query).
  * Two integrators are enabled at the practice, with caps high enough for a million rows.
  */
 public final class StreamingRelay implements AutoCloseable {
@@ -62,6 +63,16 @@ public final class StreamingRelay implements AutoCloseable {
   /** Where the streaming client runs. */
   private final io.vertx.core.Context clientContext;
   final JdbcDataSource database;
+
+  /** Rows of {@code Trickle}, each {@link #TRICKLE_ROW_MS} apart. */
+  static final int TRICKLE_ROWS = 800;
+  static final int TRICKLE_ROW_MS = 3;
+
+  /** H2 calls it for every row of {@code Trickle}: a database that produces rows slowly. */
+  public static long rowTrickled(long n) throws InterruptedException {
+    Thread.sleep(TRICKLE_ROW_MS);
+    return n;
+  }
 
   /** H2 calls it for every row of {@code Big} it produces. */
   public static long rowRead(long n) {
@@ -148,6 +159,9 @@ public final class StreamingRelay implements AutoCloseable {
       s.execute("CREATE ALIAS ROW_READ DETERMINISTIC FOR \"" + StreamingRelay.class.getName() + ".rowRead\"");
       s.execute("CREATE VIEW dbo.Big AS SELECT ROW_READ(X) AS N, CONCAT('synthetic row ', X, ' ', SPACE(60), '.') AS Filler "
           + "FROM SYSTEM_RANGE(1, " + BIG_ROWS + ")");
+      s.execute("CREATE ALIAS ROW_TRICKLED DETERMINISTIC FOR \"" + StreamingRelay.class.getName() + ".rowTrickled\"");
+      s.execute("CREATE VIEW dbo.Trickle AS SELECT ROW_TRICKLED(X) AS N, CONCAT('synthetic row ', X) AS Filler "
+          + "FROM SYSTEM_RANGE(1, " + TRICKLE_ROWS + ")");
     }
     return source;
   }

@@ -121,6 +121,27 @@ class StreamingTest {
   }
 
   @Test
+  void theRowsOfASlowQueryArriveAsTheDatabaseProducesThem(VertxTestContext ctx) {
+    long sent = System.nanoTime();
+    JsonObject trickle = new JsonObject().put("sql", "SELECT N, Filler FROM dbo.Trickle").put("timeoutMs", 30_000);
+    relay.stream(bulk, trickle, NDJSON)
+        .compose(response -> new NdjsonReader(response).readAll().done.future())
+        .onComplete(ctx.succeeding(reader -> ctx.verify(() -> {
+          long firstRowMs = (reader.firstRowNanos() - sent) / 1_000_000;
+          long endMs = (reader.endNanos() - sent) / 1_000_000;
+          long producingMs = (long) StreamingRelay.TRICKLE_ROWS * StreamingRelay.TRICKLE_ROW_MS;
+          System.out.printf("a slow query (%d rows, %d ms apart): first row at the client after %d ms, end after %d ms%n",
+              StreamingRelay.TRICKLE_ROWS, StreamingRelay.TRICKLE_ROW_MS, firstRowMs, endMs);
+          assertThat(reader.failure()).isNull();
+          assertThat(reader.lines()).as("columns, rows, end").isEqualTo(StreamingRelay.TRICKLE_ROWS + 2L);
+          // A chunk waits at most 100 ms for more rows: the first rows come long before the last.
+          assertThat(firstRowMs).as("ms to the first row").isLessThan(producingMs / 2);
+          assertThat(endMs - firstRowMs).as("ms between the first row and the end").isGreaterThan(producingMs / 2);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void aLargeJsonAnswerIsWrittenAsItStreams(VertxTestContext ctx) {
     relay.query(bulk, big(200_000)).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
       assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);

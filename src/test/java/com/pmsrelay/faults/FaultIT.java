@@ -48,6 +48,8 @@ class FaultIT {
    * fetches 500 at a time and sends chunks of 500, and the cloud answers 200 with the first rows.
    */
   static final int MID_STREAM_ROWS = 1_500;
+  /** About a hundred rows of {@code SlowRows} as NDJSON. */
+  static final int MID_STREAM_BYTES = 10_000;
 
   FaultRelay relay;
 
@@ -166,8 +168,9 @@ class FaultIT {
     Query stream = Query.stream(tag(), CountingPms.SLOW_ROWS, true);
     CompletableFuture<Answer> heldAnswer = send(1, held);
     CompletableFuture<Answer> streamAnswer = send(0, stream);
+    // Mid-way at the integrator: rows have reached it (the database runs ahead by the agent's fetch).
     awaitTrue(Duration.ofSeconds(15), "a held statement and a stream mid-way",
-        () -> isHeld(held) && rowsOf(stream) >= MID_STREAM_ROWS);
+        () -> isHeld(held) && rowsOf(stream) >= MID_STREAM_ROWS && relay.bytesReceived(stream) >= MID_STREAM_BYTES);
 
     long killed = System.nanoTime();
     relay.agent.kill();

@@ -14,6 +14,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Flow;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -225,15 +228,26 @@ final class FaultRelay implements AutoCloseable {
     throw new AssertionError("no query succeeded within " + timeout + "; the last answer: " + last);
   }
 
+  /** Bytes of each query's answer the integrator has received so far, by the query's tag. */
+  private final Map<String, java.util.concurrent.atomic.AtomicLong> received = new ConcurrentHashMap<>();
+
+  /** Bytes of {@code query}'s answer received so far: how far its stream has reached the integrator. */
+  long bytesReceived(Query query) {
+    java.util.concurrent.atomic.AtomicLong bytes = received.get(query.tag());
+    return bytes == null ? 0 : bytes.get();
+  }
+
   /** Sends one query as {@code who}; the future always completes, with whatever the integrator got. */
   CompletableFuture<Answer> send(Integrator who, Query query) throws IOException, InterruptedException {
+    java.util.concurrent.atomic.AtomicLong bytes = received.computeIfAbsent(query.tag(),
+        tag -> new java.util.concurrent.atomic.AtomicLong());
     HttpRequest request = HttpRequest.newBuilder(api("/v1/practices/" + practiceId + "/queries"))
         .timeout(ANSWER_TIMEOUT)
         .header("Authorization", "Bearer " + token(who))
         .header("Content-Type", "application/json")
         .header("Accept", query.ndjson() ? "application/x-ndjson" : "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(query.body().encode())).build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+    return http.sendAsync(request, info -> new CountingBody(HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8), bytes))
         .handle((response, failure) -> failure == null ? Answer.of(query, response, System.nanoTime())
             : Answer.failed(query, failure, System.nanoTime()));
   }
@@ -319,6 +333,36 @@ final class FaultRelay implements AutoCloseable {
       } catch (IOException e) {
         // mvn clean removes it
       }
+    }
+  }
+
+  /** Reads a body as text, counting its bytes as they arrive. */
+  private record CountingBody(HttpResponse.BodySubscriber<String> text, java.util.concurrent.atomic.AtomicLong bytes)
+      implements HttpResponse.BodySubscriber<String> {
+    @Override
+    public CompletionStage<String> getBody() {
+      return text.getBody();
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      text.onSubscribe(subscription);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> items) {
+      bytes.addAndGet(items.stream().mapToLong(ByteBuffer::remaining).sum());
+      text.onNext(items);
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      text.onError(failure);
+    }
+
+    @Override
+    public void onComplete() {
+      text.onComplete();
     }
   }
 }

@@ -13,14 +13,19 @@ import java.sql.SQLException;
 /**
  * Turns one query's rows into result messages: each row encoded once, straight from JDBC to JSON
  * bytes, rows gathered into chunks bounded by rows and by bytes. The columns wait for the first
- * chunk and the last chunk goes with the end, so a small result is one message. A row that cannot
- * fit in a message on its own (the cloud's frame limit) fails the query, never the link.
+ * chunk and the last chunk goes with the end, so a small result is one message. A chunk also goes
+ * once it has waited {@link #LINGER_MS} for more rows, so the rows of a slow query reach the
+ * integrator as they come rather than when a chunk is full. A row that cannot fit in a message on
+ * its own (the cloud's frame limit) fails the query, never the link.
  */
 final class ResultWriter implements AutoCloseable {
   /** Room in a message for everything but rows: envelope, seq, brackets, the end. */
   static final int HEADROOM_BYTES = 1024;
   /** Columns larger than this go in a message of their own, so rows keep their room. */
   static final int MAX_SHARED_COLUMNS_BYTES = 16 * 1024;
+  /** How long a chunk waits for more rows (checked as each row arrives) before it goes. */
+  static final long LINGER_MS = 100;
+  private static final long LINGER_NANOS = LINGER_MS * 1_000_000;
   private static final JsonFactory JSON = new JsonFactory();
 
   /** The bytes of the chunk being filled; its buffer is reused from chunk to chunk. */
@@ -54,6 +59,7 @@ final class ResultWriter implements AutoCloseable {
   /** Not yet sent (encoded): they go with the first chunk. */
   private Buffer columns;
   private int rowsInChunk;
+  private long chunkStartNanos;
   private int lastRowStart;
 
   ResultWriter(QueryTask task, int chunkRows, int chunkBytes, int maxMessageBytes) throws IOException {
@@ -96,7 +102,8 @@ final class ResultWriter implements AutoCloseable {
    */
   int add(ResultSet rs, int[] types, long deadlineNanos)
       throws SQLException, IOException, ValueEncoder.TooLargeException {
-    if ((rowsInChunk >= chunkRows || chunk.size() >= chunkBytes) && !flush(deadlineNanos)) {
+    if (rowsInChunk > 0 && (rowsInChunk >= chunkRows || chunk.size() >= chunkBytes
+        || System.nanoTime() - chunkStartNanos >= LINGER_NANOS) && !flush(deadlineNanos)) {
       return -1;
     }
     lastRowStart = chunk.size();
@@ -124,6 +131,9 @@ final class ResultWriter implements AutoCloseable {
       }
       lastRowStart = 0;
       chunk.write(row.getBytes());
+    }
+    if (rowsInChunk == 0) {
+      chunkStartNanos = System.nanoTime();
     }
     rowsInChunk++;
     return size;
