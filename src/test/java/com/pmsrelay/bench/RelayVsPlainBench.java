@@ -163,12 +163,12 @@ final class RelayVsPlainBench {
     JsonObject targets = new JsonObject();
     if (variant == Variant.HOP) {
       targets.put("p50Ratio", Targets.atMost(p50Ratio.median(), TARGET_P50_RATIO,
-              "<= 2.0 (relay p50 / plain p50, median of pairs)"))
+              "<= " + TARGET_P50_RATIO + " (relay p50 / plain p50, median of pairs)"))
           .put("p50AddedUs", Targets.atMost(p50Added.median(), TARGET_P50_ADDED_US,
-              "<= 250 µs (relay p50 - plain p50, median of pairs)"));
+              "<= " + (int) TARGET_P50_ADDED_US + " µs (relay p50 - plain p50, median of pairs)"));
     } else {
       targets.put("throughputRatio", Targets.atLeast(throughputRatio.median(), TARGET_THROUGHPUT_RATIO,
-          ">= 0.4 (relay queries/s / plain queries/s, median of pairs)"));
+          ">= " + TARGET_THROUGHPUT_RATIO + " (relay queries/s / plain queries/s, median of pairs)"));
     }
     targets.put("noFailures", Targets.holds(failures == 0, failures, "0 answers other than 200, every block"));
     JsonArray headlines = new JsonArray()

@@ -38,7 +38,7 @@ interface AnswerFormat {
 
     @Override
     public void head(Buffer out, String queryId, Buffer columns) {
-      out.appendString("{\"queryId\":").appendString(io.vertx.core.json.Json.encode(queryId))
+      out.appendString("{\"queryId\":").appendString(com.pmsrelay.common.protocol.JsonText.quote(queryId))
           .appendString(",\"status\":\"succeeded\",\"columns\":").appendBuffer(columns).appendString(",\"rows\":[");
     }
 

@@ -27,7 +27,7 @@ public final class Frames {
    * body's bytes are not decoded and encoded again.
    */
   public static Buffer appendSend(Buffer frames, String address, Buffer body) {
-    Buffer head = Buffer.buffer("{\"type\":\"send\",\"address\":").appendString(io.vertx.core.json.Json.encode(address))
+    Buffer head = Buffer.buffer("{\"type\":\"send\",\"address\":").appendString(JsonText.quote(address))
         .appendString(",\"body\":");
     return frames.appendInt(head.length() + body.length() + 1).appendBuffer(head).appendBuffer(body).appendByte((byte) '}');
   }
