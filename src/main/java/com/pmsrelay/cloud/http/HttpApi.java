@@ -131,6 +131,7 @@ public final class HttpApi extends VerticleBase {
    */
   public Future<Void> drain(long graceMs) {
     draining = true;
+    queries.refuseNew();
     io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
     context.runOnContext(v -> queries.drain(vertx, graceMs).onComplete(drained));
     return drained.future();

@@ -38,8 +38,11 @@ final class QueriesEndpoint {
   private final KeptQueries kept;
   /** Queries underway on this endpoint; confined to its verticle's context. */
   private final java.util.Set<Attempt> active = new java.util.HashSet<>();
-  /** Set when the node begins to shut down: new queries get 503. */
-  private boolean draining;
+  /**
+   * Set when the node begins to shut down: new queries get 503. Volatile and set from the caller's
+   * thread at once: a request already read on this event loop must not pass before the drain task runs.
+   */
+  private volatile boolean draining;
 
   QueriesEndpoint(GrantStore grants, QueryDispatcher dispatcher, QueryLimits limits, RateLimiter rateLimiter,
       AuditStore audit, KeptQueries kept) {
@@ -151,6 +154,11 @@ final class QueriesEndpoint {
    * Takes no new query, lets those underway finish for up to {@code graceMs}, then ends the rest
    * with 503 {@code shutting_down}. Runs on the verticle's context.
    */
+  /** Refuses new queries from now on (any thread). */
+  void refuseNew() {
+    draining = true;
+  }
+
   Future<Void> drain(io.vertx.core.Vertx vertx, long graceMs) {
     draining = true;
     io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
