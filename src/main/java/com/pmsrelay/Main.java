@@ -88,7 +88,9 @@ public final class Main {
     if (cli.port() != null) {
       config = config.withPorts(cli.port(), config.bridge().port());
     }
-    Vertx vertx = VertxRuntime.create();
+    Vertx vertx = config.cluster().enabled()
+        ? com.pmsrelay.cloud.cluster.Clustering.start(config.cluster(), new io.vertx.core.VertxOptions()).await()
+        : VertxRuntime.create();
     CloudNode node = new CloudNode(vertx, config);
     long grace = config.shutdownGraceMs();
     closeOnShutdown(vertx, () -> node.shutdown(grace), grace);

@@ -23,7 +23,16 @@ public record AgentConfig(
    * Exactly one of the pin and the CA is set.
    */
   public record CloudLink(String host, int port, String pinnedSha256, String caPath, int initialDelayMs, int maxDelayMs,
-      int earlyMaxDelayMs, int earlyPhaseMs) {}
+      int earlyMaxDelayMs, int earlyPhaseMs, List<io.vertx.core.net.SocketAddress> alsoAt) {
+
+    /** Every cloud address, {@code host:port} first: the agent tries them in turn. */
+    public List<io.vertx.core.net.SocketAddress> addresses() {
+      List<io.vertx.core.net.SocketAddress> all = new ArrayList<>();
+      all.add(io.vertx.core.net.SocketAddress.inetSocketAddress(port, host));
+      all.addAll(alsoAt);
+      return all;
+    }
+  }
 
   /** The PMS database: SQL Server, or the embedded demo PMS. */
   public record Pms(String kind, String product, String jdbcUrl, String user, String password,
@@ -33,6 +42,32 @@ public record AgentConfig(
   public record Exec(int maxConcurrent, int queueCapacity, int queuePerIntegrator, int maxTimeoutMs,
       int maxQueueTimeoutMs, int maxRows, long maxResultBytes, int chunkRows, int chunkBytes, int maxSqlChars,
       int breakerFailures, int breakerResetMs, int shutdownGraceMs) {}
+
+  /** {@code cloud.alsoAt}: host:port entries separated by commas. */
+  private static List<io.vertx.core.net.SocketAddress> alsoAt(String list) {
+    List<io.vertx.core.net.SocketAddress> addresses = new ArrayList<>();
+    if (list == null) {
+      return addresses;
+    }
+    for (String entry : list.split(",")) {
+      String trimmed = entry.trim();
+      int colon = trimmed.lastIndexOf(':');
+      if (trimmed.isEmpty()) {
+        continue;
+      }
+      try {
+        int port = colon > 0 ? Integer.parseInt(trimmed.substring(colon + 1)) : -1;
+        if (port < 1 || port > 65_535) {
+          throw new NumberFormatException();
+        }
+        addresses.add(io.vertx.core.net.SocketAddress.inetSocketAddress(port, trimmed.substring(0, colon)));
+      } catch (NumberFormatException e) {
+        throw new ConfigException("config key 'cloud.alsoAt' must be host:port entries separated by commas (was '"
+            + trimmed + "')");
+      }
+    }
+    return addresses;
+  }
 
   public static AgentConfig from(JsonObject json) {
     ConfigReader root = new ConfigReader(json);
@@ -59,7 +94,8 @@ public record AgentConfig(
         new CloudLink(cloud.string("host"), cloud.integer("port", 1, 65_535),
             pin == null ? null : pin.replace(":", "").toLowerCase(java.util.Locale.ROOT), ca,
             reconnect.integer("initialDelayMs", 10, 600_000), reconnect.integer("maxDelayMs", 10, 3_600_000),
-            reconnect.integer("earlyMaxDelayMs", 10, 3_600_000), reconnect.integer("earlyPhaseMs", 0, 86_400_000)),
+            reconnect.integer("earlyMaxDelayMs", 10, 3_600_000), reconnect.integer("earlyPhaseMs", 0, 86_400_000),
+            alsoAt(cloud.optionalString("alsoAt"))),
         root.integer("pingIntervalMs", 100, 600_000),
         pms(root.section("pms")),
         new Exec(

@@ -17,7 +17,8 @@ public record CloudConfig(
     QueryLimits queries,
     ResultsConfig results,
     int auditRetentionDays,
-    int shutdownGraceMs) {
+    int shutdownGraceMs,
+    com.pmsrelay.cloud.cluster.ClusterConfig cluster) {
 
   /** The integrator API's listener. */
   public record HttpConfig(String host, int port, int maxBodyBytes) {}
@@ -62,11 +63,12 @@ public record CloudConfig(
             java.util.concurrent.TimeUnit.HOURS.toMillis(root.integer("results.retentionHours", 1, 24 * 90)),
             root.longValue("results.quotaBytesPerIntegrator", 1024 * 1024, 1L << 44)),
         root.integer("audit.retentionDays", 1, 36_500),
-        root.integer("shutdownGraceMs", 0, 600_000));
+        root.integer("shutdownGraceMs", 0, 600_000),
+        com.pmsrelay.cloud.cluster.ClusterConfig.from(root.section("cluster")));
   }
 
   public CloudConfig withPorts(int httpPort, int bridgePort) {
     return new CloudConfig(dataDir, new HttpConfig(http.host(), httpPort, http.maxBodyBytes()),
-        bridge.withPort(bridgePort), store, jwt, queries, results, auditRetentionDays, shutdownGraceMs);
+        bridge.withPort(bridgePort), store, jwt, queries, results, auditRetentionDays, shutdownGraceMs, cluster);
   }
 }

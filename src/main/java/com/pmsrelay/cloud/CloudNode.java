@@ -28,7 +28,6 @@ import com.pmsrelay.cloud.store.SigningKeyStore;
 import com.pmsrelay.common.crypto.PasswordHasher;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +47,9 @@ public final class CloudNode {
   private final CloudConfig config;
   /** What checks the API's bearer tokens, made from the node's token service. */
   private final Function<TokenService, TokenVerifier> bearer;
-  private final String nodeId = UUID.randomUUID().toString();
+  /** This node's place in the cluster (alone, when not clustered): its id is the cluster's node id. */
+  private final com.pmsrelay.cloud.cluster.ClusterView cluster;
+  private final String nodeId;
   private final AgentDirectory agents = new AgentDirectory();
   private Database database;
   private TlsMaterial tls;
@@ -81,6 +82,8 @@ public final class CloudNode {
     this.vertx = vertx;
     this.config = config;
     this.bearer = bearer;
+    this.cluster = com.pmsrelay.cloud.cluster.ClusterView.of(vertx);
+    this.nodeId = cluster.nodeId();
   }
 
   public Future<CloudNode> start() {
@@ -119,7 +122,7 @@ public final class CloudNode {
         .compose(id -> {
           deployments.add(id);
           bridgeListening = true;
-          QueryDispatcher dispatcher = new QueryDispatcher(vertx, config.bridge().ackTimeoutMs());
+          QueryDispatcher dispatcher = new QueryDispatcher(vertx, config.bridge().ackTimeoutMs(), cluster);
           async = new AsyncQueries(dispatcher, queryRecords, results, audit, nodeId, new AsyncQueries.Settings(
               config.queries().asyncQueueTimeoutMs(), config.results().retentionMs(),
               config.results().quotaBytesPerIntegrator(), java.util.concurrent.TimeUnit.HOURS.toMillis(24),
@@ -204,6 +207,14 @@ public final class CloudNode {
 
   public TlsMaterial tls() {
     return tls;
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  public com.pmsrelay.cloud.cluster.ClusterView cluster() {
+    return cluster;
   }
 
   public AgentDirectory agents() {

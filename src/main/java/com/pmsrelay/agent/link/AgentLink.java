@@ -52,6 +52,9 @@ public final class AgentLink extends VerticleBase {
   private QueryExecutor executor;
   private final Identity identity;
   private final Backoff backoff;
+  /** The cloud nodes' bridges, tried in turn from {@link #nextAddress}; touched on the link's event loop. */
+  private final java.util.List<io.vertx.core.net.SocketAddress> cloudAddresses;
+  private int nextAddress;
   private NetClient client;
   private Link link;
   private long pingTimer = -1;
@@ -65,6 +68,7 @@ public final class AgentLink extends VerticleBase {
     this.makeExecutor = executor;
     this.identity = identity;
     this.backoff = Backoff.of(config.cloud());
+    this.cloudAddresses = config.cloud().addresses();
   }
 
   /** True while authenticated and registered with the cloud. */
@@ -124,10 +128,12 @@ public final class AgentLink extends VerticleBase {
     if (stopping) {
       return;
     }
-    client.connect(config.cloud().port(), config.cloud().host())
+    io.vertx.core.net.SocketAddress address = cloudAddresses.get(nextAddress % cloudAddresses.size());
+    client.connect(address)
         .onSuccess(this::onConnected)
         .onFailure(e -> {
-          LOG.warn("cannot reach the cloud at {}:{}: {}", config.cloud().host(), config.cloud().port(), e.getMessage());
+          LOG.warn("cannot reach the cloud at {}: {}", address, e.getMessage());
+          nextAddress++; // the next attempt tries the next node
           scheduleReconnect();
         });
   }
@@ -297,6 +303,7 @@ public final class AgentLink extends VerticleBase {
       ready = false;
       vertx.cancelTimer(pingTimer);
       LOG.warn("disconnected from the cloud");
+      nextAddress++; // its node may be gone or draining: any other node serves the practice as well
       scheduleReconnect();
     }
   }

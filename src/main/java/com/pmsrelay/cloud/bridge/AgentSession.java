@@ -42,6 +42,8 @@ final class AgentSession {
   private final AgentDirectory directory;
   private final String nodeId;
   private final BridgeGuard guard = new BridgeGuard();
+  /** This connection, told to the practice's other sessions (on any node) when it takes over. */
+  private final String sessionId = java.util.UUID.randomUUID().toString();
   private MessageConsumer<JsonObject> consumer;
   private long authTimer;
   /** This connection's heartbeats, once authenticated. */
@@ -134,7 +136,10 @@ final class AgentSession {
     directory.replace(practiceId, this);
     EventBus bus = vertx.eventBus();
     consumer = bus.consumer(Addresses.practice(practiceId), this::onDispatch);
-    consumer.completion().onFailure(e -> refuse("cannot register the practice address"));
+    // One connection per practice in the whole cluster: an older one on another node closes.
+    consumer.completion()
+        .onSuccess(v -> bus.publish(Addresses.practice(practiceId), QueryRequest.takeover(sessionId)))
+        .onFailure(e -> refuse("cannot register the practice address"));
   }
 
   private void onDispatch(Message<JsonObject> message) {
@@ -158,6 +163,11 @@ final class AgentSession {
       }
       case QueryRequest.OP_CREDIT -> toAgent(body, null);
       case QueryRequest.OP_UNACKNOWLEDGED -> unacknowledged(body.getLong("sinceMs", 0L));
+      case QueryRequest.OP_TAKEOVER -> {
+        if (!sessionId.equals(body.getValue("session"))) {
+          refuse("replaced by a newer connection of this agent");
+        }
+      }
       default -> message.fail(400, "unknown operation");
     }
   }

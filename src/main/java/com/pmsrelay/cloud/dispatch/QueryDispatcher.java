@@ -12,10 +12,16 @@ import io.vertx.core.Vertx;
 public final class QueryDispatcher {
   private final Vertx vertx;
   private final long ackTimeoutMs;
+  private final QueriesByNode byNode = new QueriesByNode();
 
   public QueryDispatcher(Vertx vertx, long ackTimeoutMs) {
+    this(vertx, ackTimeoutMs, com.pmsrelay.cloud.cluster.ClusterView.of(vertx));
+  }
+
+  public QueryDispatcher(Vertx vertx, long ackTimeoutMs, com.pmsrelay.cloud.cluster.ClusterView cluster) {
     this.vertx = vertx;
     this.ackTimeoutMs = ackTimeoutMs;
+    cluster.onNodeLeft(byNode::nodeLeft);
   }
 
   /**
@@ -23,7 +29,7 @@ public final class QueryDispatcher {
    * {@code consumer} makes with the flow it may pause.
    */
   public QueryStream dispatch(QueryRequest query, java.util.function.Function<Flow, ResultConsumer> consumer) {
-    QueryStream stream = new QueryStream(vertx, query, ackTimeoutMs);
+    QueryStream stream = new QueryStream(vertx, query, ackTimeoutMs, byNode);
     stream.start(consumer.apply(stream));
     return stream;
   }

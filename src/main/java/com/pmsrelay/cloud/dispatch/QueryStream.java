@@ -54,16 +54,21 @@ public final class QueryStream implements Flow {
   /** The agent's boot (process run) that took the query, once the bridge accepted it. */
   private String acceptedBy;
   private final io.vertx.core.Promise<String> accepted = io.vertx.core.Promise.promise();
+  private final QueriesByNode byNode;
+  /** The dispatching context: everything here runs on it. */
+  private io.vertx.core.Context context;
 
-  QueryStream(Vertx vertx, QueryRequest query, long ackTimeoutMs) {
+  QueryStream(Vertx vertx, QueryRequest query, long ackTimeoutMs, QueriesByNode byNode) {
     this.vertx = vertx;
     this.query = query;
     this.ackTimeoutMs = ackTimeoutMs;
+    this.byNode = byNode;
     this.practiceAddress = Addresses.practice(query.practiceId());
   }
 
   void start(ResultConsumer reader) {
     this.consumer = reader;
+    this.context = vertx.getOrCreateContext();
     messages = vertx.eventBus().consumer(Addresses.stream(query.queryId()), this::onMessage);
     dispatchedAtMs = System.currentTimeMillis();
     ackTimer = vertx.setTimer(ackTimeoutMs, id -> unacknowledged());
@@ -79,6 +84,9 @@ public final class QueryStream implements Flow {
             new DeliveryOptions().setSendTimeout(ACCEPT_TIMEOUT_MS)))
         .onSuccess(reply -> {
           acceptedBy = reply.body().getString("bootId");
+          if (!finished && reply.body().getValue("node") instanceof String node) {
+            byNode.carriedBy(this, node);
+          }
           accepted.tryComplete(acceptedBy);
         })
         .onFailure(e -> fail(dispatchFailure(e)));
@@ -215,6 +223,12 @@ public final class QueryStream implements Flow {
         "the practice's agent did not acknowledge the query within " + ackTimeoutMs + " ms", AGENT_RETRY_SECONDS));
   }
 
+  /** The cloud node holding the agent's socket left the cluster: no answer can come any more. */
+  void carrierLost() {
+    context.runOnContext(v -> fail(new RelayException(ErrorCode.AGENT_OFFLINE,
+        "the cloud node holding the practice's connection is gone; the agent reconnects to another", AGENT_RETRY_SECONDS)));
+  }
+
   private void violation(String what) {
     LOG.warn("the result stream of query {} from the agent of practice {} broke the protocol: {}", query.queryId(),
         query.practiceId(), what);
@@ -235,6 +249,7 @@ public final class QueryStream implements Flow {
 
   private void finish() {
     finished = true;
+    byNode.done(this);
     vertx.cancelTimer(ackTimer);
     vertx.cancelTimer(deadlineTimer);
     messages.unregister();

@@ -35,6 +35,11 @@ public record QueryRequest(
    * went unacknowledged; if the agent has been silent since, it is unresponsive.
    */
   public static final String OP_UNACKNOWLEDGED = "unacknowledged";
+  /**
+   * Within the cloud only, published to every node: the practice's agent connected anew under
+   * {@code session}; any other session of the practice (on whichever node) closes.
+   */
+  public static final String OP_TAKEOVER = "takeover";
   /** Refuse every queued query of one integrator (its grant changed); carries the problem code. */
   public static final String OP_CANCEL_CLIENT = "cancel-client";
   /** Credit a stream starts with, unless the request says otherwise. */
@@ -110,6 +115,10 @@ public record QueryRequest(
 
   public static JsonObject unacknowledged(String queryId, long sinceMs) {
     return new JsonObject().put("op", OP_UNACKNOWLEDGED).put("queryId", queryId).put("sinceMs", sinceMs);
+  }
+
+  public static JsonObject takeover(String session) {
+    return new JsonObject().put("op", OP_TAKEOVER).put("session", session);
   }
 
   public static JsonObject credit(String queryId, int messages) {

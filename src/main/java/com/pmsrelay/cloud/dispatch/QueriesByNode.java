@@ -1,0 +1,30 @@
+package com.pmsrelay.cloud.dispatch;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Queries underway by the cloud node that holds their agent's socket. When a node leaves the
+ * cluster (killed, or cut off), its queries fail at once with a retryable 503 instead of waiting
+ * for an answer that can no longer come.
+ */
+final class QueriesByNode {
+  private final ConcurrentHashMap<QueryStream, String> nodes = new ConcurrentHashMap<>();
+
+  void carriedBy(QueryStream stream, String node) {
+    nodes.put(stream, node);
+  }
+
+  void done(QueryStream stream) {
+    nodes.remove(stream);
+  }
+
+  /** Called on a cluster thread; each stream fails on its own context. */
+  void nodeLeft(String node) {
+    nodes.forEach((stream, carrier) -> {
+      if (carrier.equals(node)) {
+        nodes.remove(stream);
+        stream.carrierLost();
+      }
+    });
+  }
+}
