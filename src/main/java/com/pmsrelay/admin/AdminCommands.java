@@ -1,7 +1,7 @@
 package com.pmsrelay.admin;
 
-import com.pmsrelay.cloud.CloudConfig;
 import com.pmsrelay.cloud.auth.TokenService;
+import com.pmsrelay.cloud.config.CloudConfig;
 import com.pmsrelay.cloud.store.AuditRecord;
 import com.pmsrelay.cloud.store.AuditStore;
 import com.pmsrelay.cloud.store.ChangeStore;

@@ -1,5 +1,6 @@
 package com.pmsrelay.agent;
 
+import com.pmsrelay.agent.config.AgentConfig;
 import com.pmsrelay.agent.exec.QueryExecutor;
 import com.pmsrelay.agent.link.AgentLink;
 import com.pmsrelay.agent.pms.PmsDatabase;

@@ -1,7 +1,7 @@
 package com.pmsrelay.bench;
 
-import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.AgentNode;
+import com.pmsrelay.agent.config.AgentConfig;
 import com.pmsrelay.agent.pms.PooledPms;
 import com.pmsrelay.bench.AlternatingPairs.Pair;
 import com.pmsrelay.bench.AlternatingPairs.Run;

@@ -1,10 +1,10 @@
 package com.pmsrelay.e2e;
 
-import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.AgentNode;
+import com.pmsrelay.agent.config.AgentConfig;
 import com.pmsrelay.agent.pms.PooledPms;
-import com.pmsrelay.cloud.CloudConfig;
 import com.pmsrelay.cloud.CloudNode;
+import com.pmsrelay.cloud.config.CloudConfig;
 import com.pmsrelay.cloud.store.Grant;
 import com.pmsrelay.cloud.store.GrantStatus;
 import com.pmsrelay.cloud.store.IntegratorStore;

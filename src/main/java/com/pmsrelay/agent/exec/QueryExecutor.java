@@ -1,6 +1,6 @@
 package com.pmsrelay.agent.exec;
 
-import com.pmsrelay.agent.AgentConfig;
+import com.pmsrelay.agent.config.AgentConfig;
 import com.pmsrelay.agent.pms.PmsDatabase;
 import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.error.RelayException;

@@ -1,6 +1,6 @@
 package com.pmsrelay.cloud.http;
 
-import com.pmsrelay.cloud.CloudConfig.QueryLimits;
+import com.pmsrelay.cloud.config.CloudConfig.QueryLimits;
 import com.pmsrelay.cloud.dispatch.QueryDispatcher;
 import com.pmsrelay.cloud.dispatch.QueryStream;
 import com.pmsrelay.cloud.dispatch.RateLimiter;

@@ -2,7 +2,7 @@ package com.pmsrelay.agent.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.pmsrelay.agent.AgentConfig;
+import com.pmsrelay.agent.config.AgentConfig;
 import com.pmsrelay.agent.pms.PooledPms;
 import com.pmsrelay.common.protocol.QueryRequest;
 import com.pmsrelay.common.protocol.ResultMessage;
