@@ -1,10 +1,10 @@
 package com.pmsrelay;
 
 import com.pmsrelay.admin.AdminCommands;
-import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.AgentNode;
-import com.pmsrelay.cloud.CloudConfig;
+import com.pmsrelay.agent.config.AgentConfig;
 import com.pmsrelay.cloud.CloudNode;
+import com.pmsrelay.cloud.config.CloudConfig;
 import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.common.config.ConfigException;
 import com.pmsrelay.common.config.ConfigLoader;
@@ -93,7 +93,7 @@ public final class Main {
         : VertxRuntime.create();
     CloudNode node = new CloudNode(vertx, config);
     long grace = config.shutdownGraceMs();
-    closeOnShutdown(vertx, () -> node.shutdown(grace), grace);
+    VertxRuntime.closeOnShutdown(vertx, () -> node.shutdown(grace), grace);
     node.start().await();
   }
 
@@ -102,33 +102,8 @@ public final class Main {
     Vertx vertx = VertxRuntime.create();
     AgentNode node = new AgentNode(vertx, config);
     long grace = config.exec().shutdownGraceMs();
-    closeOnShutdown(vertx, node::shutdown, grace);
+    VertxRuntime.closeOnShutdown(vertx, node::shutdown, grace);
     node.start().await();
-  }
-
-  public static void closeOnShutdown(Vertx vertx) {
-    closeOnShutdown(vertx, io.vertx.core.Future::succeededFuture, 0);
-  }
-
-  /**
-   * On SIGTERM (or any normal exit), runs {@code stopGracefully} (given about {@code graceMs}),
-   * then closes Vert.x.
-   */
-  public static void closeOnShutdown(Vertx vertx, java.util.function.Supplier<io.vertx.core.Future<Void>> stopGracefully,
-      long graceMs) {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        stopGracefully.get().toCompletionStage().toCompletableFuture()
-            .get(graceMs + 10_000, java.util.concurrent.TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
-        LOG.warn("graceful stop incomplete: {}", e.toString());
-      }
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // exiting anyway
-      }
-    }, "pms-relay-shutdown"));
   }
 
   private static void awaitForever() {

@@ -1,7 +1,7 @@
 package com.pmsrelay.admin;
 
-import com.pmsrelay.cloud.CloudConfig;
 import com.pmsrelay.cloud.auth.TokenService;
+import com.pmsrelay.cloud.config.CloudConfig;
 import com.pmsrelay.cloud.store.AuditRecord;
 import com.pmsrelay.cloud.store.AuditStore;
 import com.pmsrelay.cloud.store.ChangeStore;
@@ -15,9 +15,9 @@ import com.pmsrelay.cloud.store.PairingStore;
 import com.pmsrelay.cloud.store.Practice;
 import com.pmsrelay.cloud.store.PracticeStore;
 import com.pmsrelay.cloud.store.SigningKeyStore;
+import com.pmsrelay.cloud.store.Stores;
 import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.common.config.ConfigLoader;
-import com.pmsrelay.common.crypto.PasswordHasher;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
@@ -63,16 +63,15 @@ public final class AdminCommands {
   private final SigningKeyStore signingKeys;
   private final Duration heartbeatTimeout;
 
-  private AdminCommands(PrintStream out, Database db, Duration heartbeatTimeout) {
+  private AdminCommands(PrintStream out, Stores stores, Duration heartbeatTimeout) {
     this.out = out;
-    PasswordHasher hasher = new PasswordHasher();
-    this.practices = new PracticeStore(db);
-    this.integrators = new IntegratorStore(db, hasher);
-    this.grants = new GrantStore(db);
-    this.audit = new AuditStore(db);
-    this.changes = new ChangeStore(db);
-    this.pairings = new PairingStore(db, grants);
-    this.signingKeys = new SigningKeyStore(db);
+    this.practices = stores.practices();
+    this.integrators = stores.integrators();
+    this.grants = stores.grants();
+    this.audit = stores.audit();
+    this.changes = stores.changes();
+    this.pairings = stores.pairings();
+    this.signingKeys = stores.signingKeys();
     this.heartbeatTimeout = heartbeatTimeout;
   }
 
@@ -97,7 +96,8 @@ public final class AdminCommands {
     CloudConfig cloud = CloudConfig.from(ConfigLoader.load("cloud", configFile, System.getenv()));
     Vertx vertx = VertxRuntime.create();
     try (Database db = Database.open(vertx, cloud.store())) {
-      return new AdminCommands(out, db, Duration.ofMillis(cloud.bridge().heartbeatTimeoutMs())).dispatch(words, err);
+      return new AdminCommands(out, Stores.over(db), Duration.ofMillis(cloud.bridge().heartbeatTimeoutMs()))
+          .dispatch(words, err);
     } catch (IllegalArgumentException e) {
       err.println("pms-relay admin: " + e.getMessage());
       err.println(USAGE);

@@ -1,13 +1,14 @@
 package com.pmsrelay.agent;
 
+import com.pmsrelay.agent.config.AgentConfig;
 import com.pmsrelay.agent.exec.QueryExecutor;
-import com.pmsrelay.agent.guard.SqlGuard;
 import com.pmsrelay.agent.link.AgentLink;
 import com.pmsrelay.agent.pms.PmsDatabase;
 import com.pmsrelay.agent.pms.PooledPms;
 import com.pmsrelay.agent.pms.demo.DemoPmsDatabase;
 import com.pmsrelay.agent.pms.demo.DemoPmsSpec;
 import com.pmsrelay.common.Version;
+import com.pmsrelay.guard.SqlGuard;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.LocalDate;

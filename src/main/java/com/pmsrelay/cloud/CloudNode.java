@@ -7,12 +7,12 @@ import com.pmsrelay.cloud.bridge.AgentDirectory;
 import com.pmsrelay.cloud.bridge.BridgeServer;
 import com.pmsrelay.cloud.bridge.HeartbeatRecorder;
 import com.pmsrelay.cloud.bridge.TlsMaterial;
+import com.pmsrelay.cloud.config.CloudConfig;
 import com.pmsrelay.cloud.dispatch.QueryDispatcher;
 import com.pmsrelay.cloud.http.HttpApi;
 import com.pmsrelay.cloud.console.ConsoleApi;
 import com.pmsrelay.cloud.control.ChangeFollower;
-import com.pmsrelay.cloud.http.AgentStatus;
-import com.pmsrelay.cloud.store.ConsoleSessionStore;
+import com.pmsrelay.cloud.bridge.AgentStatus;
 import com.pmsrelay.cloud.store.AuditStore;
 import com.pmsrelay.cloud.store.ChangeStore;
 import com.pmsrelay.cloud.store.PairingStore;
@@ -22,10 +22,9 @@ import com.pmsrelay.cloud.store.GrantStore;
 import com.pmsrelay.cloud.store.IntegratorStore;
 import com.pmsrelay.cloud.store.PracticeStore;
 import com.pmsrelay.cloud.store.QueryRecordStore;
+import com.pmsrelay.cloud.store.Stores;
 import com.pmsrelay.cloud.results.ResultFiles;
 import com.pmsrelay.cloud.results.ResultKey;
-import com.pmsrelay.cloud.store.SigningKeyStore;
-import com.pmsrelay.common.crypto.PasswordHasher;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.function.Function;
@@ -53,14 +52,7 @@ public final class CloudNode {
   private final AgentDirectory agents = new AgentDirectory();
   private Database database;
   private TlsMaterial tls;
-  private PracticeStore practices;
-  private IntegratorStore integrators;
-  private GrantStore grants;
-  private ConsoleUserStore consoleUsers;
-  private AuditStore audit;
-  private ChangeStore changes;
-  private PairingStore pairings;
-  private QueryRecordStore queryRecords;
+  private Stores stores;
   private ResultFiles results;
   private AsyncQueries async;
   private ChangeFollower follower;
@@ -87,7 +79,6 @@ public final class CloudNode {
   }
 
   public Future<CloudNode> start() {
-    PasswordHasher hasher = new PasswordHasher();
     TokenService tokens = new TokenService(vertx, config.jwt());
     return vertx.executeBlocking(() -> {
           java.nio.file.Files.createDirectories(config.dataDir());
@@ -98,46 +89,40 @@ public final class CloudNode {
           return null;
         })
         .compose(v -> {
-          practices = new PracticeStore(database);
-          integrators = new IntegratorStore(database, hasher);
-          grants = new GrantStore(database);
-          consoleUsers = new ConsoleUserStore(database, hasher);
-          audit = new AuditStore(database, vertx, AUDIT_WINDOW_MS);
-          changes = new ChangeStore(database);
-          pairings = new PairingStore(database, grants);
-          queryRecords = new QueryRecordStore(database);
-          return tokens.start(new SigningKeyStore(database));
+          stores = Stores.over(database, vertx, AUDIT_WINDOW_MS);
+          return tokens.start(stores.signingKeys());
         })
         .compose(v -> {
-          follower = new ChangeFollower(vertx, changes, grants, integrators, agents, tokens);
+          follower = new ChangeFollower(vertx, stores.changes(), stores.grants(), stores.integrators(), agents, tokens);
           scheduleAuditRetention();
           return follower.start();
         })
         .compose(v -> {
-          heartbeats = new HeartbeatRecorder(vertx, practices, nodeId);
+          heartbeats = new HeartbeatRecorder(vertx, stores.practices(), nodeId);
           heartbeats.start();
-          bridge = new BridgeServer(config.bridge(), tls, practices, heartbeats, agents, nodeId);
+          bridge = new BridgeServer(config.bridge(), tls, stores.practices(), heartbeats, agents, nodeId);
           return vertx.deployVerticle(bridge);
         })
         .compose(id -> {
           deployments.add(id);
           bridgeListening = true;
           QueryDispatcher dispatcher = new QueryDispatcher(vertx, config.bridge().ackTimeoutMs(), cluster);
-          async = new AsyncQueries(dispatcher, queryRecords, results, audit, nodeId, new AsyncQueries.Settings(
-              config.queries().asyncQueueTimeoutMs(), config.results().retentionMs(),
-              config.results().quotaBytesPerIntegrator(), java.util.concurrent.TimeUnit.HOURS.toMillis(24),
-              ORPHAN_AFTER_MS));
+          async = new AsyncQueries(dispatcher, stores.queryRecords(), results, stores.audit(), nodeId,
+              new AsyncQueries.Settings(config.queries().asyncQueueTimeoutMs(), config.results().retentionMs(),
+                  config.results().quotaBytesPerIntegrator(), java.util.concurrent.TimeUnit.HOURS.toMillis(24),
+                  ORPHAN_AFTER_MS));
           return vertx.deployVerticle(async).map(asyncId -> {
             deployments.add(asyncId);
             return dispatcher;
           });
         })
         .compose(dispatcher -> {
-          ConsoleApi console = new ConsoleApi(new ConsoleApi.Parts(consoleUsers, new ConsoleSessionStore(database), practices,
-              integrators, grants, pairings, audit, changes,
-              new AgentStatus(java.time.Duration.ofMillis(config.bridge().heartbeatTimeoutMs()))));
-          http = new HttpApi(new HttpApi.Parts(config, database, tokens, bearer.apply(tokens), integrators, grants,
-              audit, pairings, changes, dispatcher, console, () -> bridgeListening, queryRecords, results, async));
+          ConsoleApi console = new ConsoleApi(new ConsoleApi.Parts(stores.consoleUsers(), stores.consoleSessions(),
+              stores.practices(), stores.integrators(), stores.grants(), stores.pairings(), stores.audit(),
+              stores.changes(), new AgentStatus(java.time.Duration.ofMillis(config.bridge().heartbeatTimeoutMs()))));
+          http = new HttpApi(new HttpApi.Parts(config, database, tokens, bearer.apply(tokens), stores.integrators(),
+              stores.grants(), stores.audit(), stores.pairings(), stores.changes(), dispatcher, console,
+              () -> bridgeListening, stores.queryRecords(), results, async));
           return vertx.deployVerticle(http);
         })
         .map(id -> {
@@ -151,7 +136,8 @@ public final class CloudNode {
   /** Daily, removes audit records past the retention period (the chains stay verifiable). */
   private void scheduleAuditRetention() {
     long day = java.util.concurrent.TimeUnit.DAYS.toMillis(1);
-    vertx.setPeriodic(60_000, day, id -> audit.purgeOlderThan(System.currentTimeMillis() - config.auditRetentionDays() * day)
+    vertx.setPeriodic(60_000, day, id -> stores.audit()
+        .purgeOlderThan(System.currentTimeMillis() - config.auditRetentionDays() * day)
         .onSuccess(n -> {
           if (n > 0) {
             LOG.info("audit retention: removed {} records older than {} days", n, config.auditRetentionDays());
@@ -226,23 +212,23 @@ public final class CloudNode {
   }
 
   public PracticeStore practices() {
-    return practices;
+    return stores.practices();
   }
 
   public IntegratorStore integrators() {
-    return integrators;
+    return stores.integrators();
   }
 
   public GrantStore grants() {
-    return grants;
+    return stores.grants();
   }
 
   public ChangeStore changes() {
-    return changes;
+    return stores.changes();
   }
 
   public PairingStore pairings() {
-    return pairings;
+    return stores.pairings();
   }
 
   public AsyncQueries async() {
@@ -250,14 +236,14 @@ public final class CloudNode {
   }
 
   public QueryRecordStore queryRecords() {
-    return queryRecords;
+    return stores.queryRecords();
   }
 
   public AuditStore audit() {
-    return audit;
+    return stores.audit();
   }
 
   public ConsoleUserStore consoleUsers() {
-    return consoleUsers;
+    return stores.consoleUsers();
   }
 }

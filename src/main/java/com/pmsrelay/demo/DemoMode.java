@@ -1,10 +1,9 @@
 package com.pmsrelay.demo;
 
-import com.pmsrelay.Main;
-import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.AgentNode;
-import com.pmsrelay.cloud.CloudConfig;
+import com.pmsrelay.agent.config.AgentConfig;
 import com.pmsrelay.cloud.CloudNode;
+import com.pmsrelay.cloud.config.CloudConfig;
 import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.common.config.ConfigLoader;
 import com.pmsrelay.common.config.ConfigReader;
@@ -56,7 +55,7 @@ public final class DemoMode {
     Vertx vertx = VertxRuntime.create();
     CloudNode cloud = new CloudNode(vertx, cloudConfig);
     List<AgentNode> agents = new ArrayList<>();
-    Main.closeOnShutdown(vertx, () -> cloud.shutdown(cloudConfig.shutdownGraceMs())
+    VertxRuntime.closeOnShutdown(vertx, () -> cloud.shutdown(cloudConfig.shutdownGraceMs())
         .eventually(() -> Future.join(agents.stream().map(AgentNode::stop).toList()).mapEmpty()),
         cloudConfig.shutdownGraceMs());
     cloud.start().await();

@@ -2,7 +2,7 @@ package com.pmsrelay.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.pmsrelay.cloud.CloudConfig;
+import com.pmsrelay.cloud.config.CloudConfig;
 import com.pmsrelay.cloud.store.Database;
 import com.pmsrelay.cloud.store.IntegratorStore;
 import com.pmsrelay.cloud.store.PracticeStore;

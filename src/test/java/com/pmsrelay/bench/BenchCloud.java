@@ -1,10 +1,10 @@
 package com.pmsrelay.bench;
 
-import com.pmsrelay.cloud.CloudConfig;
 import com.pmsrelay.cloud.CloudNode;
 import com.pmsrelay.cloud.CloudNodes;
 import com.pmsrelay.cloud.auth.TokenService;
 import com.pmsrelay.cloud.auth.TokenVerifier;
+import com.pmsrelay.cloud.config.CloudConfig;
 import com.pmsrelay.cloud.store.Grant;
 import com.pmsrelay.cloud.store.GrantStatus;
 import com.pmsrelay.cloud.store.IntegratorStore;

@@ -1,9 +1,8 @@
 package com.pmsrelay.bench;
 
-import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.AgentNode;
+import com.pmsrelay.agent.config.AgentConfig;
 import com.pmsrelay.agent.exec.QueryExecutor;
-import com.pmsrelay.agent.guard.SqlGuard;
 import com.pmsrelay.agent.pms.PooledPms;
 import com.pmsrelay.agent.pms.demo.DemoPmsGenerator;
 import com.pmsrelay.agent.pms.demo.DemoPmsSpec;
@@ -13,6 +12,7 @@ import com.pmsrelay.cloud.auth.TokenVerifier;
 import com.pmsrelay.cloud.store.IntegratorStore;
 import com.pmsrelay.cloud.store.PracticeStore;
 import com.pmsrelay.common.VertxRuntime;
+import com.pmsrelay.guard.SqlGuard;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;

@@ -1,8 +1,7 @@
 package com.pmsrelay.bench;
 
-import com.pmsrelay.Main;
-import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.AgentNode;
+import com.pmsrelay.agent.config.AgentConfig;
 import com.pmsrelay.agent.pms.PooledPms;
 import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.common.config.ConfigLoader;
@@ -39,7 +38,7 @@ public final class FootprintAgentMain {
     PooledPms pms = PooledPms.of(config.pms().product(), null, Map.of(catalogue, server),
         config.exec().maxConcurrent());
     Vertx vertx = VertxRuntime.create();
-    Main.closeOnShutdown(vertx);
+    VertxRuntime.closeOnShutdown(vertx);
     new AgentNode(vertx, config, pms, null).start().await();
     vertx.executeBlocking(pms::probeVersion); // as Main's agent does for SQL Server
     exitWhenParentGoes();

@@ -1,7 +1,7 @@
 package com.pmsrelay.bench;
 
-import com.pmsrelay.agent.guard.GuardException;
-import com.pmsrelay.agent.guard.SqlGuard;
+import com.pmsrelay.guard.GuardException;
+import com.pmsrelay.guard.SqlGuard;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

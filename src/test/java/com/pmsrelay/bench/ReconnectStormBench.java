@@ -1,6 +1,6 @@
 package com.pmsrelay.bench;
 
-import com.pmsrelay.agent.AgentConfig;
+import com.pmsrelay.agent.config.AgentConfig;
 import com.pmsrelay.common.VertxRuntime;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

@@ -1,7 +1,7 @@
 package com.pmsrelay.bench;
 
-import com.pmsrelay.cloud.CloudConfig;
 import com.pmsrelay.cloud.bridge.TlsMaterial;
+import com.pmsrelay.cloud.config.CloudConfig;
 import com.pmsrelay.cloud.store.Database;
 import com.pmsrelay.cloud.store.Grant;
 import com.pmsrelay.cloud.store.GrantStatus;

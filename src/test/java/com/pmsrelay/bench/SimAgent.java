@@ -1,6 +1,6 @@
 package com.pmsrelay.bench;
 
-import com.pmsrelay.agent.AgentConfig;
+import com.pmsrelay.agent.config.AgentConfig;
 import com.pmsrelay.cloud.store.PracticeStore;
 import com.pmsrelay.common.config.ConfigLoader;
 import com.pmsrelay.common.Version;

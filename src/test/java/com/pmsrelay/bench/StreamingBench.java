@@ -1,14 +1,14 @@
 package com.pmsrelay.bench;
 
-import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.AgentNode;
-import com.pmsrelay.agent.guard.SqlGuard;
+import com.pmsrelay.agent.config.AgentConfig;
 import com.pmsrelay.agent.pms.PooledPms;
 import com.pmsrelay.bench.AlternatingPairs.Pair;
 import com.pmsrelay.bench.AlternatingPairs.Run;
 import com.pmsrelay.cloud.store.IntegratorStore;
 import com.pmsrelay.cloud.store.PracticeStore;
 import com.pmsrelay.common.VertxRuntime;
+import com.pmsrelay.guard.SqlGuard;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;

@@ -1,6 +1,6 @@
 package com.pmsrelay.bench;
 
-import com.pmsrelay.agent.AgentConfig;
+import com.pmsrelay.agent.config.AgentConfig;
 import com.pmsrelay.agent.link.AgentLink;
 import com.pmsrelay.agent.link.Backoff;
 import io.vertx.core.Future;

@@ -2,6 +2,7 @@ package com.pmsrelay.cloud;
 
 import com.pmsrelay.cloud.auth.TokenService;
 import com.pmsrelay.cloud.auth.TokenVerifier;
+import com.pmsrelay.cloud.config.CloudConfig;
 import io.vertx.core.Vertx;
 import java.util.function.Function;
 

@@ -1,10 +1,10 @@
 package com.pmsrelay.cluster;
 
-import com.pmsrelay.agent.AgentConfig;
+import com.pmsrelay.agent.config.AgentConfig;
 import com.pmsrelay.agent.AgentNode;
-import com.pmsrelay.agent.guard.SqlGuard;
+import com.pmsrelay.guard.SqlGuard;
 import com.pmsrelay.agent.pms.PooledPms;
-import com.pmsrelay.cloud.CloudConfig;
+import com.pmsrelay.cloud.config.CloudConfig;
 import com.pmsrelay.cloud.CloudNode;
 import com.pmsrelay.cloud.cluster.ClusterConfig;
 import com.pmsrelay.cloud.cluster.Clustering;

@@ -3,8 +3,8 @@ package com.pmsrelay.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.pmsrelay.admin.AdminCommands;
-import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.AgentNode;
+import com.pmsrelay.agent.config.AgentConfig;
 import com.pmsrelay.common.config.ConfigLoader;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

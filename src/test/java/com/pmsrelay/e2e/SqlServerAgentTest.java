@@ -2,10 +2,10 @@ package com.pmsrelay.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.AgentNode;
-import com.pmsrelay.cloud.CloudConfig;
+import com.pmsrelay.agent.config.AgentConfig;
 import com.pmsrelay.cloud.CloudNode;
+import com.pmsrelay.cloud.config.CloudConfig;
 import com.pmsrelay.cloud.store.Grant;
 import com.pmsrelay.cloud.store.GrantStatus;
 import com.pmsrelay.cloud.store.IntegratorStore;

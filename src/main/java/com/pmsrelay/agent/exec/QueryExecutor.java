@@ -1,12 +1,11 @@
 package com.pmsrelay.agent.exec;
 
-import com.pmsrelay.agent.AgentConfig;
-import com.pmsrelay.agent.guard.GuardException;
-import com.pmsrelay.agent.guard.ScopeException;
-import com.pmsrelay.agent.guard.SqlGuard;
+import com.pmsrelay.agent.config.AgentConfig;
 import com.pmsrelay.agent.pms.PmsDatabase;
 import com.pmsrelay.common.error.ErrorCode;
+import com.pmsrelay.common.error.RelayException;
 import com.pmsrelay.common.protocol.QueryRequest;
+import com.pmsrelay.guard.SqlGuard;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -92,20 +91,12 @@ public final class QueryExecutor {
       reject(sink, ErrorCode.INVALID_REQUEST, "unknown catalogue");
       return;
     }
-    // A text the guard remembers is checked at once; a new one is parsed on a worker thread.
-    SqlGuard.Checked known = guard.remembered(capped.sql());
-    Future<SqlGuard.Checked> read = known != null ? Future.succeededFuture(known)
-        : vertx.executeBlocking(() -> guard.check(capped.sql()), false);
-    read.map(checked -> {
-      guard.checkScope(checked, capped.scopes().stream().map(String::valueOf).toList());
-      return checked;
-    }).onComplete(checked -> {
+    guard.check(vertx, capped).onComplete(checked -> {
       if (checked.failed()) {
-        Throwable e = checked.cause();
-        if (e instanceof ScopeException) {
-          reject(sink, ErrorCode.SCOPE_DENIED, e.getMessage());
+        if (checked.cause() instanceof RelayException problem) {
+          reject(sink, problem.code(), problem.detail());
         } else {
-          reject(sink, ErrorCode.SQL_REJECTED, e instanceof GuardException ? e.getMessage() : "the statement could not be checked");
+          reject(sink, ErrorCode.SQL_REJECTED, "the statement could not be checked");
         }
         return;
       }

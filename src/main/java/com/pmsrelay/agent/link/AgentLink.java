@@ -1,6 +1,6 @@
 package com.pmsrelay.agent.link;
 
-import com.pmsrelay.agent.AgentConfig;
+import com.pmsrelay.agent.config.AgentConfig;
 import com.pmsrelay.agent.exec.QueryExecutor;
 import com.pmsrelay.agent.exec.Outgoing;
 import com.pmsrelay.common.protocol.Addresses;

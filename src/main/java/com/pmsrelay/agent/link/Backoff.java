@@ -1,6 +1,6 @@
 package com.pmsrelay.agent.link;
 
-import com.pmsrelay.agent.AgentConfig;
+import com.pmsrelay.agent.config.AgentConfig;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 

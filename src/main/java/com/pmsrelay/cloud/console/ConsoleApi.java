@@ -1,6 +1,6 @@
 package com.pmsrelay.cloud.console;
 
-import com.pmsrelay.cloud.http.AgentStatus;
+import com.pmsrelay.cloud.bridge.AgentStatus;
 import com.pmsrelay.cloud.store.AuditRecord;
 import com.pmsrelay.cloud.store.AuditStore;
 import com.pmsrelay.cloud.store.ChangeStore;

@@ -1,6 +1,7 @@
 package com.pmsrelay.cloud.http;
 
-import com.pmsrelay.cloud.CloudConfig;
+import com.pmsrelay.cloud.bridge.AgentStatus;
+import com.pmsrelay.cloud.config.CloudConfig;
 import com.pmsrelay.cloud.async.AsyncQueries;
 import com.pmsrelay.cloud.results.ResultFiles;
 import com.pmsrelay.cloud.store.QueryRecordStore;

@@ -1,5 +1,6 @@
 package com.pmsrelay.cloud.http;
 
+import com.pmsrelay.cloud.bridge.AgentStatus;
 import com.pmsrelay.cloud.store.GrantStore;
 import com.pmsrelay.cloud.store.GrantStore.Visible;
 import com.pmsrelay.common.error.ErrorCode;

@@ -1,9 +1,6 @@
 package com.pmsrelay.cloud.http;
 
-import com.pmsrelay.agent.guard.GuardException;
-import com.pmsrelay.agent.guard.ScopeException;
-import com.pmsrelay.agent.guard.SqlGuard;
-import com.pmsrelay.cloud.CloudConfig.QueryLimits;
+import com.pmsrelay.cloud.config.CloudConfig.QueryLimits;
 import com.pmsrelay.cloud.dispatch.QueryDispatcher;
 import com.pmsrelay.cloud.dispatch.QueryStream;
 import com.pmsrelay.cloud.dispatch.RateLimiter;
@@ -14,10 +11,10 @@ import com.pmsrelay.cloud.store.GrantStore;
 import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.error.RelayException;
 import com.pmsrelay.common.protocol.QueryRequest;
+import com.pmsrelay.guard.SqlGuard;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +49,6 @@ final class QueriesEndpoint {
     this.limits = limits;
     this.rateLimiter = rateLimiter;
     this.audit = audit;
-    // The agent checks again; checking here too refuses bad SQL before anything travels.
     this.guard = new SqlGuard(limits.maxSqlChars());
   }
 
@@ -96,7 +92,8 @@ final class QueriesEndpoint {
           }
           return request(attempt, grant);
         })
-        .compose(query -> checked(ctx, query))
+        // The agent checks again; checking here too refuses bad SQL before anything travels.
+        .compose(query -> guard.check(ctx.vertx(), query).map(checked -> query))
         .compose(query -> answer(ctx, attempt, query))
         .onComplete(done -> {
           active.remove(attempt);
@@ -209,33 +206,6 @@ final class QueriesEndpoint {
         outcome == null ? null : outcome.queueMs(),
         outcome == null ? null : outcome.execMs());
     audit.append(entry).onFailure(e -> LOG.error("could not write the audit record of query {}", attempt.queryId, e));
-  }
-
-  /**
-   * The cloud's own reading of the SQL and the scopes (the agent repeats both): a text the guard
-   * remembers is checked here, a new one on a worker thread (its parse takes hundreds of µs).
-   */
-  private Future<QueryRequest> checked(RoutingContext ctx, QueryRequest query) {
-    SqlGuard.Checked known = guard.remembered(query.sql());
-    if (known == null) {
-      return ctx.vertx().executeBlocking(() -> inScope(query, () -> guard.check(query.sql())), false);
-    }
-    try {
-      return Future.succeededFuture(inScope(query, () -> known));
-    } catch (RelayException e) {
-      return Future.failedFuture(e);
-    }
-  }
-
-  private QueryRequest inScope(QueryRequest query, Supplier<SqlGuard.Checked> check) {
-    try {
-      guard.checkScope(check.get(), query.scopes().stream().map(String::valueOf).toList());
-      return query;
-    } catch (GuardException e) {
-      throw new RelayException(ErrorCode.SQL_REJECTED, e.getMessage());
-    } catch (ScopeException e) {
-      throw new RelayException(ErrorCode.SCOPE_DENIED, e.getMessage());
-    }
   }
 
   /** The grant if it lets the integrator query now; otherwise the problem, without existence leaks. */

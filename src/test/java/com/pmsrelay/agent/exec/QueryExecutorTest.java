@@ -2,11 +2,11 @@ package com.pmsrelay.agent.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.pmsrelay.agent.AgentConfig;
-import com.pmsrelay.agent.guard.SqlGuard;
+import com.pmsrelay.agent.config.AgentConfig;
 import com.pmsrelay.agent.pms.PooledPms;
 import com.pmsrelay.common.protocol.QueryRequest;
 import com.pmsrelay.common.protocol.ResultMessage;
+import com.pmsrelay.guard.SqlGuard;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -2,14 +2,14 @@ package com.pmsrelay.agent.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.AgentNode;
-import com.pmsrelay.agent.guard.SqlGuard;
+import com.pmsrelay.agent.config.AgentConfig;
 import com.pmsrelay.agent.pms.PmsDatabase;
 import com.pmsrelay.common.config.ConfigLoader;
 import com.pmsrelay.common.protocol.Addresses;
 import com.pmsrelay.common.protocol.Frames;
 import com.pmsrelay.common.protocol.QueryRequest;
+import com.pmsrelay.guard.SqlGuard;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.net.NetSocketInternal;

@@ -2,8 +2,8 @@ package com.pmsrelay.agent.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.pmsrelay.agent.AgentConfig;
 import com.pmsrelay.agent.AgentNode;
+import com.pmsrelay.agent.config.AgentConfig;
 import com.pmsrelay.common.config.ConfigLoader;
 import com.pmsrelay.common.protocol.Addresses;
 import com.pmsrelay.common.protocol.Frames;

@@ -2,8 +2,8 @@ package com.pmsrelay.cloud.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.pmsrelay.cloud.CloudConfig;
 import com.pmsrelay.cloud.CloudNode;
+import com.pmsrelay.cloud.config.CloudConfig;
 import com.pmsrelay.cloud.store.PracticeStore;
 import com.pmsrelay.common.config.ConfigLoader;
 import com.pmsrelay.common.protocol.Addresses;

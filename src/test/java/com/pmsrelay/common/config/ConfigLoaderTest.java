@@ -3,8 +3,8 @@ package com.pmsrelay.common.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.pmsrelay.agent.AgentConfig;
-import com.pmsrelay.cloud.CloudConfig;
+import com.pmsrelay.agent.config.AgentConfig;
+import com.pmsrelay.cloud.config.CloudConfig;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package com.pmsrelay.agent;
+package com.pmsrelay.agent.config;
 
 import com.pmsrelay.common.config.ConfigException;
 import com.pmsrelay.common.config.ConfigReader;

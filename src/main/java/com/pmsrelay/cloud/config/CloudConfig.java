@@ -1,4 +1,4 @@
-package com.pmsrelay.cloud;
+package com.pmsrelay.cloud.config;
 
 import com.pmsrelay.cloud.auth.JwtSettings;
 import com.pmsrelay.cloud.bridge.BridgeConfig;

@@ -1,4 +1,4 @@
-package com.pmsrelay.cloud.http;
+package com.pmsrelay.cloud.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

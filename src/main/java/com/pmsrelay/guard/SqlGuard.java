@@ -1,5 +1,10 @@
-package com.pmsrelay.agent.guard;
+package com.pmsrelay.guard;
 
+import com.pmsrelay.common.error.ErrorCode;
+import com.pmsrelay.common.error.RelayException;
+import com.pmsrelay.common.protocol.QueryRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
@@ -8,6 +13,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import net.sf.jsqlparser.statement.Statements;
 
 /**
@@ -33,6 +39,9 @@ import net.sf.jsqlparser.statement.Statements;
  * JSqlParser sees anything, and JSqlParser runs under a deadline that stops it
  * ({@link DeadlineParser}). Allowed statements are remembered
  * by their text ({@link CheckedCache}), as integrators repeat their parameterised queries.
+ *
+ * <p>The cloud (to refuse bad SQL before anything travels) and the agent (which trusts nothing it
+ * did not check) both call {@link #check(Vertx, QueryRequest)}.
  */
 public final class SqlGuard {
   /** What the guard learnt of a statement it allowed: the text to run and the tables it reads. */
@@ -97,6 +106,37 @@ public final class SqlGuard {
       cache.put(checked);
     }
     return checked;
+  }
+
+  /**
+   * A query's SQL, then its grant's scopes, checked without blocking the caller's event loop: a
+   * text this guard remembers at once, a new one on a worker thread (its parse takes hundreds of
+   * µs). Fails with a {@link RelayException} to send as it is: {@code sql_rejected} or
+   * {@code scope_denied}; anything else the check throws is passed on unchanged.
+   */
+  public Future<Checked> check(Vertx vertx, QueryRequest query) {
+    Checked known = remembered(query.sql());
+    if (known == null) {
+      return vertx.executeBlocking(() -> inScope(query, () -> check(query.sql())), false);
+    }
+    try {
+      return Future.succeededFuture(inScope(query, () -> known));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** The statement as {@code read}, within the query's scopes; the guard's refusals as problems. */
+  private Checked inScope(QueryRequest query, Supplier<Checked> read) {
+    try {
+      Checked checked = read.get();
+      checkScope(checked, query.scopes().stream().map(String::valueOf).toList());
+      return checked;
+    } catch (GuardException e) {
+      throw new RelayException(ErrorCode.SQL_REJECTED, e.getMessage());
+    } catch (ScopeException e) {
+      throw new RelayException(ErrorCode.SCOPE_DENIED, e.getMessage());
+    }
   }
 
   /**

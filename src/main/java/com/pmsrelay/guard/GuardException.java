@@ -1,4 +1,4 @@
-package com.pmsrelay.agent.guard;
+package com.pmsrelay.guard;
 
 /** The SQL is not an allowed read-only statement; the message says why (shown to the caller). */
 public final class GuardException extends RuntimeException {

@@ -1,4 +1,4 @@
-package com.pmsrelay.cloud.http;
+package com.pmsrelay.cloud.bridge;
 
 import com.pmsrelay.cloud.store.Practice;
 import io.vertx.core.json.JsonObject;

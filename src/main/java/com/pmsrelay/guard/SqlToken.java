@@ -1,4 +1,4 @@
-package com.pmsrelay.agent.guard;
+package com.pmsrelay.guard;
 
 /** One lexical token of T-SQL: what it is, its text (for words, upper-cased) and where it lies. */
 record SqlToken(Kind kind, String text, int start, int end) {

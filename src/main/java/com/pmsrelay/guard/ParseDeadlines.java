@@ -1,4 +1,4 @@
-package com.pmsrelay.agent.guard;
+package com.pmsrelay.guard;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,4 +1,4 @@
-package com.pmsrelay.agent.guard;
+package com.pmsrelay.guard;
 
 /**
  * What one statement may cost the guard. Each limit is checked before the work it protects: the

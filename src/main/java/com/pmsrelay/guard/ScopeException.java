@@ -1,4 +1,4 @@
-package com.pmsrelay.agent.guard;
+package com.pmsrelay.guard;
 
 /**
  * The statement is an allowed read-only SELECT, but it reads a table or view outside the grant's

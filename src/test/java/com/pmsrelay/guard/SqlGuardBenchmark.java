@@ -1,4 +1,4 @@
-package com.pmsrelay.agent.guard;
+package com.pmsrelay.guard;
 
 import java.util.Arrays;
 import java.util.Set;
@@ -13,7 +13,7 @@ import net.sf.jsqlparser.statement.Statements;
  * <pre>
  * mvn -o -q test-compile
  * java -cp target/test-classes:target/classes:$HOME/.m2/repository/com/github/jsqlparser/jsqlparser/5.3/jsqlparser-5.3.jar \
- *     com.pmsrelay.agent.guard.SqlGuardBenchmark [iterations]
+ *     com.pmsrelay.guard.SqlGuardBenchmark [iterations]
  * </pre>
  *
  * JSqlParser's token manager has a 65 KB method that HotSpot will not compile by default; adding

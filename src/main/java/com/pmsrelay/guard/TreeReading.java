@@ -1,4 +1,4 @@
-package com.pmsrelay.agent.guard;
+package com.pmsrelay.guard;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
