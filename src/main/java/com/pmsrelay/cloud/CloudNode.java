@@ -12,7 +12,7 @@ import com.pmsrelay.cloud.dispatch.QueryDispatcher;
 import com.pmsrelay.cloud.http.HttpApi;
 import com.pmsrelay.cloud.console.ConsoleApi;
 import com.pmsrelay.cloud.control.ChangeFollower;
-import com.pmsrelay.cloud.bridge.AgentStatus;
+import com.pmsrelay.cloud.bridge.LiveAgentStatus;
 import com.pmsrelay.cloud.store.AuditStore;
 import com.pmsrelay.cloud.store.ChangeStore;
 import com.pmsrelay.cloud.store.PairingStore;
@@ -119,7 +119,7 @@ public final class CloudNode {
         .compose(dispatcher -> {
           ConsoleApi console = new ConsoleApi(new ConsoleApi.Parts(stores.consoleUsers(), stores.consoleSessions(),
               stores.practices(), stores.integrators(), stores.grants(), stores.pairings(), stores.audit(),
-              stores.changes(), new AgentStatus(java.time.Duration.ofMillis(config.bridge().heartbeatTimeoutMs()))));
+              stores.changes(), new LiveAgentStatus(vertx, java.time.Duration.ofMillis(config.bridge().heartbeatTimeoutMs()))));
           http = new HttpApi(new HttpApi.Parts(config, database, tokens, bearer.apply(tokens), stores.integrators(),
               stores.grants(), stores.audit(), stores.pairings(), stores.changes(), dispatcher, console,
               () -> bridgeListening, stores.queryRecords(), results, async));

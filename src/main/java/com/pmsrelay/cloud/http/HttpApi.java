@@ -1,6 +1,6 @@
 package com.pmsrelay.cloud.http;
 
-import com.pmsrelay.cloud.bridge.AgentStatus;
+import com.pmsrelay.cloud.bridge.LiveAgentStatus;
 import com.pmsrelay.cloud.config.CloudConfig;
 import com.pmsrelay.cloud.async.AsyncQueries;
 import com.pmsrelay.cloud.results.ResultFiles;
@@ -63,7 +63,7 @@ public final class HttpApi extends VerticleBase {
     BearerAuth bearer = new BearerAuth(parts.bearer(), parts.integrators());
     TokenEndpoint token = new TokenEndpoint(parts.tokens(), parts.integrators());
     PracticesEndpoint practices = new PracticesEndpoint(parts.grants(),
-        new AgentStatus(Duration.ofMillis(config.bridge().heartbeatTimeoutMs())));
+        new LiveAgentStatus(vertx, Duration.ofMillis(config.bridge().heartbeatTimeoutMs())));
     RateLimiter rateLimiter = new RateLimiter(config.queries().rateBurstSeconds());
     RateLimiter pairingLimiter = new RateLimiter(60); // a minute's attempts at once: people mistype
     vertx.setPeriodic(60_000, id -> {
