@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * (re)established, it runs {@code wake} on the given context; the follower then reads the feed, so
  * what was published while the connection was down is read after it comes back. A lost
  * connection is opened again with capped exponential backoff and jitter (every node reconnects
- * after a database restart: jitter keeps them from arriving together).
+ * after a database restart: jitter keeps them from arriving together). It uses pgjdbc, the store's
+ * driver already, rather than the Vert.x PostgreSQL client: one more dependency for one connection.
  */
 public final class ChangeListener {
   /** How long one wait for notifications lasts: also how soon {@link #stop()} ends the thread. */
