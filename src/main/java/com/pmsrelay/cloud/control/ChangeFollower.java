@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * {@value #POLL_MS} ms and drops agents whose key was rotated, tells agents to refuse the queued
  * queries of integrators that lost access, and reloads the signing keys.
  */
-public final class ChangeFollower {
+public final class ChangeFollower implements com.pmsrelay.common.Lifecycle {
   static final long POLL_MS = 250;
   /** How far back each poll looks; a change is acted on once, however many polls see it. */
   static final long WINDOW_MS = 30_000;
@@ -38,6 +38,7 @@ public final class ChangeFollower {
   /** Changes already acted on, with when they were first seen, pruned after the window. */
   private final java.util.Map<Long, Long> seen = new java.util.HashMap<>();
   private long timer = -1;
+  private long purgeTimer = -1;
   private boolean polling;
 
   public ChangeFollower(Vertx vertx, ChangeStore changes, GrantStore grants, IntegratorStore integrators,
@@ -50,17 +51,22 @@ public final class ChangeFollower {
     this.tokens = tokens;
   }
 
+  /** Deploy it in a {@link com.pmsrelay.common.LifecycleVerticle}: undeploying it stops both timers. */
+  @Override
   public Future<Void> start() {
     return changes.latestId().map(id -> {
       startedAfterId = id;
       timer = vertx.setPeriodic(POLL_MS, t -> poll());
-      vertx.setPeriodic(3_600_000, t -> changes.purgeOlderThan(System.currentTimeMillis() - 3_600_000));
+      purgeTimer = vertx.setPeriodic(3_600_000, t -> changes.purgeOlderThan(System.currentTimeMillis() - 3_600_000));
       return null;
     });
   }
 
-  public void stop() {
+  @Override
+  public Future<Void> stop() {
     vertx.cancelTimer(timer);
+    vertx.cancelTimer(purgeTimer);
+    return Future.succeededFuture();
   }
 
   private void poll() {
