@@ -195,6 +195,16 @@ public final class CloudNode {
     return bridge.first().actualPort();
   }
 
+  /** How many instances of the HTTP API share its port. */
+  public int httpInstances() {
+    return http.all.size();
+  }
+
+  /** How many instances of the bridge share its port. */
+  public int bridgeInstances() {
+    return bridge.all.size();
+  }
+
   public TlsMaterial tls() {
     return tls;
   }
