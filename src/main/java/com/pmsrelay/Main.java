@@ -25,7 +25,7 @@ public final class Main {
       "modes:",
       "  cloud   the relay cloud: integrator API, console, agent bridge   [--config FILE]",
       "  agent   the practice agent: dials out to the cloud               [--config FILE]",
-      "  demo    cloud + two agents on synthetic demo PMS databases       [--port N] [--data-dir DIR]",
+      "  demo    cloud + two agents on synthetic demo PMS databases       [--port N] [--data-dir DIR] [--nodes N]",
       "  admin   operator commands against the cloud's store               (admin help)",
       "",
       "Configuration: documented defaults in conf/<mode>.json; --config FILE overrides them;",
@@ -63,7 +63,7 @@ public final class Main {
       switch (cli.mode()) {
         case "cloud" -> startCloud(cli);
         case "agent" -> startAgent(cli);
-        case "demo" -> DemoMode.start(cli.configFile(), cli.port(), cli.dataDir(), out);
+        case "demo" -> DemoMode.start(cli.configFile(), cli.port(), cli.dataDir(), cli.nodes() == null ? 1 : cli.nodes(), out);
         default -> {
           err.println("pms-relay: unknown mode '" + cli.mode() + "'");
           err.println(USAGE);

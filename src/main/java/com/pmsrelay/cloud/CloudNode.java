@@ -14,7 +14,7 @@ import com.pmsrelay.guard.SqlGuard;
 import com.pmsrelay.cloud.http.HttpApi;
 import com.pmsrelay.cloud.console.ConsoleApi;
 import com.pmsrelay.cloud.control.ChangeFollower;
-import com.pmsrelay.cloud.bridge.AgentStatus;
+import com.pmsrelay.cloud.bridge.LiveAgentStatus;
 import com.pmsrelay.cloud.store.AuditStore;
 import com.pmsrelay.cloud.store.ChangeStore;
 import com.pmsrelay.cloud.store.PairingStore;
@@ -123,7 +123,7 @@ public final class CloudNode {
         .compose(dispatcher -> {
           ConsoleApi console = new ConsoleApi(new ConsoleApi.Parts(stores.consoleUsers(), stores.consoleSessions(),
               stores.practices(), stores.integrators(), stores.grants(), stores.pairings(), stores.audit(),
-              stores.changes(), new AgentStatus(java.time.Duration.ofMillis(config.bridge().heartbeatTimeoutMs()))));
+              stores.changes(), new LiveAgentStatus(vertx, java.time.Duration.ofMillis(config.bridge().heartbeatTimeoutMs()))));
           // One of each for the node, shared by every instance: a limiter per instance would
           // multiply a grant's rate by the number of instances.
           HttpApi.Parts parts = new HttpApi.Parts(listening, database, tokens, bearer.apply(tokens), stores.integrators(),

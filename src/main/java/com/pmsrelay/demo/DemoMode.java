@@ -22,19 +22,26 @@ import java.util.List;
  * {@code demo} mode (API.md, "Demo mode"): a cloud on loopback and two agents, each on its own
  * synthetic demo PMS, seeded with two practices, three integrators and two console logins, all
  * written to {@code credentials.json} and printed with a curl example that works when pasted.
+ * With {@code --nodes N} the cloud is N clustered nodes (each its own Vert.x and API port, one
+ * embedded store, one bridge certificate) with the agents spread over them.
  */
 public final class DemoMode {
-  /** The running demo, for tests that start it in-process. */
+  /** The running demo, for tests that start it in-process; {@code cloud} is the first of {@code nodes}. */
   public record Running(Vertx vertx, CloudNode cloud, List<AgentNode> agents, DemoSeed.Seeded seeded, Path dataDir,
-      JsonObject credentials) {
+      JsonObject credentials, List<CloudNode> nodes, List<Vertx> vertxes) {
     public Future<Void> close() {
-      return vertx.close();
+      return Future.join(vertxes.stream().map(Vertx::close).toList()).mapEmpty();
     }
   }
 
   private DemoMode() {}
 
   public static Running start(Path configFile, Integer port, Path dataDirOverride, PrintStream out) throws IOException {
+    return start(configFile, port, dataDirOverride, 1, out);
+  }
+
+  public static Running start(Path configFile, Integer port, Path dataDirOverride, int nodeCount, PrintStream out)
+      throws IOException {
     ConfigReader demo = new ConfigReader(ConfigLoader.load("demo", configFile, System.getenv()));
     Path dataDir = dataDirOverride != null ? dataDirOverride : Path.of(demo.string("dataDir"));
     int httpPort = port != null ? port : demo.integer("http.port", 0, 65_535);
@@ -46,42 +53,103 @@ public final class DemoMode {
     Path cloudDir = dataDir.resolve("cloud");
     deleteTree(cloudDir.resolve("store"));
     deleteTree(cloudDir.resolve("results"));
-    JsonObject cloudJson = ConfigLoader.defaults("cloud");
-    cloudJson.put("dataDir", cloudDir.toString());
-    cloudJson.getJsonObject("http").put("host", host).put("port", httpPort);
-    cloudJson.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);
-    CloudConfig cloudConfig = CloudConfig.from(cloudJson);
+    List<CloudConfig> configs = new ArrayList<>();
+    int[] clusterPorts = new int[nodeCount];
+    for (int i = 0; i < nodeCount; i++) {
+      clusterPorts[i] = freeLoopbackPort();
+    }
+    for (int i = 0; i < nodeCount; i++) {
+      configs.add(nodeConfig(cloudDir, i, clusterPorts, host, httpPort == 0 ? 0 : httpPort + i));
+    }
 
-    Vertx vertx = VertxRuntime.create();
-    CloudNode cloud = new CloudNode(vertx, cloudConfig);
+    List<Vertx> vertxes = new ArrayList<>();
+    List<CloudNode> nodes = new ArrayList<>();
     List<AgentNode> agents = new ArrayList<>();
-    VertxRuntime.closeOnShutdown(vertx, () -> cloud.shutdown(cloudConfig.shutdownGraceMs())
-        .eventually(() -> Future.join(agents.stream().map(AgentNode::stop).toList()).mapEmpty()),
-        cloudConfig.shutdownGraceMs());
-    cloud.start().await();
-    DemoSeed.Seeded seeded = DemoSeed.seed(cloud);
+    for (int i = 0; i < nodeCount; i++) {
+      CloudConfig config = configs.get(i);
+      Vertx vertx = nodeCount == 1 ? VertxRuntime.create()
+          : com.pmsrelay.cloud.cluster.Clustering.start(config.cluster(), new io.vertx.core.VertxOptions()).await();
+      vertxes.add(vertx);
+      nodes.add(new CloudNode(vertx, config).start().await());
+    }
+    // Agents on a Vert.x of their own, as on the practices' servers.
+    Vertx agentVertx = nodeCount == 1 ? vertxes.get(0) : VertxRuntime.create();
+    if (nodeCount > 1) {
+      vertxes.add(agentVertx);
+    }
+    long grace = configs.get(0).shutdownGraceMs();
+    VertxRuntime.closeOnShutdown(vertxes.get(0), () -> Future.join(nodes.stream().map(n -> n.shutdown(grace)).toList())
+        .eventually(() -> Future.join(agents.stream().map(AgentNode::stop).toList()))
+        .eventually(() -> Future.join(vertxes.subList(1, vertxes.size()).stream().map(Vertx::close).toList()))
+        .mapEmpty(), grace);
+    CloudNode first = nodes.get(0);
+    DemoSeed.Seeded seeded = DemoSeed.seed(first);
 
     for (int i = 0; i < seeded.practices().size(); i++) {
       DemoSeed.SeededPractice practice = seeded.practices().get(i);
-      AgentConfig agentConfig = AgentConfig.from(agentJson(cloud, practice, dataDir, seed + i, patients));
-      agents.add(new AgentNode(vertx, agentConfig).start().await());
+      List<CloudNode> order = new ArrayList<>(nodes.subList(i % nodeCount, nodeCount));
+      order.addAll(nodes.subList(0, i % nodeCount)); // agent i starts at node i, the others after it
+      AgentConfig agentConfig = AgentConfig.from(agentJson(order, practice, dataDir, seed + i, patients));
+      agents.add(new AgentNode(agentVertx, agentConfig).start().await());
     }
-    awaitConnected(cloud, seeded);
+    awaitConnected(nodes, seeded);
 
-    String apiBase = "http://" + displayHost(host) + ":" + cloud.httpPort();
-    JsonObject credentials = seeded.credentials(apiBase);
+    List<String> apiBases = nodes.stream().map(n -> "http://" + displayHost(host) + ":" + n.httpPort()).toList();
+    JsonObject credentials = seeded.credentials(apiBases.get(0));
+    if (nodeCount > 1) {
+      credentials.put("apiBaseUrls", new JsonArray(new ArrayList<>(apiBases)));
+    }
     Files.createDirectories(dataDir);
     Path credentialsFile = dataDir.resolve("credentials.json");
     Files.writeString(credentialsFile, credentials.encodePrettily());
     out.println(DemoBanner.text(credentials, credentialsFile));
     out.flush();
-    return new Running(vertx, cloud, agents, seeded, dataDir, credentials);
+    return new Running(vertxes.get(0), first, agents, seeded, dataDir, credentials, List.copyOf(nodes),
+        List.copyOf(vertxes));
   }
 
-  private static JsonObject agentJson(CloudNode cloud, DemoSeed.SeededPractice practice, Path dataDir, long seed, int patients) {
+  /**
+   * Node {@code i} of {@code count}: alone, as the single demo cloud always was; clustered, each
+   * under its own directory, on the first node's embedded store (one process) and bridge
+   * certificate (generated here once, so every node serves the one the agents pin), members on
+   * loopback.
+   */
+  private static CloudConfig nodeConfig(Path cloudDir, int i, int[] clusterPorts, String host, int httpPort)
+      throws IOException {
+    int count = clusterPorts.length;
+    JsonObject json = ConfigLoader.defaults("cloud");
+    json.put("dataDir", (count == 1 ? cloudDir : cloudDir.resolve("node" + (i + 1))).toString());
+    json.getJsonObject("http").put("host", host).put("port", httpPort);
+    json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);
+    if (count > 1) {
+      com.pmsrelay.cloud.bridge.TlsMaterial tls = com.pmsrelay.cloud.bridge.TlsMaterial.configuredOrSelfSigned(
+          CloudConfig.from(ConfigLoader.defaults("cloud").put("dataDir", cloudDir.toString())).bridge(), cloudDir);
+      json.getJsonObject("bridge").put("tls", new JsonObject().put("certPath", tls.certPath()).put("keyPath", tls.keyPath()));
+      json.getJsonObject("store").put("url", com.pmsrelay.cloud.store.StoreConfig.embeddedH2(
+          cloudDir.resolve("store").resolve("control")));
+      json.getJsonObject("cluster").put("enabled", true).put("host", "127.0.0.1")
+          .put("port", clusterPorts[i]).put("eventBusPort", freeLoopbackPort())
+          .put("members", String.join(",", java.util.Arrays.stream(clusterPorts).mapToObj(p -> "127.0.0.1:" + p).toList()));
+    }
+    return CloudConfig.from(json);
+  }
+
+  /** A port free on loopback now: the demo's cluster ports must not clash with a running one. */
+  private static int freeLoopbackPort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** An agent that dials the first of {@code nodes} and the others after it. */
+  private static JsonObject agentJson(List<CloudNode> nodes, DemoSeed.SeededPractice practice, Path dataDir, long seed,
+      int patients) {
+    CloudNode cloud = nodes.get(0);
     JsonObject json = ConfigLoader.defaults("agent");
     json.put("practiceId", practice.practiceId()).put("agentKey", practice.agentKey());
     json.getJsonObject("cloud").put("host", "127.0.0.1").put("port", cloud.bridgePort())
+        .put("alsoAt", String.join(",", nodes.subList(1, nodes.size()).stream()
+            .map(n -> "127.0.0.1:" + n.bridgePort()).toList()))
         .getJsonObject("tls").put("pinnedSha256", cloud.tls().fingerprintSha256());
     json.getJsonObject("reconnect").put("initialDelayMs", 200).put("maxDelayMs", 5000);
     json.put("pingIntervalMs", 2000); // the console shows each agent's load as of its last heartbeat
@@ -91,10 +159,10 @@ public final class DemoMode {
     return json;
   }
 
-  private static void awaitConnected(CloudNode cloud, DemoSeed.Seeded seeded) {
+  private static void awaitConnected(List<CloudNode> nodes, DemoSeed.Seeded seeded) {
     long deadline = System.currentTimeMillis() + 30_000;
     while (System.currentTimeMillis() < deadline) {
-      if (seeded.practices().stream().allMatch(p -> cloud.agents().isConnected(p.practiceId()))) {
+      if (seeded.practices().stream().allMatch(p -> nodes.stream().anyMatch(n -> n.agents().isConnected(p.practiceId())))) {
         return;
       }
       try {

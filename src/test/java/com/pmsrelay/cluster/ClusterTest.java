@@ -74,6 +74,24 @@ class ClusterTest {
 
   @Test
   @Order(2)
+  void everyNodeShowsTheAgentOnlineAsItsOwnNodeHearsIt(VertxTestContext ctx) {
+    Future.all(List.of(0, 1, 2).stream().map(node -> cluster.token(node).compose(t -> cluster.web
+            .get(cluster.httpPort(node), "127.0.0.1", "/v1/practices/" + cluster.practiceId)
+            .putHeader("Authorization", "Bearer " + t).send())).toList())
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          for (int node = 0; node < ThreeNodes.NODES; node++) {
+            io.vertx.ext.web.client.HttpResponse<Buffer> r = all.resultAt(node);
+            JsonObject agent = r.bodyAsJsonObject().getJsonObject("agent");
+            assertThat(agent.getString("status")).as("at node %d", node).isEqualTo("online");
+            assertThat(java.time.Instant.parse(agent.getString("lastSeen")))
+                .isAfter(java.time.Instant.now().minusSeconds(60));
+          }
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @Order(2)
   void aQueryAtEveryNodeReachesTheAgentOnTheSecond(VertxTestContext ctx) {
     JsonObject lookup = new JsonObject().put("sql", "SELECT PatientId, FirstName FROM dbo.Patients WHERE PatientId = ?")
         .put("params", new JsonArray().add(42));

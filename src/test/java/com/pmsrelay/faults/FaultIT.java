@@ -41,7 +41,7 @@ class FaultIT {
   /** The cloud's {@code shutdownGraceMs} here (20 s by default): more than the SIGTERM load's queries need, less than one held past it. */
   static final long GRACE_MS = 4_000;
   /** The agent's {@code pingIntervalMs} (its default): the heartbeat interval. */
-  static final long PING_INTERVAL_MS = 10_000;
+  static final long PING_INTERVAL_MS = 30_000;
   static final long BACK_WITHIN_MS = 5_000;
   /**
    * Rows a stream has produced at the database once the integrator has some of them: the agent

@@ -277,8 +277,9 @@ public final class AgentLink extends VerticleBase {
         vertx.cancelTimer(id);
         return;
       }
-      if (System.nanoTime() - current.lastHeardNanos > TimeUnit.MILLISECONDS.toNanos(interval * 3)) {
-        LOG.warn("the cloud has been silent for {} ms: reconnecting", interval * 3);
+      // Two and a half intervals: a silently dead cloud is left within 75 s at the shipped 30 s.
+      if (System.nanoTime() - current.lastHeardNanos > TimeUnit.MILLISECONDS.toNanos(interval * 5 / 2)) {
+        LOG.warn("the cloud has been silent for {} ms: reconnecting", interval * 5 / 2);
         current.socket.close();
         return;
       }

@@ -55,6 +55,9 @@ final class AgentSession {
   private String bootId;
   /** Set when a query went unacknowledged: dispatches are refused until the agent is heard again. */
   private boolean unresponsive;
+  /** The load the agent last reported (queued, running), null until its first heartbeat with one. */
+  private Integer lastQueued;
+  private Integer lastRunning;
 
   AgentSession(Vertx vertx, NetSocket socket, BridgeConfig config, PracticeStore practices, HeartbeatRecorder recorder,
       AgentDirectory directory, String nodeId) {
@@ -163,6 +166,8 @@ final class AgentSession {
       }
       case QueryRequest.OP_CREDIT -> toAgent(body, null);
       case QueryRequest.OP_UNACKNOWLEDGED -> unacknowledged(body.getLong("sinceMs", 0L));
+      case QueryRequest.OP_STATUS -> message.reply(new JsonObject().put("lastHeardMs", lastHeardMs)
+          .put("unresponsive", unresponsive).put("queued", lastQueued).put("running", lastRunning));
       case QueryRequest.OP_TAKEOVER -> {
         if (!sessionId.equals(body.getValue("session"))) {
           refuse("replaced by a newer connection of this agent");
@@ -217,6 +222,8 @@ final class AgentSession {
   private void noteSeen(JsonObject load) {
     if (load != null && load.getValue("queued") instanceof Integer queued && load.getValue("running") instanceof Integer running
         && queued >= 0 && running >= 0 && queued < 1_000_000 && running < 1_000) {
+      lastQueued = queued;
+      lastRunning = running;
       heartbeats.heard(queued, running);
     } else {
       heartbeats.heard(null, null);

@@ -1,6 +1,6 @@
 package com.pmsrelay.cloud.console;
 
-import com.pmsrelay.cloud.bridge.AgentStatus;
+import com.pmsrelay.cloud.bridge.LiveAgentStatus;
 import com.pmsrelay.cloud.store.AuditRecord;
 import com.pmsrelay.cloud.store.AuditStore;
 import com.pmsrelay.cloud.store.ChangeStore;
@@ -37,7 +37,7 @@ public final class ConsoleApi {
   /** What the console needs from the cloud node. */
   public record Parts(ConsoleUserStore users, ConsoleSessionStore sessions, PracticeStore practices,
       IntegratorStore integrators, GrantStore grants, PairingStore pairings, AuditStore audit, ChangeStore changes,
-      AgentStatus agentStatus) {}
+      LiveAgentStatus agentStatus) {}
 
   static final long SESSION_TTL_MS = 8 * 60 * 60 * 1000;
   static final long PAIRING_TTL_MS = 15 * 60 * 1000;
@@ -118,13 +118,13 @@ public final class ConsoleApi {
   }
 
   private Future<JsonObject> practice(String practiceId) {
-    return parts.practices().find(practiceId).map(found -> {
+    return parts.practices().find(practiceId).compose(found -> {
       var p = found.orElseThrow(() -> new RelayException(ErrorCode.NOT_FOUND, "no such practice"));
-      return new JsonObject()
+      return parts.agentStatus().json(p).map(agent -> new JsonObject()
           .put("practiceId", p.practiceId())
           .put("name", p.name())
           .put("pms", new JsonObject().put("kind", p.pmsKind()).put("version", p.pmsVersion()))
-          .put("agent", parts.agentStatus().json(p));
+          .put("agent", agent));
     });
   }
 

@@ -1,6 +1,6 @@
 package com.pmsrelay.cloud.http;
 
-import com.pmsrelay.cloud.bridge.AgentStatus;
+import com.pmsrelay.cloud.bridge.LiveAgentStatus;
 import com.pmsrelay.cloud.config.CloudConfig;
 import com.pmsrelay.cloud.async.AsyncQueries;
 import com.pmsrelay.cloud.results.ResultFiles;
@@ -75,7 +75,7 @@ public final class HttpApi extends VerticleBase {
     BearerAuth bearer = new BearerAuth(parts.bearer(), parts.integrators());
     TokenEndpoint token = new TokenEndpoint(parts.tokens(), parts.integrators());
     PracticesEndpoint practices = new PracticesEndpoint(parts.grants(),
-        new AgentStatus(Duration.ofMillis(config.bridge().heartbeatTimeoutMs())));
+        new LiveAgentStatus(vertx, Duration.ofMillis(config.bridge().heartbeatTimeoutMs())));
     KeptQueries kept = new KeptQueries(vertx, parts.queryRecords(), parts.results(), parts.async(), parts.dispatcher());
     queries = new QueriesEndpoint(parts.grants(), parts.dispatcher(), config.queries(), parts.queryRates(),
         parts.guard(), parts.audit(), kept);

@@ -1,6 +1,6 @@
 package com.pmsrelay.cloud.http;
 
-import com.pmsrelay.cloud.bridge.AgentStatus;
+import com.pmsrelay.cloud.bridge.LiveAgentStatus;
 import com.pmsrelay.cloud.store.GrantStore;
 import com.pmsrelay.cloud.store.GrantStore.Visible;
 import com.pmsrelay.common.error.ErrorCode;
@@ -12,23 +12,23 @@ import io.vertx.ext.web.RoutingContext;
 /** {@code GET /v1/practices} and {@code GET /v1/practices/{id}}: what this integrator was granted. */
 final class PracticesEndpoint {
   private final GrantStore grants;
-  private final AgentStatus agentStatus;
+  private final LiveAgentStatus agentStatus;
 
-  PracticesEndpoint(GrantStore grants, AgentStatus agentStatus) {
+  PracticesEndpoint(GrantStore grants, LiveAgentStatus agentStatus) {
     this.grants = grants;
     this.agentStatus = agentStatus;
   }
 
   void list(RoutingContext ctx) {
-    grants.visibleTo(BearerAuth.clientId(ctx)).onComplete(result -> {
-      if (result.failed()) {
-        ctx.fail(result.cause());
-        return;
-      }
-      JsonArray practices = new JsonArray();
-      result.result().forEach(v -> practices.add(json(v)));
-      Json.ok(ctx, new JsonObject().put("practices", practices));
-    });
+    grants.visibleTo(BearerAuth.clientId(ctx))
+        .compose(visible -> io.vertx.core.Future.all(visible.stream().map(this::json).toList()))
+        .onComplete(result -> {
+          if (result.failed()) {
+            ctx.fail(result.cause());
+            return;
+          }
+          Json.ok(ctx, new JsonObject().put("practices", new JsonArray(result.result().list())));
+        });
   }
 
   void one(RoutingContext ctx) {
@@ -45,17 +45,24 @@ final class PracticesEndpoint {
       result.result().stream()
           .filter(v -> v.practice().practiceId().equals(practiceId))
           .findFirst()
-          .ifPresentOrElse(v -> Json.ok(ctx, json(v)),
+          .ifPresentOrElse(v -> json(v).onComplete(one -> {
+                if (one.failed()) {
+                  ctx.fail(one.cause());
+                } else {
+                  Json.ok(ctx, one.result());
+                }
+              }),
               () -> ctx.fail(new RelayException(ErrorCode.PRACTICE_NOT_FOUND, "no such practice")));
     });
   }
 
-  private JsonObject json(Visible v) {
-    return new JsonObject()
+  /** One practice as this integrator sees it, its agent's status asked of the node holding its socket. */
+  private io.vertx.core.Future<JsonObject> json(Visible v) {
+    return agentStatus.json(v.practice()).map(agent -> new JsonObject()
         .put("practiceId", v.practice().practiceId())
         .put("name", v.practice().name())
         .put("pms", new JsonObject().put("kind", v.practice().pmsKind()).put("version", v.practice().pmsVersion()))
-        .put("agent", agentStatus.json(v.practice()))
-        .put("grant", v.grant().toJson());
+        .put("agent", agent)
+        .put("grant", v.grant().toJson()));
   }
 }

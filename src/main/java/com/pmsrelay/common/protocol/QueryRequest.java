@@ -40,6 +40,11 @@ public record QueryRequest(
    * {@code session}; any other session of the practice (on whichever node) closes.
    */
   public static final String OP_TAKEOVER = "takeover";
+  /**
+   * Within the cloud only, asked of whichever node holds the practice's socket: when the agent was
+   * last heard, whether it acknowledges queries, its last reported load. No answer: no live node has it.
+   */
+  public static final String OP_STATUS = "status";
   /** Refuse every queued query of one integrator (its grant changed); carries the problem code. */
   public static final String OP_CANCEL_CLIENT = "cancel-client";
   /** Credit a stream starts with, unless the request says otherwise. */
@@ -115,6 +120,10 @@ public record QueryRequest(
 
   public static JsonObject unacknowledged(String queryId, long sinceMs) {
     return new JsonObject().put("op", OP_UNACKNOWLEDGED).put("queryId", queryId).put("sinceMs", sinceMs);
+  }
+
+  public static JsonObject status() {
+    return new JsonObject().put("op", OP_STATUS);
   }
 
   public static JsonObject takeover(String session) {

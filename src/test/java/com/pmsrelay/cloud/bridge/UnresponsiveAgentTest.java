@@ -111,8 +111,40 @@ class UnresponsiveAgentTest {
   }
 
   private String status() {
+    return agentJson().getString("status");
+  }
+
+  private JsonObject agentJson() {
     return web.get("/v1/practices/" + practice.practiceId()).putHeader("Authorization", "Bearer " + token).send().await()
-        .bodyAsJsonObject().getJsonObject("agent").getString("status");
+        .bodyAsJsonObject().getJsonObject("agent");
+  }
+
+  @Test
+  void lastSeenIsWhenTheAgentItselfWasLastHeardNotWhenItsNodeWasAlive() throws Exception {
+    String before = agentJson().getString("lastSeen");
+    Thread.sleep(2_500); // the node records itself alive every second meanwhile; the agent says nothing
+    assertThat(agentJson().getString("lastSeen")).as("a silent agent's lastSeen").isEqualTo(before);
+    write(Frames.encode(Frames.ping(0, 0)));
+    long deadline = System.currentTimeMillis() + 3_000;
+    while (agentJson().getString("lastSeen").equals(before) && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(java.time.Instant.parse(agentJson().getString("lastSeen")))
+        .as("heard again").isAfter(java.time.Instant.parse(before));
+  }
+
+  @Test
+  void anAgentNoLiveNodeHoldsIsOfflineWhateverTheStoreLastRecorded() throws Exception {
+    assertThat(status()).isEqualTo("online");
+    agentContext.runOnContext(v -> agent.close());
+    long deadline = System.currentTimeMillis() + 3_000;
+    while (!"offline".equals(status()) && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    // As a node that died leaves it: on record as connected, through a node nobody hears any more.
+    cloud.practices().agentConnected(practice.practiceId(), "a-node-that-died", "0.1.0", "demo", "1").await();
+    assertThat(cloud.practices().find(practice.practiceId()).await().orElseThrow().agentConnected()).isTrue();
+    assertThat(status()).isEqualTo("offline");
   }
 
   @Test
