@@ -24,7 +24,11 @@ final class InstancesBench {
   static final int CONCURRENCY = 64;
 
   JsonObject run(BenchMode mode, Path work) throws Exception {
-    Settings s = Settings.of(mode);
+    Settings throughput = Settings.of(mode);
+    // Both sides are relays, each warming up as long as throughput's relay does: the budget holds
+    // one more such warm-up, so that warm-ups do not eat the pairs.
+    Settings s = new Settings(throughput.patients(), throughput.minWarmupMs(), throughput.warmupMs(),
+        throughput.warmupSliceMs(), throughput.pairs(), throughput.blockMs(), throughput.budgetMs() + throughput.warmupMs());
     int processors = Math.min(ConfigReader.MAX_INSTANCES, Runtime.getRuntime().availableProcessors());
     long started = System.nanoTime();
     try (LookupRig one = LookupRig.start(work, NAME + "-1", s.patients(), 1);
