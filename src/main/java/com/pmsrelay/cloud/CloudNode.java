@@ -137,9 +137,10 @@ public final class CloudNode {
         .map(deployed -> {
           http = deployed;
           deployments.add(deployed.deploymentId);
-          LOG.info("cloud node {} up: API on port {} ({} instances), agent bridge on port {} ({} instances; TLS"
-                  + " fingerprint SHA-256 {})", nodeId, httpPort(), http.all.size(), bridgePort(), bridge.all.size(),
-              tls.fingerprintSha256());
+          // Benchmarks and fault tests read this line up to the fingerprint's closing parenthesis.
+          LOG.info("cloud node {} up: API on port {}, agent bridge on port {} (TLS fingerprint SHA-256 {}); {} API and {}"
+                  + " bridge instances", nodeId, httpPort(), bridgePort(), tls.fingerprintSha256(), http.all.size(),
+              bridge.all.size());
           return this;
         });
   }
