@@ -55,6 +55,8 @@ final class AgentSession {
   private String bootId;
   /** Set when a query went unacknowledged: dispatches are refused until the agent is heard again. */
   private boolean unresponsive;
+  /** The dispatching node's inbox of each open stream, by stream address. */
+  private final java.util.Map<String, String> inboxes = new java.util.HashMap<>();
   /** The load the agent last reported (queued, running), null until its first heartbeat with one. */
   private Integer lastQueued;
   private Integer lastRunning;
@@ -156,12 +158,19 @@ final class AgentSession {
           return;
         }
         String stream = Addresses.stream(queryId);
+        Object inbox = body.remove(QueryRequest.INBOX);
+        if (!(inbox instanceof String)) {
+          message.fail(400, "a query without an inbox for its results");
+          return;
+        }
         guard.openStream(stream);
+        inboxes.put(stream, (String) inbox);
         toAgent(body, stream);
         message.reply(new JsonObject().put("accepted", true).put("node", nodeId).put("bootId", bootId));
       }
       case QueryRequest.OP_CANCEL -> {
         guard.closeStream(Addresses.stream(queryId)); // nobody listens to it any more
+        inboxes.remove(Addresses.stream(queryId));
         toAgent(body, null);
       }
       case QueryRequest.OP_CREDIT -> toAgent(body, null);
@@ -212,10 +221,17 @@ final class AgentSession {
   }
 
   private void forward(String stream, ResultMessage message) {
+    String inbox = message.isFinal() ? inboxes.remove(stream) : inboxes.get(stream);
     if (message.isFinal()) {
       guard.closeStream(stream);
     }
-    vertx.eventBus().send(stream, message, ResultMessageCodec.DELIVERY);
+    if (inbox != null) {
+      vertx.eventBus().send(inbox, message, ResultMessageCodec.to(queryIdOf(stream)));
+    }
+  }
+
+  private static String queryIdOf(String stream) {
+    return stream.substring(Addresses.stream("").length());
   }
 
   /** Hands the heartbeat to the node's recorder, with the load the agent reported if it is plausible. */
@@ -272,9 +288,13 @@ final class AgentSession {
     // Queries in flight on this socket end now, not at their deadline.
     ResultMessage lost = AgentLost.MESSAGE;
     for (String stream : new ArrayList<>(guard.openStreams())) {
-      vertx.eventBus().send(stream, lost, ResultMessageCodec.DELIVERY);
+      String inbox = inboxes.get(stream);
+      if (inbox != null) {
+        vertx.eventBus().send(inbox, lost, ResultMessageCodec.to(queryIdOf(stream)));
+      }
     }
     guard.openStreams().clear();
+    inboxes.clear();
     if (heartbeats != null) {
       heartbeats.closed(); // before the disconnect is recorded (a late heartbeat the store ignores)
     }

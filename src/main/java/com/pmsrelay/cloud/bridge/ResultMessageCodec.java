@@ -13,6 +13,10 @@ import io.vertx.core.eventbus.MessageCodec;
 public final class ResultMessageCodec implements MessageCodec<ResultMessage, ResultMessage> {
   static final String NAME = "pms-relay-result-message";
   public static final DeliveryOptions DELIVERY = new DeliveryOptions().setCodecName(NAME);
+  /** How a bridge sends one query's result message to its dispatching node's inbox. */
+  public static DeliveryOptions to(String queryId) {
+    return new DeliveryOptions(DELIVERY).addHeader(com.pmsrelay.common.protocol.Addresses.INBOX_QUERY_HEADER, queryId);
+  }
 
   /** Registers the codec once per event bus (several nodes may share one Vert.x in tests). */
   public static void registerOn(EventBus bus) {

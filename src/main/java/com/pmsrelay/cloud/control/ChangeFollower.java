@@ -2,6 +2,7 @@ package com.pmsrelay.cloud.control;
 
 import com.pmsrelay.cloud.auth.TokenService;
 import com.pmsrelay.cloud.bridge.AgentDirectory;
+import com.pmsrelay.cloud.store.ChangeListener;
 import com.pmsrelay.cloud.store.ChangeStore;
 import com.pmsrelay.cloud.store.ChangeStore.Change;
 import com.pmsrelay.cloud.store.Grant;
@@ -10,7 +11,9 @@ import com.pmsrelay.cloud.store.GrantStore;
 import com.pmsrelay.cloud.store.IntegratorStore;
 import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.protocol.QueryRequest;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.List;
 import org.slf4j.Logger;
@@ -18,13 +21,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes control-plane changes take effect on this cloud node within a second, wherever they were
- * made (console, operator command, another node): it follows the change feed every
- * {@value #POLL_MS} ms and drops agents whose key was rotated, tells agents to refuse the queued
- * queries of integrators that lost access, and reloads the signing keys.
+ * made (console, operator command, another node): it follows the change feed and drops agents
+ * whose key was rotated, tells agents to refuse the queued queries of integrators that lost
+ * access, and reloads the signing keys. On PostgreSQL it reads the feed when a change is announced
+ * (LISTEN/NOTIFY, see {@link com.pmsrelay.cloud.store.ChangeListener}) and polls only every
+ * {@value #SAFETY_POLL_MS} ms; on embedded H2 it polls every {@value #POLL_MS} ms.
  */
 public final class ChangeFollower implements com.pmsrelay.common.Lifecycle {
   static final long POLL_MS = 250;
-  /** How far back each poll looks; a change is acted on once, however many polls see it. */
+  /**
+   * With LISTEN/NOTIFY: a notification is lost only with its connection, after which the listener
+   * reads all it missed itself, so this slow poll is a safety net for faults nobody saw.
+   */
+  static final long SAFETY_POLL_MS = 30_000;
+  /** Each read also looks this far back, for changes committed after one with a higher id; a change is acted on once. */
   static final long WINDOW_MS = 30_000;
   private static final Logger LOG = LoggerFactory.getLogger(ChangeFollower.class);
 
@@ -34,52 +44,99 @@ public final class ChangeFollower implements com.pmsrelay.common.Lifecycle {
   private final AgentDirectory agents;
   private final TokenService tokens;
   private final IntegratorStore integrators;
+  private final long pollMs;
   private long startedAfterId;
+  /** The highest change id acted on: every read takes all changes above it. */
+  private long highestId;
   /** Changes already acted on, with when they were first seen, pruned after the window. */
   private final java.util.Map<Long, Long> seen = new java.util.HashMap<>();
   private long timer = -1;
   private long purgeTimer = -1;
-  private boolean polling;
+  private ChangeListener listener;
+  private boolean reading;
+  /** Woken while a read was under way: that read may have missed the change, so read again after it. */
+  private boolean readAgain;
 
   public ChangeFollower(Vertx vertx, ChangeStore changes, GrantStore grants, IntegratorStore integrators,
       AgentDirectory agents, TokenService tokens) {
+    this(vertx, changes, grants, integrators, agents, tokens, changes.pushed() ? SAFETY_POLL_MS : POLL_MS);
+  }
+
+  /** A follower polling every {@code pollMs} (tests set it far above the notifications' latency). */
+  ChangeFollower(Vertx vertx, ChangeStore changes, GrantStore grants, IntegratorStore integrators,
+      AgentDirectory agents, TokenService tokens, long pollMs) {
     this.vertx = vertx;
     this.integrators = integrators;
     this.changes = changes;
     this.grants = grants;
     this.agents = agents;
     this.tokens = tokens;
+    this.pollMs = pollMs;
   }
 
-  /** Deploy it in a {@link com.pmsrelay.common.LifecycleVerticle}: undeploying it stops both timers. */
+  /**
+   * Starts following from the newest change now; on PostgreSQL, once listening (or its first
+   * attempt failed). Deploy it in a {@link com.pmsrelay.common.LifecycleVerticle}: undeploying it
+   * stops its timers and its listener.
+   */
   @Override
   public Future<Void> start() {
-    return changes.latestId().map(id -> {
+    // Reads, timers and wake-ups all run on this one context: the follower's state needs no locks.
+    Context context = vertx.getOrCreateContext();
+    Promise<Void> started = Promise.promise();
+    context.runOnContext(v -> changes.latestId().compose(id -> {
       startedAfterId = id;
-      timer = vertx.setPeriodic(POLL_MS, t -> poll());
+      highestId = id;
+      timer = vertx.setPeriodic(pollMs, t -> {
+        if (!reading) { // a read under way already covers this tick
+          read();
+        }
+      });
       purgeTimer = vertx.setPeriodic(3_600_000, t -> changes.purgeOlderThan(System.currentTimeMillis() - 3_600_000));
-      return null;
-    });
+      if (!changes.pushed()) {
+        return Future.<Void>succeededFuture();
+      }
+      listener = changes.listen(context, this::read);
+      return listener.start();
+    }).onComplete(started));
+    return started.future();
   }
 
   @Override
   public Future<Void> stop() {
     vertx.cancelTimer(timer);
     vertx.cancelTimer(purgeTimer);
+    if (listener != null) {
+      listener.stop();
+    }
     return Future.succeededFuture();
   }
 
-  private void poll() {
-    if (polling) {
+  /** Reads the feed: on each poll, and on PostgreSQL when a change is announced (woken while reading: again after). */
+  private void read() {
+    if (reading) {
+      readAgain = true;
       return;
     }
-    polling = true;
+    reading = true;
     long now = System.currentTimeMillis();
     seen.values().removeIf(firstSeen -> firstSeen < now - 2 * WINDOW_MS);
-    changes.since(now - WINDOW_MS)
-        .onSuccess(this::apply)
+    long before = highestId;
+    changes.newerThan(highestId, now - WINDOW_MS)
+        .onSuccess(batch -> {
+          apply(batch);
+          if (batch.size() >= ChangeStore.READ_LIMIT && highestId > before) {
+            readAgain = true; // more are waiting
+          }
+        })
         .onFailure(e -> LOG.warn("cannot read the change feed: {}", e.toString()))
-        .onComplete(done -> polling = false);
+        .onComplete(done -> {
+          reading = false;
+          if (readAgain) {
+            readAgain = false;
+            read();
+          }
+        });
   }
 
   private void apply(List<Change> batch) {
@@ -87,6 +144,7 @@ public final class ChangeFollower implements com.pmsrelay.common.Lifecycle {
       if (change.id() <= startedAfterId || seen.putIfAbsent(change.id(), System.currentTimeMillis()) != null) {
         continue;
       }
+      highestId = Math.max(highestId, change.id());
       switch (change.kind()) {
         case ChangeStore.AGENT_KEY -> agents.drop(change.subject(), "the agent key was rotated");
         case ChangeStore.GRANT -> grantChanged(change.subject());

@@ -13,6 +13,9 @@ public final class QueryDispatcher {
   private final Vertx vertx;
   private final long ackTimeoutMs;
   private final QueriesByNode byNode = new QueriesByNode();
+  /** One inbox per dispatching context (its event loop), made on the first dispatch from it. */
+  private final java.util.concurrent.ConcurrentHashMap<io.vertx.core.Context, StreamInbox> inboxes =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public QueryDispatcher(Vertx vertx, long ackTimeoutMs) {
     this(vertx, ackTimeoutMs, com.pmsrelay.cloud.cluster.ClusterView.of(vertx));
@@ -29,7 +32,8 @@ public final class QueryDispatcher {
    * {@code consumer} makes with the flow it may pause.
    */
   public QueryStream dispatch(QueryRequest query, java.util.function.Function<Flow, ResultConsumer> consumer) {
-    QueryStream stream = new QueryStream(vertx, query, ackTimeoutMs, byNode);
+    StreamInbox inbox = inboxes.computeIfAbsent(vertx.getOrCreateContext(), context -> new StreamInbox(vertx));
+    QueryStream stream = new QueryStream(vertx, query, ackTimeoutMs, byNode, inbox);
     stream.start(consumer.apply(stream));
     return stream;
   }

@@ -8,8 +8,6 @@ import com.pmsrelay.common.protocol.ResultMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
@@ -39,7 +37,8 @@ public final class QueryStream implements Flow {
   private ResultConsumer consumer;
   private final long ackTimeoutMs;
   private final String practiceAddress;
-  private MessageConsumer<ResultMessage> messages;
+  /** Where the bridge sends this query's result messages (shared by the queries of this context). */
+  private final StreamInbox inbox;
   private long dispatchedAtMs;
   private long ackTimer = -1;
   private long deadlineTimer = -1;
@@ -58,8 +57,9 @@ public final class QueryStream implements Flow {
   /** The dispatching context: everything here runs on it. */
   private io.vertx.core.Context context;
 
-  QueryStream(Vertx vertx, QueryRequest query, long ackTimeoutMs, QueriesByNode byNode) {
+  QueryStream(Vertx vertx, QueryRequest query, long ackTimeoutMs, QueriesByNode byNode, StreamInbox inbox) {
     this.vertx = vertx;
+    this.inbox = inbox;
     this.query = query;
     this.ackTimeoutMs = ackTimeoutMs;
     this.byNode = byNode;
@@ -69,7 +69,7 @@ public final class QueryStream implements Flow {
   void start(ResultConsumer reader) {
     this.consumer = reader;
     this.context = vertx.getOrCreateContext();
-    messages = vertx.eventBus().consumer(Addresses.stream(query.queryId()), this::onMessage);
+    inbox.add(query.queryId(), this);
     dispatchedAtMs = System.currentTimeMillis();
     ackTimer = vertx.setTimer(ackTimeoutMs, id -> unacknowledged());
     long deadline = query.timeoutMs() + query.queueTimeoutMs() + DEADLINE_SLACK_MS;
@@ -79,9 +79,9 @@ public final class QueryStream implements Flow {
         fail(new RelayException(ErrorCode.QUERY_TIMEOUT, "no answer from the agent within " + deadline + " ms"));
       }
     });
-    messages.completion()
-        .compose(v -> vertx.eventBus().<JsonObject>request(practiceAddress, query.toJson(),
-            new DeliveryOptions().setSendTimeout(ACCEPT_TIMEOUT_MS)))
+    inbox.ready()
+        .compose(v -> vertx.eventBus().<JsonObject>request(practiceAddress,
+            query.toJson().put(QueryRequest.INBOX, inbox.address()), new DeliveryOptions().setSendTimeout(ACCEPT_TIMEOUT_MS)))
         .onSuccess(reply -> {
           acceptedBy = reply.body().getString("bootId");
           if (!finished && reply.body().getValue("node") instanceof String node) {
@@ -149,11 +149,11 @@ public final class QueryStream implements Flow {
     }
   }
 
-  private void onMessage(Message<ResultMessage> delivery) {
+  /** A result message from the agent, handed over by the inbox on this stream's context. */
+  void onMessage(ResultMessage message) {
     if (finished) {
       return;
     }
-    ResultMessage message = delivery.body();
     if (!acknowledged) {
       acknowledged = true;
       vertx.cancelTimer(ackTimer);
@@ -252,7 +252,7 @@ public final class QueryStream implements Flow {
     byNode.done(this);
     vertx.cancelTimer(ackTimer);
     vertx.cancelTimer(deadlineTimer);
-    messages.unregister();
+    inbox.remove(query.queryId());
   }
 
   private static RelayException dispatchFailure(Throwable e) {

@@ -94,6 +94,27 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /** PostgreSQL (not embedded H2): changes are announced with NOTIFY there, not only found by polling. */
+  public boolean postgres() {
+    return dataSource.getJdbcUrl().startsWith("jdbc:postgresql:");
+  }
+
+  /**
+   * A connection of its own, outside the pool, for one long-lived use (a LISTEN) that must not hold
+   * a pool slot or be recycled by it. Blocking; the caller closes it.
+   */
+  Connection connectAlone(java.util.Properties properties) throws SQLException {
+    java.util.Properties all = new java.util.Properties();
+    all.putAll(properties);
+    if (dataSource.getUsername() != null && !dataSource.getUsername().isEmpty()) {
+      all.setProperty("user", dataSource.getUsername());
+    }
+    if (dataSource.getPassword() != null && !dataSource.getPassword().isEmpty()) {
+      all.setProperty("password", dataSource.getPassword());
+    }
+    return java.sql.DriverManager.getConnection(dataSource.getJdbcUrl(), all);
+  }
+
   /** True if the database answers (readiness). */
   public Future<Boolean> ping() {
     return call(c -> c.isValid(2));

@@ -6,6 +6,9 @@ public final class Addresses {
   public static final String AGENT_AUTH = "relay.agent.auth";
   private static final String PRACTICE_PREFIX = "relay.practice.";
   private static final String STREAM_PREFIX = "relay.stream.";
+  private static final String INBOX_PREFIX = "relay.inbox.";
+  /** The header naming the query a result message sent to an {@link #inbox} belongs to. */
+  public static final String INBOX_QUERY_HEADER = "q";
 
   private Addresses() {}
 
@@ -17,6 +20,15 @@ public final class Addresses {
   /** Where the agent sends the result chunks of one query. */
   public static String stream(String queryId) {
     return STREAM_PREFIX + queryId;
+  }
+
+  /**
+   * Within the cloud: where a node's bridge sends the result messages of the queries dispatched
+   * from one event loop of one node (the query's id in a header). One address per loop, registered
+   * in the cluster once, rather than one per query: a query costs the cluster registry nothing.
+   */
+  public static String inbox(String id) {
+    return INBOX_PREFIX + id;
   }
 
   public static boolean isStream(String address) {

@@ -47,6 +47,11 @@ public record QueryRequest(
   public static final String OP_STATUS = "status";
   /** Refuse every queued query of one integrator (its grant changed); carries the problem code. */
   public static final String OP_CANCEL_CLIENT = "cancel-client";
+  /**
+   * Within the cloud only, beside a query on its way to the node holding the agent's socket: the
+   * dispatching node's inbox for its result messages (never sent on to the agent).
+   */
+  public static final String INBOX = "inbox";
   /** Credit a stream starts with, unless the request says otherwise. */
   public static final int DEFAULT_CREDIT = 4;
 

