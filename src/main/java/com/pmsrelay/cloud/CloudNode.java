@@ -9,6 +9,8 @@ import com.pmsrelay.cloud.bridge.HeartbeatRecorder;
 import com.pmsrelay.cloud.bridge.TlsMaterial;
 import com.pmsrelay.cloud.config.CloudConfig;
 import com.pmsrelay.cloud.dispatch.QueryDispatcher;
+import com.pmsrelay.cloud.dispatch.RateLimiter;
+import com.pmsrelay.guard.SqlGuard;
 import com.pmsrelay.cloud.http.HttpApi;
 import com.pmsrelay.cloud.console.ConsoleApi;
 import com.pmsrelay.cloud.control.ChangeFollower;
@@ -55,10 +57,9 @@ public final class CloudNode {
   private Stores stores;
   private ResultFiles results;
   private AsyncQueries async;
-  private ChangeFollower follower;
   private HeartbeatRecorder heartbeats;
-  private BridgeServer bridge;
-  private HttpApi http;
+  private Instances<BridgeServer> bridge;
+  private Instances<HttpApi> http;
   private boolean bridgeListening;
   private final java.util.List<String> deployments = new java.util.ArrayList<>();
 
@@ -80,6 +81,9 @@ public final class CloudNode {
 
   public Future<CloudNode> start() {
     TokenService tokens = new TokenService(vertx, config.jwt());
+    // Both edges listen on a port their instances share (for port 0: one random port for all).
+    CloudConfig listening = config.withPorts(Instances.sharedPort(config.http().port()),
+        Instances.sharedPort(config.bridge().port()));
     return vertx.executeBlocking(() -> {
           java.nio.file.Files.createDirectories(config.dataDir());
           database = Database.open(vertx, config.store());
@@ -92,19 +96,19 @@ public final class CloudNode {
           stores = Stores.over(database, vertx, AUDIT_WINDOW_MS);
           return tokens.start(stores.signingKeys());
         })
-        .compose(v -> {
-          follower = new ChangeFollower(vertx, stores.changes(), stores.grants(), stores.integrators(), agents, tokens);
-          scheduleAuditRetention();
-          return follower.start();
-        })
+        // Components with timers run as verticles: undeploying them (stop) ends their timers.
+        .compose(v -> deploy(new AuditRetention(vertx, stores.audit(), config.auditRetentionDays())))
+        .compose(v -> deploy(new ChangeFollower(vertx, stores.changes(), stores.grants(), stores.integrators(), agents,
+            tokens)))
         .compose(v -> {
           heartbeats = new HeartbeatRecorder(vertx, stores.practices(), nodeId);
-          heartbeats.start();
-          bridge = new BridgeServer(config.bridge(), tls, stores.practices(), heartbeats, agents, nodeId);
-          return vertx.deployVerticle(bridge);
+          return deploy(heartbeats);
         })
-        .compose(id -> {
-          deployments.add(id);
+        .compose(v -> Instances.deploy(vertx, config.bridge().instances(),
+            () -> new BridgeServer(listening.bridge(), tls, stores.practices(), heartbeats, agents, nodeId)))
+        .compose(deployed -> {
+          bridge = deployed;
+          deployments.add(deployed.deploymentId);
           bridgeListening = true;
           QueryDispatcher dispatcher = new QueryDispatcher(vertx, config.bridge().ackTimeoutMs(), cluster);
           async = new AsyncQueries(dispatcher, stores.queryRecords(), results, stores.audit(), nodeId,
@@ -120,30 +124,33 @@ public final class CloudNode {
           ConsoleApi console = new ConsoleApi(new ConsoleApi.Parts(stores.consoleUsers(), stores.consoleSessions(),
               stores.practices(), stores.integrators(), stores.grants(), stores.pairings(), stores.audit(),
               stores.changes(), new LiveAgentStatus(vertx, java.time.Duration.ofMillis(config.bridge().heartbeatTimeoutMs()))));
-          http = new HttpApi(new HttpApi.Parts(config, database, tokens, bearer.apply(tokens), stores.integrators(),
+          // One of each for the node, shared by every instance: a limiter per instance would
+          // multiply a grant's rate by the number of instances.
+          HttpApi.Parts parts = new HttpApi.Parts(listening, database, tokens, bearer.apply(tokens), stores.integrators(),
               stores.grants(), stores.audit(), stores.pairings(), stores.changes(), dispatcher, console,
-              () -> bridgeListening, stores.queryRecords(), results, async));
-          return vertx.deployVerticle(http);
+              () -> bridgeListening, stores.queryRecords(), results, async,
+              new RateLimiter(config.queries().rateBurstSeconds()),
+              new RateLimiter(60), // pairing codes: a minute's attempts at once, people mistype
+              new SqlGuard(config.queries().maxSqlChars()));
+          return Instances.deploy(vertx, config.http().instances(), () -> new HttpApi(parts));
         })
-        .map(id -> {
-          deployments.add(id);
-          LOG.info("cloud node {} up: API on port {}, agent bridge on port {} (TLS fingerprint SHA-256 {})",
-              nodeId, http.actualPort(), bridge.actualPort(), tls.fingerprintSha256());
+        .map(deployed -> {
+          http = deployed;
+          deployments.add(deployed.deploymentId);
+          // Benchmarks and fault tests read this line up to the fingerprint's closing parenthesis.
+          LOG.info("cloud node {} up: API on port {}, agent bridge on port {} (TLS fingerprint SHA-256 {}); {} API and {}"
+                  + " bridge instances", nodeId, httpPort(), bridgePort(), tls.fingerprintSha256(), http.all.size(),
+              bridge.all.size());
           return this;
         });
   }
 
-  /** Daily, removes audit records past the retention period (the chains stay verifiable). */
-  private void scheduleAuditRetention() {
-    long day = java.util.concurrent.TimeUnit.DAYS.toMillis(1);
-    vertx.setPeriodic(60_000, day, id -> stores.audit()
-        .purgeOlderThan(System.currentTimeMillis() - config.auditRetentionDays() * day)
-        .onSuccess(n -> {
-          if (n > 0) {
-            LOG.info("audit retention: removed {} records older than {} days", n, config.auditRetentionDays());
-          }
-        })
-        .onFailure(e -> LOG.warn("audit retention failed: {}", e.toString())));
+  /** Deploys a component with timers as a verticle of its own, undeployed by {@link #stop()}. */
+  private Future<Void> deploy(com.pmsrelay.common.Lifecycle component) {
+    return vertx.deployVerticle(new com.pmsrelay.common.LifecycleVerticle(component)).map(id -> {
+      deployments.add(id);
+      return null;
+    });
   }
 
   /**
@@ -153,19 +160,17 @@ public final class CloudNode {
    */
   public Future<Void> shutdown(long graceMs) {
     LOG.info("cloud node {} shutting down: taking no new queries, {} ms for those underway", nodeId, graceMs);
-    Future<Void> drained = http == null ? Future.succeededFuture() : http.drain(graceMs);
+    Future<Void> drained = http == null ? Future.succeededFuture()
+        : Future.all(http.all.stream().map(api -> api.drain(graceMs)).toList()).mapEmpty();
     return drained.eventually(this::stop);
   }
 
-  /** Stops taking requests and agents, then closes the store. */
+  /**
+   * Stops taking requests and agents, then closes the store. Everything the node runs is a
+   * deployment, so once this completes none of its timers fires again.
+   */
   public Future<Void> stop() {
     bridgeListening = false;
-    if (follower != null) {
-      follower.stop();
-    }
-    if (heartbeats != null) {
-      heartbeats.stop();
-    }
     Database db = database;
     java.util.List<Future<Void>> undeployed = new java.util.ArrayList<>();
     for (int i = deployments.size() - 1; i >= 0; i--) {
@@ -184,11 +189,21 @@ public final class CloudNode {
   }
 
   public int httpPort() {
-    return http.actualPort();
+    return http.first().actualPort();
   }
 
   public int bridgePort() {
-    return bridge.actualPort();
+    return bridge.first().actualPort();
+  }
+
+  /** How many instances of the HTTP API share its port. */
+  public int httpInstances() {
+    return http.all.size();
+  }
+
+  /** How many instances of the bridge share its port. */
+  public int bridgeInstances() {
+    return bridge.all.size();
   }
 
   public TlsMaterial tls() {

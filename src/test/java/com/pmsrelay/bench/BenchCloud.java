@@ -26,11 +26,15 @@ final class BenchCloud implements AutoCloseable {
   final Vertx vertx = VertxRuntime.create();
   final CloudNode node;
 
-  private BenchCloud(Path dataDir, Function<TokenService, TokenVerifier> bearer) {
+  private BenchCloud(Path dataDir, Function<TokenService, TokenVerifier> bearer, int instances) {
     JsonObject json = ConfigLoader.defaults("cloud");
     json.put("dataDir", dataDir.toString());
     json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0);
     json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);
+    if (instances > 0) {
+      json.getJsonObject("http").put("instances", instances);
+      json.getJsonObject("bridge").put("instances", instances);
+    }
     CloudNode started;
     try {
       started = CloudNodes.withBearerVerifier(vertx, CloudConfig.from(json), bearer).start().await();
@@ -42,12 +46,20 @@ final class BenchCloud implements AutoCloseable {
   }
 
   static BenchCloud start(Path dataDir) {
-    return new BenchCloud(dataDir, tokens -> tokens);
+    return new BenchCloud(dataDir, tokens -> tokens, 0);
   }
 
   /** A node whose API checks bearer tokens with {@code bearer} (the auth benchmark's switch). */
   static BenchCloud start(Path dataDir, Function<TokenService, TokenVerifier> bearer) {
-    return new BenchCloud(dataDir, bearer);
+    return new BenchCloud(dataDir, bearer, 0);
+  }
+
+  /**
+   * A node checking bearer tokens with {@code bearer}, its HTTP API and bridge deployed as
+   * {@code instances} instances each (0: the configured default, one per processor).
+   */
+  static BenchCloud start(Path dataDir, Function<TokenService, TokenVerifier> bearer, int instances) {
+    return new BenchCloud(dataDir, bearer, instances);
   }
 
   PracticeStore.Created practice(String name) {

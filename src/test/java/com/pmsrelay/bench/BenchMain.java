@@ -18,11 +18,14 @@ import java.util.stream.Stream;
  * the process exits when done. See BENCHMARKS.md.
  */
 public final class BenchMain {
-  /** Every benchmark by name, in the order {@code all} runs them (but the {@link #DIAGNOSTICS}). */
+  /** Every benchmark by name, in the order {@code all} runs them (but those {@link #BY_NAME_ONLY}). */
   static final Map<String, Benchmark> BENCHMARKS = benchmarks();
   static final List<String> NAMES = List.copyOf(BENCHMARKS.keySet());
-  /** Diagnostics: run by name, left out of {@code all} (they explain the noisy-neighbour figure). */
-  static final List<String> DIAGNOSTICS = List.of("noisy-agent", "noisy-mild");
+  /**
+   * Run by name only, left out of {@code all}: the diagnostics that explain the noisy-neighbour
+   * figure, and throughput-instances (its four minutes would take {@code all} past twenty).
+   */
+  static final List<String> BY_NAME_ONLY = List.of("noisy-agent", "noisy-mild", InstancesBench.NAME);
 
   private static Map<String, Benchmark> benchmarks() {
     Map<String, Benchmark> all = new LinkedHashMap<>();
@@ -32,6 +35,7 @@ public final class BenchMain {
     all.put("noisy-mild", (mode, work) -> new NoisyNeighbourBench(NoisyNeighbourBench.Variant.MILD).run(mode, work));
     all.put("hop", (mode, work) -> new RelayVsPlainBench(RelayVsPlainBench.Variant.HOP).run(mode, work));
     all.put("throughput", (mode, work) -> new RelayVsPlainBench(RelayVsPlainBench.Variant.THROUGHPUT).run(mode, work));
+    all.put(InstancesBench.NAME, (mode, work) -> new InstancesBench().run(mode, work));
     all.put("auth", (mode, work) -> new AuthCostBench().run(mode, work));
     all.put("streaming", (mode, work) -> new StreamingBench().run(mode, work));
     all.put("footprint", (mode, work) -> new FootprintBench().run(mode, work));
@@ -64,7 +68,7 @@ public final class BenchMain {
       return;
     }
     List<String> names = which.equals("all")
-        ? NAMES.stream().filter(n -> !DIAGNOSTICS.contains(n)).toList() : List.of(which);
+        ? NAMES.stream().filter(n -> !BY_NAME_ONLY.contains(n)).toList() : List.of(which);
     String command = "bench/run.sh " + which + (mode == BenchMode.FAST ? " --fast" : "");
     JsonObject latest = run(names, mode, out, command);
     System.out.println(Summary.of(latest));

@@ -36,9 +36,16 @@ final class BenchRelay implements AutoCloseable {
   /** The integrators' grants at the practice. */
   record Grants(int aRatePerMinute, int bRatePerMinute) {}
 
-  /** Beyond the shipped defaults: agent {@code exec} keys to override, and what checks the cloud's bearer tokens. */
-  record Options(JsonObject agentExec, Function<TokenService, TokenVerifier> bearer) {
+  /**
+   * Beyond the shipped defaults: agent {@code exec} keys to override, what checks the cloud's bearer
+   * tokens, and how many instances of its HTTP API and bridge the cloud deploys (0: its default).
+   */
+  record Options(JsonObject agentExec, Function<TokenService, TokenVerifier> bearer, int cloudInstances) {
     static final Options DEFAULTS = new Options(new JsonObject(), tokens -> tokens);
+
+    Options(JsonObject agentExec, Function<TokenService, TokenVerifier> bearer) {
+      this(agentExec, bearer, 0);
+    }
   }
 
   final BenchCloud benchCloud;
@@ -69,7 +76,7 @@ final class BenchRelay implements AutoCloseable {
       executor = new QueryExecutor(agentVertx, pms, config.exec(), guard());
       return;
     }
-    benchCloud = BenchCloud.start(dir.resolve("cloud"), options.bearer());
+    benchCloud = BenchCloud.start(dir.resolve("cloud"), options.bearer(), options.cloudInstances());
     cloud = benchCloud.node;
     PracticeStore.Created practice = benchCloud.practice("Benchmark Practice");
     practiceId = practice.practiceId();

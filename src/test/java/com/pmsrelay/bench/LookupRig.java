@@ -41,13 +41,13 @@ final class LookupRig implements AutoCloseable {
   /** Every block's answers other than 200, by outcome (there should be none). */
   private final Map<String, Integer> failures = new TreeMap<>();
 
-  private LookupRig(Path workDir, String name, int patients, Function<TokenService, TokenVerifier> bearer)
-      throws Exception {
+  private LookupRig(Path workDir, String name, int patients, Function<TokenService, TokenVerifier> bearer,
+      int cloudInstances) throws Exception {
     this.patients = patients;
     JsonObject exec = new JsonObject().put("queueCapacity", QUEUE).put("queuePerIntegrator", QUEUE);
     try {
       relay = BenchRelay.start(Files.createDirectories(workDir.resolve(name + "-" + System.nanoTime())), patients,
-          new BenchRelay.Grants(RATE_PER_MINUTE, RATE_PER_MINUTE), new BenchRelay.Options(exec, bearer));
+          new BenchRelay.Grants(RATE_PER_MINUTE, RATE_PER_MINUTE), new BenchRelay.Options(exec, bearer, cloudInstances));
     } catch (Exception | Error e) {
       load.close().await();
       throw e;
@@ -59,13 +59,18 @@ final class LookupRig implements AutoCloseable {
 
   /** The relay with its real bearer check. */
   static LookupRig start(Path workDir, String name, int patients) throws Exception {
-    return new LookupRig(workDir, name, patients, tokens -> tokens);
+    return new LookupRig(workDir, name, patients, tokens -> tokens, 0);
+  }
+
+  /** The relay whose cloud deploys {@code cloudInstances} instances of its HTTP API and of its bridge. */
+  static LookupRig start(Path workDir, String name, int patients, int cloudInstances) throws Exception {
+    return new LookupRig(workDir, name, patients, tokens -> tokens, cloudInstances);
   }
 
   /** The relay whose bearer check is {@code bearer}, made from the cloud's token service. */
   static LookupRig start(Path workDir, String name, int patients, Function<TokenService, TokenVerifier> bearer)
       throws Exception {
-    return new LookupRig(workDir, name, patients, bearer);
+    return new LookupRig(workDir, name, patients, bearer, 0);
   }
 
   /** Query {@code i}'s body: the lookup of patient {@code 1 + (i * 7919 mod patients)}. */
@@ -134,7 +139,9 @@ final class LookupRig implements AutoCloseable {
         .put("query", new JsonObject().put("timeoutMs", QUERY_TIMEOUT_MS).put("queueTimeoutMs", QUERY_TIMEOUT_MS))
         .put("client", "one load-generator event loop, keep-alive Vert.x WebClient (HTTP/1.1, pool of up to 256"
             + " connections), the same request bytes to both sides, closed loop")
-        .put("clientTimeoutMs", CLIENT_TIMEOUT_MS);
+        .put("clientTimeoutMs", CLIENT_TIMEOUT_MS)
+        .put("cloudHttpInstances", relay.cloud.httpInstances())
+        .put("cloudBridgeInstances", relay.cloud.bridgeInstances());
   }
 
   @Override

@@ -128,7 +128,7 @@ final class RelayVsPlainBench {
   }
 
   /** Warms one side up (see {@link Settings}); returns each slice's queries/s and JIT compile ms. */
-  private static JsonArray warmUp(LookupRig rig, QueryTarget target, Settings s) {
+  static JsonArray warmUp(LookupRig rig, QueryTarget target, Settings s) {
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     JsonArray slices = new JsonArray();
     long start = System.nanoTime();

@@ -2,7 +2,10 @@ package com.pmsrelay.cloud.bridge;
 
 import com.pmsrelay.common.config.ConfigReader;
 
-/** The agents' TLS endpoint: where it listens, its certificate, and the limits of the guard. */
+/**
+ * The agents' TLS endpoint: where it listens, its certificate, the limits of the guard, and how
+ * many instances share its port.
+ */
 public record BridgeConfig(
     String host,
     int port,
@@ -11,7 +14,8 @@ public record BridgeConfig(
     int maxFrameBytes,
     int authTimeoutMs,
     int heartbeatTimeoutMs,
-    int ackTimeoutMs) {
+    int ackTimeoutMs,
+    int instances) {
 
   public static BridgeConfig from(ConfigReader bridge) {
     String cert = bridge.optionalString("tls.certPath");
@@ -28,11 +32,17 @@ public record BridgeConfig(
         bridge.integer("maxFrameBytes", 1024, 64 * 1024 * 1024),
         bridge.integer("authTimeoutMs", 100, 120_000),
         bridge.integer("heartbeatTimeoutMs", 1000, 3_600_000),
-        bridge.integer("ackTimeoutMs", 100, 600_000));
+        bridge.integer("ackTimeoutMs", 100, 600_000),
+        bridge.instances("instances"));
   }
 
   public BridgeConfig withPort(int newPort) {
     return new BridgeConfig(host, newPort, certPath, keyPath, maxFrameBytes, authTimeoutMs, heartbeatTimeoutMs,
-        ackTimeoutMs);
+        ackTimeoutMs, instances);
+  }
+
+  public BridgeConfig withInstances(int count) {
+    return new BridgeConfig(host, port, certPath, keyPath, maxFrameBytes, authTimeoutMs, heartbeatTimeoutMs,
+        ackTimeoutMs, count);
   }
 }

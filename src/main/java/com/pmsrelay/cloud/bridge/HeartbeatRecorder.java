@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * about a flush interval while the node runs; once a node dies, its agents' last-seen stops and
  * they show as unreachable after the heartbeat time-out.
  */
-public final class HeartbeatRecorder {
+public final class HeartbeatRecorder implements com.pmsrelay.common.Lifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(HeartbeatRecorder.class);
   private static final long FLUSH_INTERVAL_MS = 1_000;
 
@@ -51,17 +51,22 @@ public final class HeartbeatRecorder {
     this.clock = clock;
   }
 
-  public void start() {
+  /** Deploy it in a {@link com.pmsrelay.common.LifecycleVerticle}: undeploying it stops the flushes. */
+  @Override
+  public Future<Void> start() {
     timer = vertx.setPeriodic(flushIntervalMs, id -> {
       if (!flushing) {
         flushing = true;
         flush().onComplete(done -> flushing = false);
       }
     });
+    return Future.succeededFuture();
   }
 
-  public void stop() {
+  @Override
+  public Future<Void> stop() {
     vertx.cancelTimer(timer);
+    return Future.succeededFuture();
   }
 
   /** Starts following one authenticated agent connection of {@code practiceId}. */

@@ -20,8 +20,8 @@ public record CloudConfig(
     int shutdownGraceMs,
     com.pmsrelay.cloud.cluster.ClusterConfig cluster) {
 
-  /** The integrator API's listener. */
-  public record HttpConfig(String host, int port, int maxBodyBytes) {}
+  /** The integrator API's listener; {@code instances} copies of it share the port. */
+  public record HttpConfig(String host, int port, int maxBodyBytes, int instances) {}
 
   /** Cloud-wide caps on queries; a grant may lower them, a request may lower them further. */
   public record QueryLimits(
@@ -43,7 +43,8 @@ public record CloudConfig(
     ConfigReader q = root.section("queries");
     return new CloudConfig(
         dataDir,
-        new HttpConfig(http.string("host"), http.integer("port", 0, 65_535), http.integer("maxBodyBytes", 1024, 16 * 1024 * 1024)),
+        new HttpConfig(http.string("host"), http.integer("port", 0, 65_535), http.integer("maxBodyBytes", 1024, 16 * 1024 * 1024),
+            http.instances("instances")),
         BridgeConfig.from(root.section("bridge")),
         StoreConfig.from(root.section("store"), dataDir),
         JwtSettings.from(root.section("jwt")),
@@ -67,8 +68,14 @@ public record CloudConfig(
         com.pmsrelay.cloud.cluster.ClusterConfig.from(root.section("cluster")));
   }
 
+  /** The same settings with this many HTTP API and bridge instances. */
+  public CloudConfig withInstances(int httpInstances, int bridgeInstances) {
+    return new CloudConfig(dataDir, new HttpConfig(http.host(), http.port(), http.maxBodyBytes(), httpInstances),
+        bridge.withInstances(bridgeInstances), store, jwt, queries, results, auditRetentionDays, shutdownGraceMs, cluster);
+  }
+
   public CloudConfig withPorts(int httpPort, int bridgePort) {
-    return new CloudConfig(dataDir, new HttpConfig(http.host(), httpPort, http.maxBodyBytes()),
+    return new CloudConfig(dataDir, new HttpConfig(http.host(), httpPort, http.maxBodyBytes(), http.instances()),
         bridge.withPort(bridgePort), store, jwt, queries, results, auditRetentionDays, shutdownGraceMs, cluster);
   }
 }

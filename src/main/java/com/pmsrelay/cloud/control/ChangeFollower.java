@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * (LISTEN/NOTIFY, see {@link com.pmsrelay.cloud.store.ChangeListener}) and polls only every
  * {@value #SAFETY_POLL_MS} ms; on embedded H2 it polls every {@value #POLL_MS} ms.
  */
-public final class ChangeFollower {
+public final class ChangeFollower implements com.pmsrelay.common.Lifecycle {
   static final long POLL_MS = 250;
   /**
    * With LISTEN/NOTIFY: a notification is lost only with its connection, after which the listener
@@ -74,7 +74,12 @@ public final class ChangeFollower {
     this.pollMs = pollMs;
   }
 
-  /** Starts following from the newest change now; on PostgreSQL, once listening (or its first attempt failed). */
+  /**
+   * Starts following from the newest change now; on PostgreSQL, once listening (or its first
+   * attempt failed). Deploy it in a {@link com.pmsrelay.common.LifecycleVerticle}: undeploying it
+   * stops its timers and its listener.
+   */
+  @Override
   public Future<Void> start() {
     // Reads, timers and wake-ups all run on this one context: the follower's state needs no locks.
     Context context = vertx.getOrCreateContext();
@@ -97,12 +102,14 @@ public final class ChangeFollower {
     return started.future();
   }
 
-  public void stop() {
+  @Override
+  public Future<Void> stop() {
     vertx.cancelTimer(timer);
     vertx.cancelTimer(purgeTimer);
     if (listener != null) {
       listener.stop();
     }
+    return Future.succeededFuture();
   }
 
   /** Reads the feed: on each poll, and on PostgreSQL when a change is announced (woken while reading: again after). */

@@ -9,10 +9,13 @@ import java.util.concurrent.TimeUnit;
  * {@code burstSeconds}' worth of it, but never less than {@value #MIN_BURST} queries or the whole
  * minute's allowance, whichever is smaller (so a grant of 3 a minute still allows 3 at once). A
  * burst of a full minute let a flooding integrator push thousands of queries to the practice's
- * queue at once, only to be refused there. Buckets idle for long are dropped. Counted per cloud node.
+ * queue at once, only to be refused there. Buckets idle for long are dropped. Counted per cloud node:
+ * one limiter serves all of the node's HTTP API instances (one each would multiply a grant's rate
+ * by their number), so it is safe to call from any thread.
  */
 public final class RateLimiter {
   private static final long IDLE_NANOS = TimeUnit.MINUTES.toNanos(10);
+  private static final long EVICT_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
   static final int MIN_BURST = 10;
 
   private static final class Bucket {
@@ -23,6 +26,9 @@ public final class RateLimiter {
 
   private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
   private final int burstSeconds;
+  /** When a take next sweeps out idle buckets: no timer of its own to outlive the node. */
+  private final java.util.concurrent.atomic.AtomicLong nextEviction =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime() + EVICT_EVERY_NANOS);
 
   public RateLimiter(int burstSeconds) {
     if (burstSeconds < 1 || burstSeconds > 60) {
@@ -39,6 +45,10 @@ public final class RateLimiter {
   /** Takes one token; returns 0 if allowed, else the whole seconds until a token is available. */
   public int take(String clientId, String practiceId, int perMinute) {
     long now = System.nanoTime();
+    long due = nextEviction.get();
+    if (now - due >= 0 && nextEviction.compareAndSet(due, now + EVICT_EVERY_NANOS)) {
+      evictIdle(); // one caller a minute
+    }
     Bucket bucket = buckets.computeIfAbsent(clientId + "/" + practiceId, k -> {
       Bucket b = new Bucket();
       b.tokens = capacity(perMinute);

@@ -16,6 +16,7 @@ import com.pmsrelay.cloud.store.PairingStore;
 import com.pmsrelay.cloud.store.Database;
 import com.pmsrelay.cloud.store.GrantStore;
 import com.pmsrelay.cloud.store.IntegratorStore;
+import com.pmsrelay.guard.SqlGuard;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -26,9 +27,17 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** The cloud's HTTP edge: integrator API, JWKS and health. */
+/**
+ * The cloud's HTTP edge: integrator API, JWKS and health. The node deploys several instances that
+ * share one port, each on its own event loop; what they must share (rate limits, caches, the token
+ * service, the SQL guard's verdicts) comes in {@link Parts}, made once by the node. An instance
+ * makes only what is its own: its router, its server, its endpoints' queries underway.
+ */
 public final class HttpApi extends VerticleBase {
-  /** What the API needs from the rest of the cloud node; {@code bearer} checks the access tokens. */
+  /**
+   * What the API needs from the rest of the cloud node, the same for every instance; {@code bearer}
+   * checks the access tokens, {@code queryRates} and {@code pairingRates} are the node's limiters.
+   */
   public record Parts(
       CloudConfig config,
       Database database,
@@ -44,7 +53,10 @@ public final class HttpApi extends VerticleBase {
       BooleanSupplier bridgeListening,
       QueryRecordStore queryRecords,
       ResultFiles results,
-      AsyncQueries async) {}
+      AsyncQueries async,
+      RateLimiter queryRates,
+      RateLimiter pairingRates,
+      SqlGuard guard) {}
 
   private final Parts parts;
   private HttpServer server;
@@ -64,14 +76,9 @@ public final class HttpApi extends VerticleBase {
     TokenEndpoint token = new TokenEndpoint(parts.tokens(), parts.integrators());
     PracticesEndpoint practices = new PracticesEndpoint(parts.grants(),
         new LiveAgentStatus(vertx, Duration.ofMillis(config.bridge().heartbeatTimeoutMs())));
-    RateLimiter rateLimiter = new RateLimiter(config.queries().rateBurstSeconds());
-    RateLimiter pairingLimiter = new RateLimiter(60); // a minute's attempts at once: people mistype
-    vertx.setPeriodic(60_000, id -> {
-      rateLimiter.evictIdle();
-      pairingLimiter.evictIdle();
-    });
     KeptQueries kept = new KeptQueries(vertx, parts.queryRecords(), parts.results(), parts.async(), parts.dispatcher());
-    queries = new QueriesEndpoint(parts.grants(), parts.dispatcher(), config.queries(), rateLimiter, parts.audit(), kept);
+    queries = new QueriesEndpoint(parts.grants(), parts.dispatcher(), config.queries(), parts.queryRates(),
+        parts.guard(), parts.audit(), kept);
     QueryResultsEndpoint results = new QueryResultsEndpoint(parts.queryRecords(), parts.results(), parts.async());
 
     router.route().handler(ctx -> {
@@ -93,7 +100,7 @@ public final class HttpApi extends VerticleBase {
     router.get("/v1/queries/:queryId/results").handler(results::results);
     router.delete("/v1/queries/:queryId").handler(results::cancel);
     PairingsEndpoint pairing = new PairingsEndpoint(parts.pairings(), parts.changes(), parts.audit(),
-        pairingLimiter, practices);
+        parts.pairingRates(), practices);
     router.post("/v1/pairings").handler(pairing::redeem);
     router.route("/console/api/*").handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
     router.route("/console/api/*").subRouter(parts.console().router(vertx));
@@ -127,8 +134,9 @@ public final class HttpApi extends VerticleBase {
   }
 
   /**
-   * The first step of a graceful stop: /ready turns 503, new queries get 503 {@code shutting_down},
-   * queries underway get {@code graceMs} to finish, and the rest are ended with 503.
+   * The first step of a graceful stop, for this instance (the node drains each): /ready turns 503,
+   * new queries get 503 {@code shutting_down}, queries underway get {@code graceMs} to finish, and
+   * the rest are ended with 503.
    */
   public Future<Void> drain(long graceMs) {
     draining = true;
@@ -144,6 +152,7 @@ public final class HttpApi extends VerticleBase {
     return server.shutdown(2, java.util.concurrent.TimeUnit.SECONDS);
   }
 
+  /** The port bound, the same for every instance (they share the server). */
   public int actualPort() {
     return server.actualPort();
   }

@@ -31,6 +31,7 @@ final class QueriesEndpoint {
   private final QueryLimits limits;
   private final RateLimiter rateLimiter;
   private final AuditStore audit;
+  /** The node's: the verdicts it remembers serve every instance. */
   private final SqlGuard guard;
   private final KeptQueries kept;
   /** Queries underway on this endpoint; confined to its verticle's context. */
@@ -42,14 +43,14 @@ final class QueriesEndpoint {
   private volatile boolean draining;
 
   QueriesEndpoint(GrantStore grants, QueryDispatcher dispatcher, QueryLimits limits, RateLimiter rateLimiter,
-      AuditStore audit, KeptQueries kept) {
+      SqlGuard guard, AuditStore audit, KeptQueries kept) {
     this.kept = kept;
     this.grants = grants;
     this.dispatcher = dispatcher;
     this.limits = limits;
     this.rateLimiter = rateLimiter;
     this.audit = audit;
-    this.guard = new SqlGuard(limits.maxSqlChars());
+    this.guard = guard;
   }
 
   /** What is known of one attempt as it goes, for its answer and its audit record. */

@@ -9,6 +9,8 @@ import java.util.List;
  * so a bad setting stops start-up with a message that says what to fix.
  */
 public final class ConfigReader {
+  /** The most instances of one verticle a setting may ask for. */
+  public static final int MAX_INSTANCES = 64;
   private final JsonObject root;
   private final String prefix;
 
@@ -72,8 +74,41 @@ public final class ConfigReader {
     return (int) longValue(key, min, Math.min(max, Integer.MAX_VALUE));
   }
 
-  public long longValue(String key, long min, long max) {
+  /**
+   * A whole number, or {@code whenNull} when the key is null. An environment variable overriding a
+   * null default arrives as text (the loader cannot know its type), so digits in a string count.
+   */
+  public int integerOr(String key, long min, long max, int whenNull) {
     Object value = find(key);
+    if (value == null) {
+      return whenNull;
+    }
+    if (value instanceof String s && s.trim().matches("-?\\d{1,10}")) {
+      value = Long.parseLong(s.trim());
+    }
+    if (!(value instanceof Number)) {
+      throw new ConfigException("config key '" + prefix + key + "' must be a whole number or null");
+    }
+    return integer(key, value, min, max);
+  }
+
+  /**
+   * How many instances of an edge verticle to deploy: 1..{@value #MAX_INSTANCES}, null for one per
+   * available processor (at most {@value #MAX_INSTANCES}).
+   */
+  public int instances(String key) {
+    return integerOr(key, 1, MAX_INSTANCES, Math.min(MAX_INSTANCES, Runtime.getRuntime().availableProcessors()));
+  }
+
+  public long longValue(String key, long min, long max) {
+    return longValue(key, find(key), min, max);
+  }
+
+  private int integer(String key, Object value, long min, long max) {
+    return (int) longValue(key, value, min, Math.min(max, Integer.MAX_VALUE));
+  }
+
+  private long longValue(String key, Object value, long min, long max) {
     if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
       throw new ConfigException("config key '" + prefix + key + "' must be a whole number");
     }

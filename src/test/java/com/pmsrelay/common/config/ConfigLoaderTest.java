@@ -36,6 +36,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void edgeInstancesDefaultToTheProcessorsAndAreBounded() throws Exception {
+    CloudConfig defaults = CloudConfig.from(ConfigLoader.load("cloud", null, Map.of()));
+    int processors = Math.min(64, Runtime.getRuntime().availableProcessors());
+    assertThat(defaults.http().instances()).isEqualTo(processors);
+    assertThat(defaults.bridge().instances()).isEqualTo(processors);
+
+    Path file = dir.resolve("instances.json");
+    Files.writeString(file, "{\"http\": {\"instances\": 3}}");
+    // The default is null, so the environment's value arrives as text.
+    CloudConfig set = CloudConfig.from(ConfigLoader.load("cloud", file, Map.of("PMSRELAY_BRIDGE_INSTANCES", "5")));
+    assertThat(set.http().instances()).isEqualTo(3);
+    assertThat(set.bridge().instances()).isEqualTo(5);
+
+    for (String bad : new String[] {"0", "65", "many"}) {
+      JsonObject json = ConfigLoader.load("cloud", null, Map.of("PMSRELAY_HTTP_INSTANCES", bad));
+      assertThatThrownBy(() -> CloudConfig.from(json)).isInstanceOf(ConfigException.class)
+          .hasMessageContaining("http.instances");
+    }
+  }
+
+  @Test
   void envNamesFollowTheKeys() {
     assertThat(ConfigLoader.envName("bridge.maxFrameBytes")).isEqualTo("PMSRELAY_BRIDGE_MAX_FRAME_BYTES");
     assertThat(ConfigLoader.envName("agentKey")).isEqualTo("PMSRELAY_AGENT_KEY");
