@@ -88,7 +88,7 @@ public final class CloudNode {
           java.nio.file.Files.createDirectories(config.dataDir());
           database = Database.open(vertx, config.store());
           tls = TlsMaterial.configuredOrSelfSigned(config.bridge(), config.dataDir());
-          results = new ResultFiles(vertx, config.dataDir().resolve("results"),
+          results = new ResultFiles(vertx, config.results().dir(),
               ResultKey.load(config.results().key(), config.dataDir()));
           return null;
         })

@@ -58,8 +58,10 @@ public final class DemoMode {
     for (int i = 0; i < nodeCount; i++) {
       clusterPorts[i] = freeLoopbackPort();
     }
+    // Results kept by one node are read at any other: one directory and one key (new each start, as the results are).
+    String resultsKey = java.util.Base64.getEncoder().encodeToString(com.pmsrelay.common.crypto.Secrets.randomBytes(32));
     for (int i = 0; i < nodeCount; i++) {
-      configs.add(nodeConfig(cloudDir, i, clusterPorts, host, httpPort == 0 ? 0 : httpPort + i));
+      configs.add(nodeConfig(cloudDir, i, clusterPorts, host, httpPort == 0 ? 0 : httpPort + i, resultsKey));
     }
 
     List<Vertx> vertxes = new ArrayList<>();
@@ -111,11 +113,11 @@ public final class DemoMode {
   /**
    * Node {@code i} of {@code count}: alone, as the single demo cloud always was; clustered, each
    * under its own directory, on the first node's embedded store (one process) and bridge
-   * certificate (generated here once, so every node serves the one the agents pin), members on
-   * loopback.
+   * certificate (generated here once, so every node serves the one the agents pin), kept results
+   * in one directory under one key, members on loopback.
    */
-  private static CloudConfig nodeConfig(Path cloudDir, int i, int[] clusterPorts, String host, int httpPort)
-      throws IOException {
+  private static CloudConfig nodeConfig(Path cloudDir, int i, int[] clusterPorts, String host, int httpPort,
+      String resultsKey) throws IOException {
     int count = clusterPorts.length;
     JsonObject json = ConfigLoader.defaults("cloud");
     json.put("dataDir", (count == 1 ? cloudDir : cloudDir.resolve("node" + (i + 1))).toString());
@@ -127,6 +129,7 @@ public final class DemoMode {
       json.getJsonObject("bridge").put("tls", new JsonObject().put("certPath", tls.certPath()).put("keyPath", tls.keyPath()));
       json.getJsonObject("store").put("url", com.pmsrelay.cloud.store.StoreConfig.embeddedH2(
           cloudDir.resolve("store").resolve("control")));
+      json.getJsonObject("results").put("key", resultsKey).put("dir", cloudDir.resolve("results").toString());
       json.getJsonObject("cluster").put("enabled", true).put("host", "127.0.0.1")
           .put("port", clusterPorts[i]).put("eventBusPort", freeLoopbackPort())
           .put("members", String.join(",", java.util.Arrays.stream(clusterPorts).mapToObj(p -> "127.0.0.1:" + p).toList()));

@@ -80,6 +80,7 @@ public final class ThreeNodes implements AutoCloseable {
     Path key = Files.copy(Path.of(pair.privateKeyPath()), dir.resolve("bridge-key.pem"));
     int[] clusterPorts = IntStream.range(0, NODES).map(i -> freePort()).toArray();
     List<String> members = IntStream.of(clusterPorts).mapToObj(p -> "127.0.0.1:" + p).toList();
+    String resultsKey = java.util.Base64.getEncoder().encodeToString(com.pmsrelay.common.crypto.Secrets.randomBytes(32));
     for (int i = 0; i < NODES; i++) {
       JsonObject json = ConfigLoader.defaults("cloud");
       json.put("dataDir", dir.resolve("node" + i).toString());
@@ -88,6 +89,7 @@ public final class ThreeNodes implements AutoCloseable {
           .put("tls", new JsonObject().put("certPath", cert.toString()).put("keyPath", key.toString()));
       json.getJsonObject("store").put("url", postgres.getJdbcUrl("postgres", "relay")).put("user", "postgres")
           .put("password", "");
+      json.getJsonObject("results").put("key", resultsKey).put("dir", dir.resolve("results").toString());
       json.getJsonObject("queries").put("maxRows", BIG_ROWS).put("maxResultBytes", 1L << 30);
       json.getJsonObject("cluster").put("enabled", true).put("host", "127.0.0.1").put("port", clusterPorts[i])
           .put("eventBusPort", freePort()).put("members", String.join(",", members));

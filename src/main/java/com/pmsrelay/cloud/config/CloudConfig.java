@@ -3,6 +3,7 @@ package com.pmsrelay.cloud.config;
 import com.pmsrelay.cloud.auth.JwtSettings;
 import com.pmsrelay.cloud.bridge.BridgeConfig;
 import com.pmsrelay.cloud.store.StoreConfig;
+import com.pmsrelay.common.config.ConfigException;
 import com.pmsrelay.common.config.ConfigReader;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -31,16 +32,25 @@ public record CloudConfig(
 
   /**
    * Kept results (async queries, and immediate ones sent with an idempotency key): the key that
-   * encrypts them (null: generated under dataDir/keys), how long they are kept, and how many bytes
-   * of them one integrator may hold.
+   * encrypts them (null: generated under dataDir/keys), the directory that holds them (every node
+   * of a cluster reads the others', so there it is one shared directory), how long they are kept,
+   * and how many bytes of them one integrator may hold.
    */
-  public record ResultsConfig(String key, long retentionMs, long quotaBytesPerIntegrator) {}
+  public record ResultsConfig(String key, Path dir, long retentionMs, long quotaBytesPerIntegrator) {}
 
   public static CloudConfig from(JsonObject json) {
     ConfigReader root = new ConfigReader(json);
     Path dataDir = Path.of(root.string("dataDir"));
     ConfigReader http = root.section("http");
     ConfigReader q = root.section("queries");
+    ConfigReader results = root.section("results");
+    String resultsDir = results.optionalString("dir");
+    com.pmsrelay.cloud.cluster.ClusterConfig cluster = com.pmsrelay.cloud.cluster.ClusterConfig.from(root.section("cluster"));
+    if (cluster.enabled() && (results.optionalString("key") == null || resultsDir == null)) {
+      // A result kept by one node is fetched at any other: they must read the same files with the same key.
+      throw new ConfigException("a clustered node needs 'results.key' (PMSRELAY_RESULTS_KEY) and 'results.dir', "
+          + "the same on every node, the directory one that every node shares");
+    }
     return new CloudConfig(
         dataDir,
         new HttpConfig(http.string("host"), http.integer("port", 0, 65_535), http.integer("maxBodyBytes", 1024, 16 * 1024 * 1024),
@@ -60,12 +70,13 @@ public record CloudConfig(
             q.integer("rateBurstSeconds", 1, 60),
             q.longValue("asyncQueueTimeoutMs", 1_000, 86_400_000)),
         new ResultsConfig(
-            root.section("results").optionalString("key"),
+            results.optionalString("key"),
+            resultsDir == null ? dataDir.resolve("results") : Path.of(resultsDir),
             java.util.concurrent.TimeUnit.HOURS.toMillis(root.integer("results.retentionHours", 1, 24 * 90)),
             root.longValue("results.quotaBytesPerIntegrator", 1024 * 1024, 1L << 44)),
         root.integer("audit.retentionDays", 1, 36_500),
         root.integer("shutdownGraceMs", 0, 600_000),
-        com.pmsrelay.cloud.cluster.ClusterConfig.from(root.section("cluster")));
+        cluster);
   }
 
   /** The same settings with this many HTTP API and bridge instances. */

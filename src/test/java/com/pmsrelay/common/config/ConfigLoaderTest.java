@@ -57,6 +57,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aClusteredNodeNeedsOneResultsKeyAndDirectory() {
+    Map<String, String> clustered = Map.of("PMSRELAY_CLUSTER_ENABLED", "true");
+    CloudConfig alone = CloudConfig.from(ConfigLoader.load("cloud", null, Map.of()));
+    assertThat(alone.results().dir()).isEqualTo(alone.dataDir().resolve("results"));
+    assertThatThrownBy(() -> CloudConfig.from(ConfigLoader.load("cloud", null, clustered)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("results.key").hasMessageContaining("results.dir");
+    Map<String, String> keyOnly = new java.util.HashMap<>(clustered);
+    keyOnly.put("PMSRELAY_RESULTS_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+    assertThatThrownBy(() -> CloudConfig.from(ConfigLoader.load("cloud", null, keyOnly)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("results.dir");
+    Map<String, String> both = new java.util.HashMap<>(keyOnly);
+    both.put("PMSRELAY_RESULTS_DIR", "/mnt/relay-results");
+    assertThat(CloudConfig.from(ConfigLoader.load("cloud", null, both)).results().dir()).isEqualTo(Path.of("/mnt/relay-results"));
+  }
+
+  @Test
   void envNamesFollowTheKeys() {
     assertThat(ConfigLoader.envName("bridge.maxFrameBytes")).isEqualTo("PMSRELAY_BRIDGE_MAX_FRAME_BYTES");
     assertThat(ConfigLoader.envName("agentKey")).isEqualTo("PMSRELAY_AGENT_KEY");
