@@ -110,7 +110,9 @@ public final class CloudNode {
           bridge = deployed;
           deployments.add(deployed.deploymentId);
           bridgeListening = true;
-          QueryDispatcher dispatcher = new QueryDispatcher(vertx, config.bridge().ackTimeoutMs(), cluster);
+          return deploy(new QueryDispatcher(vertx, config.bridge().ackTimeoutMs(), cluster));
+        })
+        .compose(dispatcher -> {
           async = new AsyncQueries(dispatcher, stores.queryRecords(), results, stores.audit(), nodeId,
               new AsyncQueries.Settings(config.queries().asyncQueueTimeoutMs(), config.results().retentionMs(),
                   config.results().quotaBytesPerIntegrator(), java.util.concurrent.TimeUnit.HOURS.toMillis(24),
@@ -131,7 +133,7 @@ public final class CloudNode {
               () -> bridgeListening, stores.queryRecords(), results, async,
               new RateLimiter(config.queries().rateBurstSeconds()),
               new RateLimiter(60), // pairing codes: a minute's attempts at once, people mistype
-              new SqlGuard(config.queries().maxSqlChars()));
+              new SqlGuard(config.queries().maxSqlChars()), cluster);
           return Instances.deploy(vertx, config.http().instances(), () -> new HttpApi(parts));
         })
         .map(deployed -> {
@@ -145,11 +147,11 @@ public final class CloudNode {
         });
   }
 
-  /** Deploys a component with timers as a verticle of its own, undeployed by {@link #stop()}. */
-  private Future<Void> deploy(com.pmsrelay.common.Lifecycle component) {
+  /** Deploys a component with timers or consumers as a verticle of its own, undeployed by {@link #stop()}. */
+  private <T extends com.pmsrelay.common.Lifecycle> Future<T> deploy(T component) {
     return vertx.deployVerticle(new com.pmsrelay.common.LifecycleVerticle(component)).map(id -> {
       deployments.add(id);
-      return null;
+      return component;
     });
   }
 

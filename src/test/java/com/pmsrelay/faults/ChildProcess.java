@@ -105,13 +105,18 @@ final class ChildProcess implements AutoCloseable {
 
   /** The first line matching {@code pattern}; fails if the process ends or the time runs out first. */
   Matched awaitLine(Pattern pattern, Duration timeout) throws InterruptedException {
+    return awaitLine(pattern, Long.MIN_VALUE, timeout);
+  }
+
+  /** The first line matching {@code pattern} that arrived at or after {@code sinceNanos} ({@link System#nanoTime}). */
+  Matched awaitLine(Pattern pattern, long sinceNanos, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     int seen = 0;
     synchronized (lines) {
       while (true) {
         for (; seen < lines.size(); seen++) {
           Matcher m = pattern.matcher(lines.get(seen).text());
-          if (m.find()) {
+          if ((sinceNanos == Long.MIN_VALUE || lines.get(seen).nanos() - sinceNanos >= 0) && m.find()) {
             return new Matched(lines.get(seen).nanos(), m);
           }
         }
@@ -122,6 +127,19 @@ final class ChildProcess implements AutoCloseable {
         }
         lines.wait(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 100));
       }
+    }
+  }
+
+  /** The last line matching {@code pattern} so far, or null. */
+  Matched lastLine(Pattern pattern) {
+    synchronized (lines) {
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        Matcher m = pattern.matcher(lines.get(i).text());
+        if (m.find()) {
+          return new Matched(lines.get(i).nanos(), m);
+        }
+      }
+      return null;
     }
   }
 

@@ -1,11 +1,14 @@
 package com.pmsrelay.faults;
 
+import static com.pmsrelay.faults.Timing.awaitTrue;
+import static com.pmsrelay.faults.Timing.ms;
+import static com.pmsrelay.faults.Timing.percentile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.pmsrelay.faults.Answer.Kind;
-import com.pmsrelay.faults.FaultRelay.Integrator;
+import com.pmsrelay.faults.IntegratorClient.Integrator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -366,34 +369,10 @@ class FaultIT {
     return executions.values().stream().filter(which::test).count();
   }
 
-  private static long percentile(List<Long> values, int p) {
-    List<Long> sorted = values.stream().sorted().toList();
-    return sorted.get((int) Math.ceil(p / 100.0 * sorted.size()) - 1);
-  }
-
-  private static long ms(long nanos) {
-    return TimeUnit.NANOSECONDS.toMillis(nanos);
-  }
-
   private static void sleepUntil(long nanos) throws InterruptedException {
     long left = nanos - System.nanoTime();
     if (left > 0) {
       TimeUnit.NANOSECONDS.sleep(left);
-    }
-  }
-
-  /** A condition the test waits for; may throw. */
-  interface Check {
-    boolean holds() throws Exception;
-  }
-
-  private static void awaitTrue(Duration timeout, String what, Check check) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!check.holds()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + timeout + ": " + what);
-      }
-      Thread.sleep(20);
     }
   }
 }

@@ -2,6 +2,7 @@ package com.pmsrelay.faults;
 
 import com.pmsrelay.admin.AdminCommands;
 import com.pmsrelay.bench.FootprintAgentMain;
+import com.pmsrelay.faults.IntegratorClient.Integrator;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -9,12 +10,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +17,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Flow;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -51,11 +42,6 @@ final class FaultRelay implements AutoCloseable {
   static final Pattern AGENT_AUTHENTICATED = Pattern.compile("agent of practice \\S+ authenticated");
   static final Pattern AGENT_STARTED = Pattern.compile("agent of practice \\S+ started");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-  /** Longer than any answer a healthy relay takes here: past it an answer counts as {@code HUNG}. */
-  static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(25);
-
-  /** An integrator's credentials, as the operator's command printed them. */
-  record Integrator(String name, String clientId, String secret) {}
 
   private final Path dir;
   final CountingPms pms;
@@ -69,13 +55,11 @@ final class FaultRelay implements AutoCloseable {
   final String practiceId;
   private final String agentKey;
   final List<Integrator> integrators = new ArrayList<>();
-  private final Map<String, String> tokens = new ConcurrentHashMap<>();
   ChildProcess cloud;
   ChildProcess agent;
   private int cloudStarts;
   private int agentStarts;
-  /** One per cloud process: none of a dead cloud's kept-alive connections is reused. */
-  private volatile HttpClient http;
+  final IntegratorClient client = new IntegratorClient();
 
   private FaultRelay(Path dir, Path jar, long graceMs) throws Exception {
     this.dir = dir;
@@ -141,7 +125,7 @@ final class FaultRelay implements AutoCloseable {
     List<String> flags = Files.exists(cloudClasses) ? List.of("-XX:SharedArchiveFile=" + cloudClasses) : List.of();
     cloud = ChildProcess.start("cloud-" + ++cloudStarts, dir, classPath, flags, "com.pmsrelay.Main", "cloud", "--config",
         cloudConfig.toString());
-    http = newHttpClient();
+    client.forgetConnections();
   }
 
   /** The cloud's "up" line (its API and bridge listen), when it came. */
@@ -159,7 +143,7 @@ final class FaultRelay implements AutoCloseable {
   private void archiveCloudClasses() throws Exception {
     try (ChildProcess archiving = ChildProcess.start("cloud-archiving-classes", dir, classPath,
         List.of("-XX:ArchiveClassesAtExit=" + cloudClasses), "com.pmsrelay.Main", "cloud", "--config", cloudConfig.toString())) {
-      http = newHttpClient();
+      client.forgetConnections();
       archiving.awaitLine(CLOUD_UP, START_TIMEOUT);
       shakeHandsWithBridge();
       send(integrators.get(0), Query.quick(pms.newTag(), false)).get();
@@ -187,10 +171,6 @@ final class FaultRelay implements AutoCloseable {
     try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", bridgePort)) {
       socket.startHandshake();
     }
-  }
-
-  private static HttpClient newHttpClient() {
-    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
   }
 
   /** Starts an agent process and waits until it has started (it then dials the cloud). */
@@ -228,69 +208,34 @@ final class FaultRelay implements AutoCloseable {
     throw new AssertionError("no query succeeded within " + timeout + "; the last answer: " + last);
   }
 
-  /** Bytes of each query's answer the integrator has received so far, by the query's tag. */
-  private final Map<String, java.util.concurrent.atomic.AtomicLong> received = new ConcurrentHashMap<>();
-
   /** Bytes of {@code query}'s answer received so far: how far its stream has reached the integrator. */
   long bytesReceived(Query query) {
-    java.util.concurrent.atomic.AtomicLong bytes = received.get(query.tag());
-    return bytes == null ? 0 : bytes.get();
+    return client.bytesReceived(query);
   }
 
   /** Sends one query as {@code who}; the future always completes, with whatever the integrator got. */
   CompletableFuture<Answer> send(Integrator who, Query query) throws IOException, InterruptedException {
-    java.util.concurrent.atomic.AtomicLong bytes = received.computeIfAbsent(query.tag(),
-        tag -> new java.util.concurrent.atomic.AtomicLong());
-    HttpRequest request = HttpRequest.newBuilder(api("/v1/practices/" + practiceId + "/queries"))
-        .timeout(ANSWER_TIMEOUT)
-        .header("Authorization", "Bearer " + token(who))
-        .header("Content-Type", "application/json")
-        .header("Accept", query.ndjson() ? "application/x-ndjson" : "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(query.body().encode())).build();
-    return http.sendAsync(request, info -> new CountingBody(HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8), bytes))
-        .handle((response, failure) -> failure == null ? Answer.of(query, response, System.nanoTime())
-            : Answer.failed(query, failure, System.nanoTime()));
+    return client.send(httpPort, practiceId, who, query);
   }
 
   /** The practice's agent as {@code who} sees it in {@code GET /v1/practices}: online, offline or unreachable. */
   String agentStatus(Integrator who) throws IOException, InterruptedException {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(api("/v1/practices")).timeout(ANSWER_TIMEOUT)
-        .header("Authorization", "Bearer " + token(who)).build(), HttpResponse.BodyHandlers.ofString());
-    return new JsonObject(r.body()).getJsonArray("practices").getJsonObject(0).getJsonObject("agent").getString("status");
+    return client.agentStatus(httpPort, practiceId, who);
   }
 
   /** {@code GET /ready}'s status. */
   int ready() throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(api("/ready")).timeout(ANSWER_TIMEOUT).build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode();
-  }
-
-  /** A token per integrator, asked for once: the signing keys live in the store and outlive cloud restarts. */
-  private String token(Integrator who) throws IOException, InterruptedException {
-    String token = tokens.get(who.clientId());
-    if (token != null) {
-      return token;
-    }
-    String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(who.clientId(), StandardCharsets.UTF_8)
-        + "&client_secret=" + URLEncoder.encode(who.secret(), StandardCharsets.UTF_8);
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(api("/v1/token")).timeout(ANSWER_TIMEOUT)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IllegalStateException("token for " + who.name() + ": " + r.statusCode() + " " + r.body());
-    }
-    token = new JsonObject(r.body()).getString("access_token");
-    tokens.put(who.clientId(), token);
-    return token;
-  }
-
-  private URI api(String path) {
-    return URI.create("http://127.0.0.1:" + httpPort + path);
+    return client.ready(httpPort).statusCode();
   }
 
   private String admin(String... words) {
+    return admin(cloudConfig, words);
+  }
+
+  /** Runs an operator's command on the store of the cloud configured by {@code config}; what it printed. */
+  static String admin(Path config, String... words) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    List<String> args = new ArrayList<>(List.of("--config", cloudConfig.toString()));
+    List<String> args = new ArrayList<>(List.of("--config", config.toString()));
     args.addAll(List.of(words));
     int status = AdminCommands.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
     String printed = out.toString(StandardCharsets.UTF_8);
@@ -300,7 +245,7 @@ final class FaultRelay implements AutoCloseable {
     return printed;
   }
 
-  private static String find(String text, String regex) {
+  static String find(String text, String regex) {
     Matcher m = Pattern.compile(regex).matcher(text);
     if (!m.find()) {
       throw new IllegalStateException("no " + regex + " in: " + text);
@@ -308,7 +253,7 @@ final class FaultRelay implements AutoCloseable {
     return m.group(1);
   }
 
-  private static int freePort() {
+  static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
@@ -333,36 +278,6 @@ final class FaultRelay implements AutoCloseable {
       } catch (IOException e) {
         // mvn clean removes it
       }
-    }
-  }
-
-  /** Reads a body as text, counting its bytes as they arrive. */
-  private record CountingBody(HttpResponse.BodySubscriber<String> text, java.util.concurrent.atomic.AtomicLong bytes)
-      implements HttpResponse.BodySubscriber<String> {
-    @Override
-    public CompletionStage<String> getBody() {
-      return text.getBody();
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription subscription) {
-      text.onSubscribe(subscription);
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> items) {
-      bytes.addAndGet(items.stream().mapToLong(ByteBuffer::remaining).sum());
-      text.onNext(items);
-    }
-
-    @Override
-    public void onError(Throwable failure) {
-      text.onError(failure);
-    }
-
-    @Override
-    public void onComplete() {
-      text.onComplete();
     }
   }
 }

@@ -143,7 +143,10 @@ final class AgentSession {
     consumer = bus.consumer(Addresses.practice(practiceId), this::onDispatch);
     // One connection per practice in the whole cluster: an older one on another node closes.
     consumer.completion()
-        .onSuccess(v -> bus.publish(Addresses.practice(practiceId), QueryRequest.takeover(sessionId)))
+        .onSuccess(v -> {
+          bus.publish(Addresses.practice(practiceId), QueryRequest.takeover(sessionId));
+          bus.publish(Addresses.AGENT_MOVED, new JsonObject().put("practiceId", practiceId).put("node", nodeId));
+        })
         .onFailure(e -> refuse("cannot register the practice address"));
   }
 

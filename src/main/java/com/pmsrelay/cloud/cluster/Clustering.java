@@ -45,6 +45,7 @@ public final class Clustering {
     }
     // Bind where the node was told to: loopback in tests and the demo, the private address in production.
     config.setProperty("hazelcast.local.localAddress", cluster.host());
+    config.addListenerConfig(new com.hazelcast.config.ListenerConfig(new MembershipLog()));
     return config;
   }
 

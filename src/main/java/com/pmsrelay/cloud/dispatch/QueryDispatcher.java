@@ -1,7 +1,12 @@
 package com.pmsrelay.cloud.dispatch;
 
+import com.pmsrelay.common.Lifecycle;
+import com.pmsrelay.common.protocol.Addresses;
 import com.pmsrelay.common.protocol.QueryRequest;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 
 /**
  * Sends queries to their practices' agents over the event bus and streams the answers to their
@@ -9,22 +14,32 @@ import io.vertx.core.Vertx;
  * to some cloud node, so "no handler" means the agent is offline, known at once rather than at a
  * time-out.
  */
-public final class QueryDispatcher {
+public final class QueryDispatcher implements Lifecycle {
   private final Vertx vertx;
   private final long ackTimeoutMs;
   private final QueriesByNode byNode = new QueriesByNode();
+  private MessageConsumer<JsonObject> agentMoves;
   /** One inbox per dispatching context (its event loop), made on the first dispatch from it. */
   private final java.util.concurrent.ConcurrentHashMap<io.vertx.core.Context, StreamInbox> inboxes =
       new java.util.concurrent.ConcurrentHashMap<>();
-
-  public QueryDispatcher(Vertx vertx, long ackTimeoutMs) {
-    this(vertx, ackTimeoutMs, com.pmsrelay.cloud.cluster.ClusterView.of(vertx));
-  }
 
   public QueryDispatcher(Vertx vertx, long ackTimeoutMs, com.pmsrelay.cloud.cluster.ClusterView cluster) {
     this.vertx = vertx;
     this.ackTimeoutMs = ackTimeoutMs;
     cluster.onNodeLeft(byNode::nodeLeft);
+  }
+
+  /** Listens for agents that move between nodes; deployed with the node ({@link Lifecycle}). */
+  @Override
+  public Future<Void> start() {
+    agentMoves = vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_MOVED,
+        m -> byNode.agentMoved(m.body().getString("practiceId", ""), m.body().getString("node", "")));
+    return agentMoves.completion();
+  }
+
+  @Override
+  public Future<Void> stop() {
+    return agentMoves == null ? Future.succeededFuture() : agentMoves.unregister();
   }
 
   /**

@@ -96,6 +96,10 @@ public final class QueryStream implements Flow {
     return query.queryId();
   }
 
+  String practiceId() {
+    return query.practiceId();
+  }
+
   /** The boot of the agent that took the query, once known (a resend must reach the same one). */
   public String acceptedBy() {
     return acceptedBy;

@@ -56,7 +56,8 @@ public final class HttpApi extends VerticleBase {
       AsyncQueries async,
       RateLimiter queryRates,
       RateLimiter pairingRates,
-      SqlGuard guard) {}
+      SqlGuard guard,
+      com.pmsrelay.cloud.cluster.ClusterView cluster) {}
 
   private final Parts parts;
   private HttpServer server;
@@ -128,6 +129,10 @@ public final class HttpApi extends VerticleBase {
       JsonObject body = new JsonObject()
           .put("status", storeUp && bridgeUp ? "UP" : "DOWN")
           .put("checks", new JsonObject().put("store", storeUp ? "UP" : "DOWN").put("bridge", bridgeUp ? "UP" : "DOWN"));
+      if (parts.config().cluster().enabled()) {
+        // The nodes this one sees: a load balancer's or an operator's view of a lost or rejoined node.
+        body.put("cluster", new JsonObject().put("nodes", parts.cluster().nodes().size()));
+      }
       ctx.response().setStatusCode(storeUp && bridgeUp ? 200 : 503);
       Json.ok(ctx, body);
     });

@@ -7,6 +7,11 @@ public final class Addresses {
   private static final String PRACTICE_PREFIX = "relay.practice.";
   private static final String STREAM_PREFIX = "relay.stream.";
   private static final String INBOX_PREFIX = "relay.inbox.";
+  /**
+   * Within the cloud: published by the node where a practice's agent has just connected
+   * ({@code {"practiceId", "node"}}); queries carried by its old node can no longer be answered.
+   */
+  public static final String AGENT_MOVED = "relay.agent.moved";
   /** The header naming the query a result message sent to an {@link #inbox} belongs to. */
   public static final String INBOX_QUERY_HEADER = "q";
 
