@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  * runs on an event loop.
  */
 public final class ResultFiles {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResultFiles.class);
   private static final Pattern QUERY_ID = Pattern.compile("[0-9a-f-]{36}");
 
   private final Path dir;
@@ -47,13 +48,23 @@ public final class ResultFiles {
     return workers.executeBlocking(work, false);
   }
 
+  /** Reads a result that the store says was kept: a missing file is the operator's to fix, so it is logged with the fix. */
+  private <T> Future<T> reading(String queryId, java.util.concurrent.Callable<T> work) {
+    return blocking(work).onFailure(e -> {
+      if (e instanceof java.io.FileNotFoundException) {
+        LOG.error("the kept result of query {} is not in {}: with several cloud nodes, results.dir must be one "
+            + "directory that every node mounts", queryId, dir);
+      }
+    });
+  }
+
   Future<ResultFile.Writer> create(String queryId) {
     return blocking(() -> ResultFile.create(path(queryId), key, queryId));
   }
 
   /** A page of a kept result: up to {@code limit} rows from {@code offset}, and at most about {@code maxBytes}. */
   public Future<ResultFile.Page> page(String queryId, long offset, int limit, long maxBytes) {
-    return blocking(() -> {
+    return reading(queryId, () -> {
       try (ResultFile.Reader reader = ResultFile.open(path(queryId), key, queryId)) {
         return reader.page(offset, limit, maxBytes);
       }
@@ -62,7 +73,7 @@ public final class ResultFiles {
 
   /** Opens a kept result to read it segment by segment ({@link #next}). */
   public Future<ResultFile.Reader> open(String queryId) {
-    return blocking(() -> ResultFile.open(path(queryId), key, queryId));
+    return reading(queryId, () -> ResultFile.open(path(queryId), key, queryId));
   }
 
   public Future<ResultFile.Reader.Segment> next(ResultFile.Reader reader) {
