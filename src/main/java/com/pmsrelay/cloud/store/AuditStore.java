@@ -1,15 +1,13 @@
 package com.pmsrelay.cloud.store;
 
+import com.pmsrelay.common.Lifecycle;
 import com.pmsrelay.common.crypto.Secrets;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +16,9 @@ import java.util.TreeMap;
 /**
  * The append-only, tamper-evident audit log. Appends to one chain are serialised by locking the
  * chain's head row, so concurrent writers (several cloud nodes) still build one unbroken chain.
+ * A node deploys it as a {@link Lifecycle}: its batching window runs on a context of its own.
  */
-public final class AuditStore {
+public final class AuditStore implements Lifecycle {
   /** The hash before the first record of a chain. */
   public static final String GENESIS = "0".repeat(64);
 
@@ -37,101 +36,46 @@ public final class AuditStore {
   private static final String COLUMNS = "chain, seq, at_ms, kind, actor, action, outcome, query_id, sql_hash, sql_text, "
       + "params_count, row_count, bytes, queue_ms, exec_ms, detail";
 
-  /** The most records one transaction appends. */
-  static final int MAX_BATCH = 500;
-
   private final Database db;
-  /** Waits {@link #windowMs} before writing an idle log's first record, to gather its followers; null: at once. */
-  private final Vertx vertx;
-  private final long windowMs;
-  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-  /** Whether a batch is being written (then new appends wait for the next). Guarded by {@code pending}. */
-  private boolean writing;
+  private final AuditWriter writer;
 
   /** A store that writes each record (or those that arrived during the last write) at once. */
   public AuditStore(Database db) {
-    this(db, null, 0);
+    this(db, 0);
   }
 
   /**
-   * A store that, when idle, waits {@code windowMs} before writing so that records arriving close
-   * together share a transaction: a node answering hundreds of queries a second one at a time
-   * commits a few times per window rather than once per query. The records of a crash inside the
-   * window are lost, as those of a crash before any asynchronous write would be.
+   * A store that, once started, waits {@code windowMs} when idle before writing so that records
+   * arriving close together share a transaction: a node answering hundreds of queries a second one
+   * at a time commits a few times per window rather than once per query. The records of a crash
+   * inside the window are lost, as those of a crash before any asynchronous write would be.
    */
-  public AuditStore(Database db, Vertx vertx, long windowMs) {
+  public AuditStore(Database db, long windowMs) {
     this.db = db;
-    this.vertx = vertx;
-    this.windowMs = windowMs;
+    this.writer = new AuditWriter(this::appendWithRetry, windowMs);
+  }
+
+  /** Opens the batching window, on a context of the node's own (deployed as a {@code LifecycleVerticle}). */
+  @Override
+  public Future<Void> start() {
+    writer.start();
+    return Future.succeededFuture();
+  }
+
+  /** Writes the records still waiting for their window; completes once they are committed. */
+  @Override
+  public Future<Void> stop() {
+    return writer.stop();
   }
 
   /**
    * Appends a record; the future completes with its sequence number once it is committed. Appends
    * that arrive while a write is in progress (or its window is open) wait and go together in the
-   * next transaction (at most {@value #MAX_BATCH}), each record still hashed into its chain in
-   * arrival order: under a flood of refused attempts the store commits a few times a second
-   * instead of once per attempt.
+   * next transaction, each record still hashed into its chain in arrival order: under a flood of
+   * refused attempts the store commits a few times a second instead of once per attempt.
    */
   public Future<Long> append(AuditRecord record) {
-    Promise<Long> appended = Promise.promise();
-    boolean startWriting;
-    synchronized (pending) {
-      pending.add(new Pending(record, appended));
-      startWriting = !writing;
-      writing = true;
-    }
-    if (startWriting) {
-      if (vertx != null && windowMs > 0) {
-        vertx.setTimer(windowMs, id -> writeNextBatch());
-      } else {
-        writeNextBatch();
-      }
-    }
-    return appended.future();
-  }
-
-  private record Pending(AuditRecord record, Promise<Long> appended) {}
-
-  private void writeNextBatch() {
-    List<Pending> batch = new ArrayList<>();
-    synchronized (pending) {
-      while (batch.size() < MAX_BATCH && !pending.isEmpty()) {
-        batch.add(pending.poll());
-      }
-      if (batch.isEmpty()) {
-        writing = false;
-        return;
-      }
-    }
-    List<AuditRecord> records = batch.stream().map(Pending::record).toList();
-    appendWithRetry(records).onComplete(done -> {
-      if (done.succeeded()) {
-        for (int i = 0; i < batch.size(); i++) {
-          batch.get(i).appended().complete(done.result()[i]);
-        }
-        writeNextBatch();
-      } else if (batch.size() == 1) {
-        batch.get(0).appended().fail(done.cause());
-        writeNextBatch();
-      } else {
-        // One record the store refuses must not take the others with it: one by one.
-        appendOneByOne(batch, 0).onComplete(v -> writeNextBatch());
-      }
-    });
-  }
-
-  private Future<Void> appendOneByOne(List<Pending> batch, int from) {
-    if (from == batch.size()) {
-      return Future.succeededFuture();
-    }
-    Pending p = batch.get(from);
-    return appendWithRetry(List.of(p.record())).onComplete(done -> {
-      if (done.succeeded()) {
-        p.appended().complete(done.result()[0]);
-      } else {
-        p.appended().fail(done.cause());
-      }
-    }).transform(done -> appendOneByOne(batch, from + 1));
+    return writer.append(record);
   }
 
   private Future<long[]> appendWithRetry(List<AuditRecord> records) {

@@ -52,21 +52,6 @@ class AuditStoreTest {
   }
 
   @Test
-  void withAWindowRecordsArrivingTogetherAreWrittenTogetherAfterIt() {
-    AuditStore windowed = new AuditStore(db, vertx, 1_000);
-    List<Future<Long>> appends = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      appends.add(windowed.append(AuditRecord.query("practice-w", "cli_a", "succeeded", "w" + i, "h", "SELECT 1",
-          0, 1L, 10L, 0L, 1L)));
-    }
-    AuditStore.Query all = new AuditStore.Query("practice-w", null, null, null, null, null, null, 10);
-    assertThat(windowed.list(all).await()).as("nothing written while the window is open").isEmpty();
-    assertThat(appends.stream().map(f -> f.await()).toList()).containsExactly(1L, 2L, 3L);
-    assertThat(windowed.list(all).await()).extracting(AuditRecord::queryId).containsExactly("w2", "w1", "w0");
-    assertThat(windowed.verify().await().intact()).isTrue();
-  }
-
-  @Test
   void untouchedChainsVerify() {
     appendQueries("practice-a", 10);
     appendQueries("practice-b", 5);
