@@ -188,10 +188,8 @@ public final class CloudNode {
     auditDeployment = null;
     return Future.join(undeployed).<Void>mapEmpty()
         .eventually(() -> audit == null ? Future.succeededFuture() : vertx.undeploy(audit))
+        .eventually(() -> db == null ? Future.succeededFuture() : db.close())
         .eventually(() -> vertx.executeBlocking(() -> {
-          if (db != null) {
-            db.close();
-          }
           if (results != null) {
             results.close();
           }

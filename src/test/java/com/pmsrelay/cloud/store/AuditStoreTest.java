@@ -34,7 +34,7 @@ class AuditStoreTest {
 
   @AfterEach
   void close() {
-    db.close();
+    db.close().await();
     vertx.close().await();
   }
 
@@ -124,6 +124,28 @@ class AuditStoreTest {
     assertThat(appends.stream().map(Future::result).sorted().toList()).containsExactlyElementsOf(
         java.util.stream.LongStream.rangeClosed(1, 60).boxed().toList());
     assertThat(audit.verify().await().intact()).isTrue();
+  }
+
+  @Test
+  void aChainLongerThanOneReadIsVerifiedPageByPage() throws Exception {
+    int records = 2 * AuditStore.VERIFY_PAGE + 500;
+    List<Future<Long>> appends = new ArrayList<>();
+    for (int i = 0; i < records; i++) { // concurrent: they go in batches
+      appends.add(audit.append(AuditRecord.query("practice-long", "cli_a", "succeeded", "q" + i, null, "SELECT 1", 0,
+          1L, 10L, 0L, 1L)));
+    }
+    Future.all(appends).await();
+    assertThat(audit.verify().await()).satisfies(v -> {
+      assertThat(v.intact()).as(String.valueOf(v)).isTrue();
+      assertThat(v.records()).isEqualTo(records);
+    });
+
+    long inTheThirdRead = 2L * AuditStore.VERIFY_PAGE + 100;
+    tamper("UPDATE audit_log SET actor = 'cli_b' WHERE chain = 'practice-long' AND seq = " + inTheThirdRead);
+    assertThat(audit.verify().await()).satisfies(v -> {
+      assertThat(v.intact()).isFalse();
+      assertThat(v.seq()).isEqualTo(inTheThirdRead);
+    });
   }
 
   @Test

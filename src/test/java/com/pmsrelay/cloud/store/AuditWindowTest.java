@@ -42,7 +42,7 @@ class AuditWindowTest {
 
   @AfterEach
   void close() {
-    db.close();
+    db.close().await();
   }
 
   private static AuditRecord record(String queryId) {
