@@ -95,7 +95,9 @@ public final class AdminCommands {
     }
     CloudConfig cloud = CloudConfig.from(ConfigLoader.load("cloud", configFile, System.getenv()));
     Vertx vertx = VertxRuntime.create();
-    try (Database db = Database.open(vertx, cloud.store())) {
+    Database db = null;
+    try {
+      db = Database.open(vertx, cloud.store());
       return new AdminCommands(out, Stores.over(db), Duration.ofMillis(cloud.bridge().heartbeatTimeoutMs()))
           .dispatch(words, err);
     } catch (IllegalArgumentException e) {
@@ -103,6 +105,9 @@ public final class AdminCommands {
       err.println(USAGE);
       return 2;
     } finally {
+      if (db != null) {
+        db.close().await();
+      }
       vertx.close().await();
     }
   }

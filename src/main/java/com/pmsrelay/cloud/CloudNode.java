@@ -62,6 +62,8 @@ public final class CloudNode {
   private Instances<HttpApi> http;
   private boolean bridgeListening;
   private final java.util.List<String> deployments = new java.util.ArrayList<>();
+  /** Undeployed after {@link #deployments}: what they append while stopping is still written. */
+  private String auditDeployment;
 
   public CloudNode(Vertx vertx, CloudConfig config) {
     this(vertx, config, tokens -> tokens);
@@ -93,7 +95,12 @@ public final class CloudNode {
           return null;
         })
         .compose(v -> {
-          stores = Stores.over(database, vertx, AUDIT_WINDOW_MS);
+          stores = Stores.over(database, AUDIT_WINDOW_MS);
+          // The audit store's batching window runs on a context of its own, stopped after all that appends.
+          return vertx.deployVerticle(new com.pmsrelay.common.LifecycleVerticle(stores.audit()));
+        })
+        .compose(auditId -> {
+          auditDeployment = auditId;
           return tokens.start(stores.signingKeys());
         })
         // Components with timers run as verticles: undeploying them (stop) ends their timers.
@@ -179,15 +186,17 @@ public final class CloudNode {
       undeployed.add(vertx.undeploy(deployments.get(i)));
     }
     deployments.clear();
-    return Future.join(undeployed).<Void>mapEmpty().eventually(() -> vertx.executeBlocking(() -> {
-      if (db != null) {
-        db.close();
-      }
-      if (results != null) {
-        results.close();
-      }
-      return null;
-    }));
+    String audit = auditDeployment;
+    auditDeployment = null;
+    return Future.join(undeployed).<Void>mapEmpty()
+        .eventually(() -> audit == null ? Future.succeededFuture() : vertx.undeploy(audit))
+        .eventually(() -> db == null ? Future.succeededFuture() : db.close())
+        .eventually(() -> vertx.executeBlocking(() -> {
+          if (results != null) {
+            results.close();
+          }
+          return null;
+        }));
   }
 
   public int httpPort() {

@@ -53,9 +53,11 @@ class AdminCommandsTest {
   private <T> T withStore(java.util.function.BiFunction<Vertx, Database, T> work) throws Exception {
     CloudConfig cloud = CloudConfig.from(ConfigLoader.load("cloud", dir.resolve("cloud.json"), Map.of()));
     Vertx vertx = Vertx.vertx();
-    try (Database db = Database.open(vertx, cloud.store())) {
+    Database db = Database.open(vertx, cloud.store());
+    try {
       return work.apply(vertx, db);
     } finally {
+      db.close().await();
       vertx.close().await();
     }
   }

@@ -76,7 +76,7 @@ final class SeededCloud {
       }
       return new SeededCloud(vertx, dir, template, List.copyOf(practices), integrator, tls);
     } finally {
-      db.close();
+      db.close().await();
     }
   }
 

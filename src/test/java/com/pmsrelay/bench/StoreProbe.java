@@ -6,8 +6,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * How long the cloud's control store takes to answer a ping, every 250 ms from a plain thread. The
- * ping queues on the store's worker pool behind everything else there (grant and integrator
- * loads, audit records of every query attempt), so its latency is that queue's delay.
+ * ping waits for one of the store's pooled connections behind everything else there (grant and
+ * integrator loads, audit records of every query attempt), so its latency is that queue's delay.
  */
 final class StoreProbe {
   private final Database database;

@@ -65,6 +65,7 @@ public final class QueryExecutor {
     this.queue = new AdmissionQueue(caps.queueCapacity(), Math.max(1, caps.queuePerIntegrator()));
     this.limiter = new ConcurrencyLimiter(caps.maxConcurrent());
     this.runner = new JdbcRunner(pms, caps.chunkRows(), caps.chunkBytes());
+    // Plain JDBC, not the Vert.x JDBC pool: that gives no Statement.cancel nor row-by-row fetch with back-pressure.
     // The pool is the cap: never more threads on the database than queries allowed at once.
     this.workers = vertx.createSharedWorkerExecutor("pms-query-" + System.identityHashCode(this),
         caps.maxConcurrent(), Math.max(caps.maxTimeoutMs() * 2L, 60_000), TimeUnit.MILLISECONDS);

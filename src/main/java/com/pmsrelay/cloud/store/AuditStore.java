@@ -1,15 +1,12 @@
 package com.pmsrelay.cloud.store;
 
+import com.pmsrelay.common.Lifecycle;
 import com.pmsrelay.common.crypto.Secrets;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import java.sql.SQLException;
-import java.sql.Types;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +15,9 @@ import java.util.TreeMap;
 /**
  * The append-only, tamper-evident audit log. Appends to one chain are serialised by locking the
  * chain's head row, so concurrent writers (several cloud nodes) still build one unbroken chain.
+ * A node deploys it as a {@link Lifecycle}: its batching window runs on a context of its own.
  */
-public final class AuditStore {
+public final class AuditStore implements Lifecycle {
   /** The hash before the first record of a chain. */
   public static final String GENESIS = "0".repeat(64);
 
@@ -36,102 +34,49 @@ public final class AuditStore {
 
   private static final String COLUMNS = "chain, seq, at_ms, kind, actor, action, outcome, query_id, sql_hash, sql_text, "
       + "params_count, row_count, bytes, queue_ms, exec_ms, detail";
-
-  /** The most records one transaction appends. */
-  static final int MAX_BATCH = 500;
+  /** How many records {@link #verify} reads at a time. */
+  static final int VERIFY_PAGE = 1_000;
 
   private final Database db;
-  /** Waits {@link #windowMs} before writing an idle log's first record, to gather its followers; null: at once. */
-  private final Vertx vertx;
-  private final long windowMs;
-  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-  /** Whether a batch is being written (then new appends wait for the next). Guarded by {@code pending}. */
-  private boolean writing;
+  private final AuditWriter writer;
 
   /** A store that writes each record (or those that arrived during the last write) at once. */
   public AuditStore(Database db) {
-    this(db, null, 0);
+    this(db, 0);
   }
 
   /**
-   * A store that, when idle, waits {@code windowMs} before writing so that records arriving close
-   * together share a transaction: a node answering hundreds of queries a second one at a time
-   * commits a few times per window rather than once per query. The records of a crash inside the
-   * window are lost, as those of a crash before any asynchronous write would be.
+   * A store that, once started, waits {@code windowMs} when idle before writing so that records
+   * arriving close together share a transaction: a node answering hundreds of queries a second one
+   * at a time commits a few times per window rather than once per query. The records of a crash
+   * inside the window are lost, as those of a crash before any asynchronous write would be.
    */
-  public AuditStore(Database db, Vertx vertx, long windowMs) {
+  public AuditStore(Database db, long windowMs) {
     this.db = db;
-    this.vertx = vertx;
-    this.windowMs = windowMs;
+    this.writer = new AuditWriter(this::appendWithRetry, windowMs);
+  }
+
+  /** Opens the batching window, on a context of the node's own (deployed as a {@code LifecycleVerticle}). */
+  @Override
+  public Future<Void> start() {
+    writer.start();
+    return Future.succeededFuture();
+  }
+
+  /** Writes the records still waiting for their window; completes once they are committed. */
+  @Override
+  public Future<Void> stop() {
+    return writer.stop();
   }
 
   /**
    * Appends a record; the future completes with its sequence number once it is committed. Appends
    * that arrive while a write is in progress (or its window is open) wait and go together in the
-   * next transaction (at most {@value #MAX_BATCH}), each record still hashed into its chain in
-   * arrival order: under a flood of refused attempts the store commits a few times a second
-   * instead of once per attempt.
+   * next transaction, each record still hashed into its chain in arrival order: under a flood of
+   * refused attempts the store commits a few times a second instead of once per attempt.
    */
   public Future<Long> append(AuditRecord record) {
-    Promise<Long> appended = Promise.promise();
-    boolean startWriting;
-    synchronized (pending) {
-      pending.add(new Pending(record, appended));
-      startWriting = !writing;
-      writing = true;
-    }
-    if (startWriting) {
-      if (vertx != null && windowMs > 0) {
-        vertx.setTimer(windowMs, id -> writeNextBatch());
-      } else {
-        writeNextBatch();
-      }
-    }
-    return appended.future();
-  }
-
-  private record Pending(AuditRecord record, Promise<Long> appended) {}
-
-  private void writeNextBatch() {
-    List<Pending> batch = new ArrayList<>();
-    synchronized (pending) {
-      while (batch.size() < MAX_BATCH && !pending.isEmpty()) {
-        batch.add(pending.poll());
-      }
-      if (batch.isEmpty()) {
-        writing = false;
-        return;
-      }
-    }
-    List<AuditRecord> records = batch.stream().map(Pending::record).toList();
-    appendWithRetry(records).onComplete(done -> {
-      if (done.succeeded()) {
-        for (int i = 0; i < batch.size(); i++) {
-          batch.get(i).appended().complete(done.result()[i]);
-        }
-        writeNextBatch();
-      } else if (batch.size() == 1) {
-        batch.get(0).appended().fail(done.cause());
-        writeNextBatch();
-      } else {
-        // One record the store refuses must not take the others with it: one by one.
-        appendOneByOne(batch, 0).onComplete(v -> writeNextBatch());
-      }
-    });
-  }
-
-  private Future<Void> appendOneByOne(List<Pending> batch, int from) {
-    if (from == batch.size()) {
-      return Future.succeededFuture();
-    }
-    Pending p = batch.get(from);
-    return appendWithRetry(List.of(p.record())).onComplete(done -> {
-      if (done.succeeded()) {
-        p.appended().complete(done.result()[0]);
-      } else {
-        p.appended().fail(done.cause());
-      }
-    }).transform(done -> appendOneByOne(batch, from + 1));
+    return writer.append(record);
   }
 
   private Future<long[]> appendWithRetry(List<AuditRecord> records) {
@@ -149,58 +94,46 @@ public final class AuditStore {
    * numbers. Each chain's head is locked once, chains in name order (so writers on several nodes
    * cannot deadlock), its records inserted as one JDBC batch and the head moved once.
    */
-  static long[] append(Connection c, List<AuditRecord> records) throws SQLException {
+  static Future<long[]> append(SqlConnection c, List<AuditRecord> records) {
     Map<String, List<Integer>> byChain = new TreeMap<>();
     for (int i = 0; i < records.size(); i++) {
       byChain.computeIfAbsent(records.get(i).chain(), k -> new ArrayList<>()).add(i);
     }
     long[] seqs = new long[records.size()];
+    Future<Void> appended = Future.succeededFuture();
     for (Map.Entry<String, List<Integer>> chain : byChain.entrySet()) {
-      String[] head = lockHead(c, chain.getKey());
-      long seq = Long.parseLong(head[0]);
-      String prev = head[1];
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log (" + COLUMNS + ", prev_hash, hash) "
-          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      appended = appended.compose(v -> lockHead(c, chain.getKey())).compose(head -> {
+        long seq = head.seq();
+        String prev = head.hash();
+        List<Tuple> rows = new ArrayList<>();
         for (int index : chain.getValue()) {
           AuditRecord numbered = records.get(index).withSeq(++seq);
           String hash = hash(prev, numbered);
-          bind(ps, numbered);
-          ps.setString(17, prev);
-          ps.setString(18, hash);
-          ps.addBatch();
+          rows.add(tuple(numbered).addString(prev).addString(hash));
           seqs[index] = seq;
           prev = hash;
         }
-        ps.executeBatch();
-      }
-      try (PreparedStatement ps = c.prepareStatement("UPDATE audit_heads SET seq = ?, hash = ? WHERE chain = ?")) {
-        ps.setLong(1, seq);
-        ps.setString(2, prev);
-        ps.setString(3, chain.getKey());
-        ps.executeUpdate();
-      }
+        Tuple movedHead = Tuple.of(seq, prev, chain.getKey());
+        return c.preparedQuery("INSERT INTO audit_log (" + COLUMNS + ", prev_hash, hash) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").executeBatch(rows)
+            .compose(inserted -> Sql.update(c, "UPDATE audit_heads SET seq = ?, hash = ? WHERE chain = ?", movedHead))
+            .mapEmpty();
+      });
     }
-    return seqs;
+    return appended.map(seqs);
   }
 
-  /** The chain's head {seq, hash}, locked for this transaction; created (seq 0) for a new chain. */
-  private static String[] lockHead(Connection c, String chain) throws SQLException {
-    try (PreparedStatement lock = c.prepareStatement("SELECT seq, hash FROM audit_heads WHERE chain = ? FOR UPDATE")) {
-      lock.setString(1, chain);
-      try (ResultSet rs = lock.executeQuery()) {
-        if (rs.next()) {
-          return new String[] {Long.toString(rs.getLong(1)), rs.getString(2)};
-        }
-      }
-    }
-    try (PreparedStatement head = c.prepareStatement(
-        "INSERT INTO audit_heads (chain, seq, hash, base_seq, base_hash) VALUES (?, 0, ?, 1, ?)")) {
-      head.setString(1, chain);
-      head.setString(2, GENESIS);
-      head.setString(3, GENESIS);
-      head.executeUpdate(); // a concurrent first append fails here on the key and is retried by the caller
-    }
-    return new String[] {"0", GENESIS};
+  /** A chain's last link. */
+  private record Head(long seq, String hash) {}
+
+  /** The chain's head, locked for this transaction; created (seq 0) for a new chain. */
+  private static Future<Head> lockHead(SqlConnection c, String chain) {
+    return Sql.first(c, "SELECT seq, hash FROM audit_heads WHERE chain = ? FOR UPDATE", Tuple.of(chain),
+            row -> new Head(row.getLong(0), row.getString(1)))
+        .compose(head -> head.isPresent() ? Future.succeededFuture(head.get())
+            // a concurrent first append fails here on the key and is retried by the caller
+            : Sql.update(c, "INSERT INTO audit_heads (chain, seq, hash, base_seq, base_hash) VALUES (?, 0, ?, 1, ?)",
+                Tuple.of(chain, GENESIS, GENESIS)).map(new Head(0, GENESIS)));
   }
 
   static String hash(String prev, AuditRecord record) {
@@ -208,50 +141,37 @@ public final class AuditStore {
   }
 
   public Future<List<AuditRecord>> list(Query q) {
-    return db.call(c -> {
-      StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_log WHERE chain = ?");
-      List<Object> args = new ArrayList<>(List.of(q.chain()));
-      if (q.fromMs() != null) {
-        sql.append(" AND at_ms >= ?");
-        args.add(q.fromMs());
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_log WHERE chain = ?");
+    List<Object> args = new ArrayList<>(List.of(q.chain()));
+    if (q.fromMs() != null) {
+      sql.append(" AND at_ms >= ?");
+      args.add(q.fromMs());
+    }
+    if (q.toMs() != null) {
+      sql.append(" AND at_ms < ?");
+      args.add(q.toMs());
+    }
+    if (q.actor() != null) {
+      sql.append(" AND actor = ?");
+      args.add(q.actor());
+    }
+    if (q.kind() != null) {
+      sql.append(" AND kind = ?");
+      args.add(q.kind());
+    }
+    if (q.outcome() != null) {
+      sql.append(q.outcome().equals("refused") ? " AND outcome <> 'succeeded' AND kind = 'query'" : " AND outcome = ?");
+      if (!q.outcome().equals("refused")) {
+        args.add(q.outcome());
       }
-      if (q.toMs() != null) {
-        sql.append(" AND at_ms < ?");
-        args.add(q.toMs());
-      }
-      if (q.actor() != null) {
-        sql.append(" AND actor = ?");
-        args.add(q.actor());
-      }
-      if (q.kind() != null) {
-        sql.append(" AND kind = ?");
-        args.add(q.kind());
-      }
-      if (q.outcome() != null) {
-        sql.append(q.outcome().equals("refused") ? " AND outcome <> 'succeeded' AND kind = 'query'" : " AND outcome = ?");
-        if (!q.outcome().equals("refused")) {
-          args.add(q.outcome());
-        }
-      }
-      if (q.beforeSeq() != null) {
-        sql.append(" AND seq < ?");
-        args.add(q.beforeSeq());
-      }
-      sql.append(" ORDER BY seq DESC");
-      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-        for (int i = 0; i < args.size(); i++) {
-          ps.setObject(i + 1, args.get(i));
-        }
-        ps.setMaxRows(q.limit());
-        List<AuditRecord> records = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            records.add(read(rs));
-          }
-        }
-        return records;
-      }
-    });
+    }
+    if (q.beforeSeq() != null) {
+      sql.append(" AND seq < ?");
+      args.add(q.beforeSeq());
+    }
+    sql.append(" ORDER BY seq DESC LIMIT ?");
+    args.add(q.limit());
+    return db.list(sql.toString(), Tuple.from(args), AuditStore::read);
   }
 
   /** One query attempt, reduced to what the console's activity charts need. */
@@ -263,96 +183,109 @@ public final class AuditStore {
 
   /** A chain's query attempts since {@code fromMs}, oldest first, at most {@code maxRows}. */
   public Future<List<QueryPoint>> queryPoints(String chain, long fromMs, int maxRows) {
-    return db.call(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT at_ms, actor, outcome, row_count, exec_ms FROM audit_log "
-          + "WHERE chain = ? AND kind = 'query' AND at_ms >= ? ORDER BY at_ms")) {
-        ps.setString(1, chain);
-        ps.setLong(2, fromMs);
-        ps.setMaxRows(maxRows);
-        List<QueryPoint> points = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            points.add(new QueryPoint(rs.getLong(1), rs.getString(2), rs.getString(3), nullableLong(rs, "row_count"),
-                nullableLong(rs, "exec_ms")));
-          }
-        }
-        return points;
-      }
-    });
+    return db.list("SELECT at_ms, actor, outcome, row_count, exec_ms FROM audit_log "
+            + "WHERE chain = ? AND kind = 'query' AND at_ms >= ? ORDER BY at_ms LIMIT ?", Tuple.of(chain, fromMs, maxRows),
+        row -> new QueryPoint(row.getLong(0), row.getString(1), row.getString(2), row.getLong(3), row.getLong(4)));
   }
 
   /** A chain's most expensive queries since {@code fromMs}: grouped by integrator and SQL hash, by total execution time. */
   public Future<List<QueryCost>> topQueries(String chain, long fromMs, int limit) {
-    return db.call(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT actor, sql_hash, MAX(sql_text), COUNT(*), "
-          + "SUM(CASE WHEN outcome = 'succeeded' THEN 0 ELSE 1 END), COALESCE(SUM(row_count), 0), "
-          + "COALESCE(SUM(exec_ms), 0), COALESCE(MAX(exec_ms), 0) FROM audit_log "
-          + "WHERE chain = ? AND kind = 'query' AND at_ms >= ? AND sql_hash IS NOT NULL "
-          + "GROUP BY actor, sql_hash ORDER BY 7 DESC, 4 DESC")) {
-        ps.setString(1, chain);
-        ps.setLong(2, fromMs);
-        ps.setMaxRows(limit);
-        List<QueryCost> costs = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            costs.add(new QueryCost(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
-                rs.getLong(6), rs.getLong(7), rs.getLong(8)));
-          }
-        }
-        return costs;
-      }
-    });
+    return db.list("SELECT actor, sql_hash, MAX(sql_text), COUNT(*), "
+            + "SUM(CASE WHEN outcome = 'succeeded' THEN 0 ELSE 1 END), COALESCE(SUM(row_count), 0), "
+            + "COALESCE(SUM(exec_ms), 0), COALESCE(MAX(exec_ms), 0) FROM audit_log "
+            + "WHERE chain = ? AND kind = 'query' AND at_ms >= ? AND sql_hash IS NOT NULL "
+            + "GROUP BY actor, sql_hash ORDER BY 7 DESC, 4 DESC LIMIT ?", Tuple.of(chain, fromMs, limit),
+        // PostgreSQL sums BIGINTs as NUMERIC: getLong narrows any number
+        row -> new QueryCost(row.getString(0), row.getString(1), row.getString(2), row.getLong(3), row.getLong(4),
+            row.getLong(5), row.getLong(6), row.getLong(7)));
   }
 
-  /** Checks every chain from its first kept record to its head; stops at the first broken link. */
+  /**
+   * Checks every chain from its first kept record to its head; stops at the first broken link.
+   * Reads {@value #VERIFY_PAGE} records at a time: a chain may hold millions.
+   */
   public Future<Verification> verify() {
-    return db.call(AuditStore::verify);
+    return db.list("SELECT chain, seq, hash, base_seq, base_hash FROM audit_heads ORDER BY chain", Tuple.tuple(),
+            row -> new ChainCheck(row.getString(0), row.getLong(1), row.getString(2), row.getLong(3), row.getString(4)))
+        .compose(chains -> verify(chains, 0, 0));
   }
 
-  static Verification verify(Connection c) throws SQLException {
-    long total = 0;
-    List<String[]> heads = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT chain, seq, hash, base_seq, base_hash FROM audit_heads ORDER BY chain");
-         ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        heads.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)});
-      }
+  private Future<Verification> verify(List<ChainCheck> chains, int index, long verified) {
+    if (index == chains.size()) {
+      return Future.succeededFuture(Verification.ok(verified));
     }
-    for (String[] head : heads) {
-      String chain = head[0];
-      long expectedSeq = Long.parseLong(head[3]);
-      String prev = head[4];
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", prev_hash, hash FROM audit_log "
-          + "WHERE chain = ? ORDER BY seq")) {
-        ps.setString(1, chain);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            AuditRecord r = read(rs);
-            total++;
-            if (r.seq() != expectedSeq) {
-              return broken(total, chain, expectedSeq, "record " + expectedSeq + " is missing");
+    ChainCheck chain = chains.get(index);
+    chain.records = verified;
+    return verifyFrom(chain, Long.MIN_VALUE).compose(broken -> broken != null ? Future.succeededFuture(broken)
+        : verify(chains, index + 1, chain.records));
+  }
+
+  /** One chain's check as it goes: the link it expects next, and the records verified so far (all chains). */
+  private static final class ChainCheck {
+    final String chain;
+    final long headSeq;
+    final String headHash;
+    long expectedSeq;
+    String prev;
+    long records;
+
+    ChainCheck(String chain, long headSeq, String headHash, long baseSeq, String baseHash) {
+      this.chain = chain;
+      this.headSeq = headSeq;
+      this.headHash = headHash;
+      this.expectedSeq = baseSeq;
+      this.prev = baseHash;
+    }
+
+    /** Checks the next record (with its stored prev_hash and hash); a broken verification, or null. */
+    Verification check(AuditRecord r, String storedPrev, String storedHash) {
+      records++;
+      if (r.seq() != expectedSeq) {
+        return broken(expectedSeq, "record " + expectedSeq + " is missing");
+      }
+      if (!prev.equals(storedPrev)) {
+        return broken(r.seq(), "does not follow the record before it (deleted or reordered)");
+      }
+      String hash = hash(prev, r);
+      if (!hash.equals(storedHash)) {
+        return broken(r.seq(), "its contents were changed after it was written");
+      }
+      prev = hash;
+      expectedSeq++;
+      return null;
+    }
+
+    /** After the last record: broken if the head is not where the records end. */
+    Verification end() {
+      return expectedSeq - 1 != headSeq || !prev.equals(headHash)
+          ? broken(expectedSeq, "records after " + (expectedSeq - 1) + " were removed") : null;
+    }
+
+    private Verification broken(long seq, String problem) {
+      return new Verification(false, records, chain, seq, problem);
+    }
+  }
+
+  /** A stored record with the links it was written with. */
+  private record Link(AuditRecord record, String prevHash, String hash) {}
+
+  /**
+   * Verifies the chain's records from {@code fromSeq} on (the first page: all, even any below its
+   * base), a page at a time; a broken verification, or null.
+   */
+  private Future<Verification> verifyFrom(ChainCheck chain, long fromSeq) {
+    return db.list("SELECT " + COLUMNS + ", prev_hash, hash FROM audit_log WHERE chain = ? AND seq >= ? ORDER BY seq "
+            + "LIMIT ?", Tuple.of(chain.chain, fromSeq, VERIFY_PAGE),
+        row -> new Link(read(row), row.getString(16), row.getString(17)))
+        .compose(page -> {
+          for (Link link : page) {
+            Verification broken = chain.check(link.record(), link.prevHash(), link.hash());
+            if (broken != null) {
+              return Future.succeededFuture(broken);
             }
-            if (!prev.equals(rs.getString("prev_hash"))) {
-              return broken(total, chain, r.seq(), "does not follow the record before it (deleted or reordered)");
-            }
-            String hash = hash(prev, r);
-            if (!hash.equals(rs.getString("hash"))) {
-              return broken(total, chain, r.seq(), "its contents were changed after it was written");
-            }
-            prev = hash;
-            expectedSeq++;
           }
-        }
-      }
-      if (expectedSeq - 1 != Long.parseLong(head[1]) || !prev.equals(head[2])) {
-        return broken(total, chain, expectedSeq, "records after " + (expectedSeq - 1) + " were removed");
-      }
-    }
-    return Verification.ok(total);
-  }
-
-  private static Verification broken(long records, String chain, long seq, String problem) {
-    return new Verification(false, records, chain, seq, problem);
+          return page.size() < VERIFY_PAGE ? Future.succeededFuture(chain.end()) : verifyFrom(chain, chain.expectedSeq);
+        });
   }
 
   /**
@@ -360,103 +293,45 @@ public final class AuditStore {
    * records kept still verify. Returns how many were removed.
    */
   public Future<Integer> purgeOlderThan(long beforeMs) {
-    return db.transaction(c -> {
-      int removed = 0;
-      List<String> chains = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT chain FROM audit_heads");
-           ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          chains.add(rs.getString(1));
-        }
-      }
-      for (String chain : chains) {
-        try (PreparedStatement lock = c.prepareStatement("SELECT seq FROM audit_heads WHERE chain = ? FOR UPDATE")) {
-          lock.setString(1, chain);
-          lock.executeQuery().close();
-        }
-        Long lastOld = null;
-        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(seq) FROM audit_log WHERE chain = ? AND at_ms < ?")) {
-          ps.setString(1, chain);
-          ps.setLong(2, beforeMs);
-          try (ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-              long v = rs.getLong(1);
-              lastOld = rs.wasNull() ? null : v;
-            }
+    return db.transaction(c -> Sql.list(c, "SELECT chain FROM audit_heads", Tuple.tuple(), row -> row.getString(0))
+        .compose(chains -> {
+          Future<Integer> removed = Future.succeededFuture(0);
+          for (String chain : chains) {
+            removed = removed.compose(sum -> purge(c, chain, beforeMs).map(n -> sum + n));
           }
-        }
-        if (lastOld == null) {
-          continue;
-        }
-        String baseHash;
-        try (PreparedStatement ps = c.prepareStatement("SELECT hash FROM audit_log WHERE chain = ? AND seq = ?")) {
-          ps.setString(1, chain);
-          ps.setLong(2, lastOld);
-          try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            baseHash = rs.getString(1);
+          return removed;
+        }));
+  }
+
+  /** Purges one chain, its head locked; how many records were removed. */
+  private static Future<Integer> purge(SqlConnection c, String chain, long beforeMs) {
+    return Sql.first(c, "SELECT seq FROM audit_heads WHERE chain = ? FOR UPDATE", Tuple.of(chain), row -> row.getLong(0))
+        .compose(locked -> Sql.first(c, "SELECT COALESCE(MAX(seq), 0) FROM audit_log WHERE chain = ? AND at_ms < ?",
+            Tuple.of(chain, beforeMs), row -> row.getLong(0)))
+        .compose(max -> {
+          long lastOld = max.orElseThrow();
+          if (lastOld == 0) {
+            return Future.succeededFuture(0);
           }
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM audit_log WHERE chain = ? AND seq <= ?")) {
-          ps.setString(1, chain);
-          ps.setLong(2, lastOld);
-          removed += ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE audit_heads SET base_seq = ?, base_hash = ? WHERE chain = ?")) {
-          ps.setLong(1, lastOld + 1);
-          ps.setString(2, baseHash);
-          ps.setString(3, chain);
-          ps.executeUpdate();
-        }
-      }
-      return removed;
-    });
+          return Sql.first(c, "SELECT hash FROM audit_log WHERE chain = ? AND seq = ?", Tuple.of(chain, lastOld),
+                  row -> row.getString(0))
+              .compose(baseHash -> Sql.update(c, "DELETE FROM audit_log WHERE chain = ? AND seq <= ?",
+                      Tuple.of(chain, lastOld))
+                  .compose(removed -> Sql.update(c, "UPDATE audit_heads SET base_seq = ?, base_hash = ? WHERE chain = ?",
+                      Tuple.of(lastOld + 1, baseHash.orElseThrow(), chain)).map(removed)));
+        });
   }
 
-  private static void bind(PreparedStatement ps, AuditRecord r) throws SQLException {
-    ps.setString(1, r.chain());
-    ps.setLong(2, r.seq());
-    ps.setLong(3, r.atMs());
-    ps.setString(4, r.kind());
-    ps.setString(5, r.actor());
-    ps.setString(6, r.action());
-    ps.setString(7, r.outcome());
-    ps.setString(8, r.queryId());
-    ps.setString(9, r.sqlHash());
-    ps.setString(10, r.sqlText());
-    setNullable(ps, 11, r.paramsCount() == null ? null : r.paramsCount().longValue(), Types.INTEGER);
-    setNullable(ps, 12, r.rowCount(), Types.BIGINT);
-    setNullable(ps, 13, r.bytes(), Types.BIGINT);
-    setNullable(ps, 14, r.queueMs(), Types.BIGINT);
-    setNullable(ps, 15, r.execMs(), Types.BIGINT);
-    ps.setString(16, r.detail());
+  /** The record's {@link #COLUMNS}, in order. */
+  private static Tuple tuple(AuditRecord r) {
+    return Tuple.of(r.chain(), r.seq(), r.atMs(), r.kind(), r.actor(), r.action(), r.outcome(), r.queryId(),
+        r.sqlHash(), r.sqlText(), r.paramsCount(), r.rowCount(), r.bytes(), r.queueMs(), r.execMs(), r.detail());
   }
 
-  private static void setNullable(PreparedStatement ps, int index, Long value, int type) throws SQLException {
-    if (value == null) {
-      ps.setNull(index, type);
-    } else if (type == Types.INTEGER) {
-      ps.setInt(index, value.intValue());
-    } else {
-      ps.setLong(index, value);
-    }
-  }
-
-  private static AuditRecord read(ResultSet rs) throws SQLException {
-    return new AuditRecord(rs.getString("chain"), rs.getLong("seq"), rs.getLong("at_ms"), rs.getString("kind"),
-        rs.getString("actor"), rs.getString("action"), rs.getString("outcome"), rs.getString("query_id"),
-        rs.getString("sql_hash"), rs.getString("sql_text"), nullableInt(rs, "params_count"),
-        nullableLong(rs, "row_count"), nullableLong(rs, "bytes"), nullableLong(rs, "queue_ms"),
-        nullableLong(rs, "exec_ms"), rs.getString("detail"));
-  }
-
-  private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
-    int v = rs.getInt(column);
-    return rs.wasNull() ? null : v;
-  }
-
-  private static Long nullableLong(ResultSet rs, String column) throws SQLException {
-    long v = rs.getLong(column);
-    return rs.wasNull() ? null : v;
+  /** The record whose {@link #COLUMNS} start the row. */
+  private static AuditRecord read(Row row) {
+    return new AuditRecord(row.getString(0), row.getLong(1), row.getLong(2), row.getString(3), row.getString(4),
+        row.getString(5), row.getString(6), row.getString(7), row.getString(8), row.getString(9), row.getInteger(10),
+        row.getLong(11), row.getLong(12), row.getLong(13), row.getLong(14), row.getString(15));
   }
 }

@@ -2,11 +2,10 @@ package com.pmsrelay.cloud.store;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The feed of control-plane changes that every cloud node acts on (see V3 migration). On
@@ -39,28 +38,15 @@ public final class ChangeStore {
    * of it only once it is committed (a NOTIFY is delivered at commit, and dropped on rollback).
    */
   public Future<Void> publish(String kind, String subject) {
-    return db.transaction(c -> {
-      long id;
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO changes (kind, subject, at_ms) VALUES (?, ?, ?)",
-          Statement.RETURN_GENERATED_KEYS)) {
-        ps.setString(1, kind);
-        ps.setString(2, subject);
-        ps.setLong(3, System.currentTimeMillis());
-        ps.executeUpdate();
-        try (ResultSet keys = ps.getGeneratedKeys()) {
-          keys.next();
-          id = keys.getLong("id");
-        }
-      }
-      if (db.postgres()) {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-          ps.setString(1, CHANNEL);
-          ps.setString(2, Long.toString(id));
-          ps.execute();
-        }
-      }
-      return null;
-    });
+    Tuple change = Tuple.of(kind, subject, System.currentTimeMillis());
+    if (!db.postgres()) { // nothing is announced on H2, so the new id is not needed there
+      return db.update("INSERT INTO changes (kind, subject, at_ms) VALUES (?, ?, ?)", change).mapEmpty();
+    }
+    return db.transaction(c -> Sql.first(c, "INSERT INTO changes (kind, subject, at_ms) VALUES (?, ?, ?) RETURNING id",
+            change, row -> row.getLong(0))
+        .compose(id -> Sql.first(c, "SELECT pg_notify(?, ?)", Tuple.of(CHANNEL, Long.toString(id.orElseThrow())),
+            row -> true))
+        .mapEmpty());
   }
 
   /** True where changes are announced (PostgreSQL): followers listen, and poll only as a safety net. */
@@ -81,13 +67,7 @@ public final class ChangeStore {
 
   /** The newest change id now: a node starts following the feed from here. */
   public Future<Long> latestId() {
-    return db.call(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM changes");
-           ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    });
+    return db.first("SELECT COALESCE(MAX(id), 0) FROM changes", Tuple.tuple(), row -> row.getLong(0)).map(Optional::orElseThrow);
   }
 
   /**
@@ -97,46 +77,21 @@ public final class ChangeStore {
    * and a follower that could not read for longer than the window still gets all it missed.
    */
   public Future<List<Change>> newerThan(long afterId, long sinceMs) {
-    return db.call(c -> {
-      List<Change> changes = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT id, kind, subject FROM changes WHERE id > ? OR at_ms >= ? ORDER BY id")) {
-        ps.setLong(1, afterId);
-        ps.setLong(2, sinceMs);
-        ps.setMaxRows(READ_LIMIT);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            changes.add(new Change(rs.getLong(1), rs.getString(2), rs.getString(3)));
-          }
-        }
-      }
-      return changes;
-    });
+    return db.list("SELECT id, kind, subject FROM changes WHERE id > ? OR at_ms >= ? ORDER BY id LIMIT ?",
+        Tuple.of(afterId, sinceMs, READ_LIMIT), ChangeStore::read);
   }
 
   public Future<List<Change>> after(long id) {
-    return db.call(c -> {
-      List<Change> changes = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT id, kind, subject FROM changes WHERE id > ? ORDER BY id")) {
-        ps.setLong(1, id);
-        ps.setMaxRows(1000);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            changes.add(new Change(rs.getLong(1), rs.getString(2), rs.getString(3)));
-          }
-        }
-      }
-      return changes;
-    });
+    return db.list("SELECT id, kind, subject FROM changes WHERE id > ? ORDER BY id LIMIT ?", Tuple.of(id, 1000),
+        ChangeStore::read);
+  }
+
+  private static Change read(Row row) {
+    return new Change(row.getLong(0), row.getString(1), row.getString(2));
   }
 
   /** Removes changes older than {@code beforeMs}: nodes only ever read the last seconds of the feed. */
   public Future<Integer> purgeOlderThan(long beforeMs) {
-    return db.call(c -> {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM changes WHERE at_ms < ?")) {
-        ps.setLong(1, beforeMs);
-        return ps.executeUpdate();
-      }
-    });
+    return db.update("DELETE FROM changes WHERE at_ms < ?", Tuple.of(beforeMs));
   }
 }

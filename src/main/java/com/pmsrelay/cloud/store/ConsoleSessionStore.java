@@ -2,8 +2,7 @@ package com.pmsrelay.cloud.store;
 
 import com.pmsrelay.common.crypto.Secrets;
 import io.vertx.core.Future;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import io.vertx.sqlclient.Tuple;
 import java.util.Optional;
 
 /**
@@ -26,41 +25,21 @@ public final class ConsoleSessionStore {
   public Future<Created> create(String username, String practiceId, long ttlMs) {
     String id = Secrets.token("", 32);
     String csrf = Secrets.token("", 24);
-    return db.call(c -> {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO console_sessions (session_hash, username, practice_id, "
-          + "csrf_token, expires_at_ms) VALUES (?, ?, ?, ?, ?)")) {
-        ps.setString(1, Secrets.sha256Hex(id));
-        ps.setString(2, username);
-        ps.setString(3, practiceId);
-        ps.setString(4, csrf);
-        ps.setLong(5, System.currentTimeMillis() + ttlMs);
-        ps.executeUpdate();
-      }
-      return new Created(id, new Session(username, practiceId, csrf));
-    });
+    return db.update("INSERT INTO console_sessions (session_hash, username, practice_id, csrf_token, expires_at_ms) "
+            + "VALUES (?, ?, ?, ?, ?)",
+        Tuple.of(Secrets.sha256Hex(id), username, practiceId, csrf, System.currentTimeMillis() + ttlMs))
+        .map(new Created(id, new Session(username, practiceId, csrf)));
   }
 
   public Future<Optional<Session>> find(String cookieValue) {
-    return db.call(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT username, practice_id, csrf_token FROM console_sessions "
-          + "WHERE session_hash = ? AND expires_at_ms > ?")) {
-        ps.setString(1, Secrets.sha256Hex(cookieValue));
-        ps.setLong(2, System.currentTimeMillis());
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(new Session(rs.getString(1), rs.getString(2), rs.getString(3))) : Optional.empty();
-        }
-      }
-    });
+    return db.first("SELECT username, practice_id, csrf_token FROM console_sessions "
+            + "WHERE session_hash = ? AND expires_at_ms > ?",
+        Tuple.of(Secrets.sha256Hex(cookieValue), System.currentTimeMillis()),
+        row -> new Session(row.getString(0), row.getString(1), row.getString(2)));
   }
 
   public Future<Void> delete(String cookieValue) {
-    return db.call(c -> {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM console_sessions WHERE session_hash = ? OR expires_at_ms < ?")) {
-        ps.setString(1, Secrets.sha256Hex(cookieValue));
-        ps.setLong(2, System.currentTimeMillis());
-        ps.executeUpdate();
-      }
-      return null;
-    });
+    return db.update("DELETE FROM console_sessions WHERE session_hash = ? OR expires_at_ms < ?",
+        Tuple.of(Secrets.sha256Hex(cookieValue), System.currentTimeMillis())).mapEmpty();
   }
 }

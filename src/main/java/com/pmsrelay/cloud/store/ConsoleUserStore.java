@@ -2,13 +2,12 @@ package com.pmsrelay.cloud.store;
 
 import com.pmsrelay.common.crypto.PasswordHasher;
 import io.vertx.core.Future;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import io.vertx.sqlclient.Tuple;
 import java.util.Optional;
 
 /**
- * Practice admins' console logins (passwords hashed with a slow KDF), locked for a while after
- * {@value #MAX_FAILURES} failures in a row.
+ * Practice admins' console logins (passwords hashed with a slow KDF, on a worker), locked for a
+ * while after {@value #MAX_FAILURES} failures in a row.
  */
 public final class ConsoleUserStore {
   public static final int MAX_FAILURES = 5;
@@ -16,6 +15,9 @@ public final class ConsoleUserStore {
 
   /** Who logged in. */
   public record User(String username, String practiceId) {}
+
+  /** A login's stored state, read (and locked) before its password is checked. */
+  private record Account(String hash, String practiceId, int failures, long lockedUntilMs) {}
 
   private final Database db;
   private final PasswordHasher hasher;
@@ -26,17 +28,10 @@ public final class ConsoleUserStore {
   }
 
   public Future<Void> create(String username, String practiceId, String password) {
-    return db.call(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO console_users (username, practice_id, password_hash, created_at) VALUES (?, ?, ?, ?)")) {
-        ps.setString(1, username);
-        ps.setString(2, practiceId);
-        ps.setString(3, hasher.hash(password));
-        ps.setObject(4, PracticeStore.now());
-        ps.executeUpdate();
-      }
-      return null;
-    });
+    return db.onWorker(() -> hasher.hash(password))
+        .compose(hash -> db.update("INSERT INTO console_users (username, practice_id, password_hash, created_at) "
+            + "VALUES (?, ?, ?, ?)", Tuple.of(username, practiceId, hash, PracticeStore.now())))
+        .mapEmpty();
   }
 
   /**
@@ -44,40 +39,23 @@ public final class ConsoleUserStore {
    * passwords and locked accounts look the same to the caller, and cost the same time.
    */
   public Future<Optional<User>> authenticate(String username, String password) {
-    return db.transaction(c -> {
-      String hash = null;
-      String practiceId = null;
-      int failures = 0;
-      long lockedUntil = 0;
-      try (PreparedStatement ps = c.prepareStatement("SELECT password_hash, practice_id, failed_logins, locked_until_ms "
-          + "FROM console_users WHERE username = ? FOR UPDATE")) {
-        ps.setString(1, username);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            hash = rs.getString(1);
-            practiceId = rs.getString(2);
-            failures = rs.getInt(3);
-            lockedUntil = rs.getLong(4);
-          }
-        }
-      }
-      boolean matches = hasher.verify(password, hash);
-      long now = System.currentTimeMillis();
-      if (hash == null) {
-        return Optional.empty();
-      }
-      if (lockedUntil > now) {
-        return Optional.empty();
-      }
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE console_users SET failed_logins = ?, locked_until_ms = ? WHERE username = ?")) {
-        int nextFailures = matches ? 0 : failures + 1;
-        ps.setInt(1, nextFailures >= MAX_FAILURES ? 0 : nextFailures);
-        ps.setLong(2, nextFailures >= MAX_FAILURES ? now + LOCK_MS : 0);
-        ps.setString(3, username);
-        ps.executeUpdate();
-      }
-      return matches ? Optional.of(new User(username, practiceId)) : Optional.empty();
-    });
+    return db.transaction(c -> Sql.first(c, "SELECT password_hash, practice_id, failed_logins, locked_until_ms "
+            + "FROM console_users WHERE username = ? FOR UPDATE", Tuple.of(username),
+        row -> new Account(row.getString(0), row.getString(1), row.getInteger(2), row.getLong(3)))
+        .compose(found -> {
+          Account account = found.orElse(null);
+          return db.onWorker(() -> hasher.verify(password, account == null ? null : account.hash()))
+              .compose(matches -> {
+                long now = System.currentTimeMillis();
+                if (account == null || account.lockedUntilMs() > now) {
+                  return Future.succeededFuture(Optional.<User>empty());
+                }
+                int failures = matches ? 0 : account.failures() + 1;
+                boolean lock = failures >= MAX_FAILURES;
+                return Sql.update(c, "UPDATE console_users SET failed_logins = ?, locked_until_ms = ? WHERE username = ?",
+                        Tuple.of(lock ? 0 : failures, lock ? now + LOCK_MS : 0L, username))
+                    .map(matches ? Optional.of(new User(username, account.practiceId())) : Optional.<User>empty());
+              });
+        }));
   }
 }

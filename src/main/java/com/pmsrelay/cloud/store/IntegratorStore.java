@@ -3,16 +3,17 @@ package com.pmsrelay.cloud.store;
 import com.pmsrelay.common.crypto.PasswordHasher;
 import com.pmsrelay.common.crypto.Secrets;
 import io.vertx.core.Future;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.List;
 import java.util.Optional;
 
-/** Integrators and their client secrets (hashed with a slow KDF). */
+/** Integrators and their client secrets (hashed with a slow KDF, on a worker). */
 public final class IntegratorStore {
   /** What {@link #create} hands back once: the secret is never stored nor shown again. */
   public record Created(String clientId, String clientSecret) {}
+
+  private static final String SELECT = "SELECT client_id, name, status, webhook_url FROM integrators";
 
   private final Database db;
   private final PasswordHasher hasher;
@@ -24,27 +25,17 @@ public final class IntegratorStore {
   }
 
   public Future<Created> create(String name, String webhookUrl) {
-    return db.call(c -> create(c, hasher, name, webhookUrl));
-  }
-
-  static Created create(Connection c, PasswordHasher hasher, String name, String webhookUrl) throws SQLException {
     String clientId = Secrets.token("cli_", 12);
     String secret = Secrets.token("pmss_", 32);
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO integrators (client_id, name, secret_hash, status, webhook_url, created_at) VALUES (?, ?, ?, 'active', ?, ?)")) {
-      ps.setString(1, clientId);
-      ps.setString(2, name);
-      ps.setString(3, hasher.hash(secret));
-      ps.setString(4, webhookUrl);
-      ps.setObject(5, PracticeStore.now());
-      ps.executeUpdate();
-    }
-    return new Created(clientId, secret);
+    return db.onWorker(() -> hasher.hash(secret))
+        .compose(hash -> db.update("INSERT INTO integrators (client_id, name, secret_hash, status, webhook_url, created_at) "
+            + "VALUES (?, ?, ?, 'active', ?, ?)", Tuple.of(clientId, name, hash, webhookUrl, PracticeStore.now())))
+        .map(new Created(clientId, secret));
   }
 
   /** Every request checks its integrator: cached, evicted by writes here and by the change feed. */
   public Future<Optional<Integrator>> find(String clientId) {
-    return cache.get(clientId, () -> db.call(c -> find(c, clientId)));
+    return cache.get(clientId, () -> db.first(SELECT + " WHERE client_id = ?", Tuple.of(clientId), IntegratorStore::read));
   }
 
   /** Forgets the cached integrator (it changed, here or on another node). */
@@ -57,67 +48,33 @@ public final class IntegratorStore {
    * as wrong secrets, so the answer's timing tells nothing.
    */
   public Future<Optional<Integrator>> authenticate(String clientId, String secret) {
-    return db.call(c -> {
-      String stored = null;
-      try (PreparedStatement ps = c.prepareStatement("SELECT secret_hash FROM integrators WHERE client_id = ?")) {
-        ps.setString(1, clientId);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            stored = rs.getString(1);
-          }
-        }
-      }
-      return hasher.verify(secret, stored) ? find(c, clientId) : Optional.empty();
-    });
+    return db.first("SELECT secret_hash FROM integrators WHERE client_id = ?", Tuple.of(clientId), row -> row.getString(0))
+        .compose(stored -> db.onWorker(() -> hasher.verify(secret, stored.orElse(null))))
+        .compose(matches -> matches
+            ? db.first(SELECT + " WHERE client_id = ?", Tuple.of(clientId), IntegratorStore::read)
+            : Future.succeededFuture(Optional.empty()));
   }
 
   public Future<Boolean> setBlocked(String clientId, boolean blocked) {
-    return db.call(c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE integrators SET status = ? WHERE client_id = ?")) {
-        ps.setString(1, blocked ? "blocked" : "active");
-        ps.setString(2, clientId);
-        return ps.executeUpdate() == 1;
-      }
-    }).onComplete(done -> invalidate(clientId));
+    return db.update("UPDATE integrators SET status = ? WHERE client_id = ?", Tuple.of(blocked ? "blocked" : "active", clientId))
+        .map(updated -> updated == 1)
+        .onComplete(done -> invalidate(clientId));
   }
 
-  private static Optional<Integrator> find(Connection c, String clientId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT client_id, name, status, webhook_url FROM integrators WHERE client_id = ?")) {
-      ps.setString(1, clientId);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        return Optional.of(new Integrator(rs.getString(1), rs.getString(2), "blocked".equals(rs.getString(3)), rs.getString(4)));
-      }
-    }
+  private static Integrator read(Row row) {
+    return new Integrator(row.getString(0), row.getString(1), "blocked".equals(row.getString(2)), row.getString(3));
   }
 
   /** Every integrator, by name. */
-  public Future<java.util.List<Integrator>> list() {
-    return db.call(c -> {
-      java.util.List<Integrator> integrators = new java.util.ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT client_id, name, status, webhook_url FROM integrators ORDER BY name, client_id");
-           ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          integrators.add(new Integrator(rs.getString(1), rs.getString(2), "blocked".equals(rs.getString(3)), rs.getString(4)));
-        }
-      }
-      return integrators;
-    });
+  public Future<List<Integrator>> list() {
+    return db.list(SELECT + " ORDER BY name, client_id", Tuple.tuple(), IntegratorStore::read);
   }
 
   /** Replaces the client secret; the old one stops working at once. Returns the new secret. */
   public Future<Optional<String>> rotateSecret(String clientId) {
-    return db.call(c -> {
-      String secret = Secrets.token("pmss_", 32);
-      try (PreparedStatement ps = c.prepareStatement("UPDATE integrators SET secret_hash = ? WHERE client_id = ?")) {
-        ps.setString(1, hasher.hash(secret));
-        ps.setString(2, clientId);
-        return ps.executeUpdate() == 1 ? Optional.of(secret) : Optional.empty();
-      }
-    });
+    String secret = Secrets.token("pmss_", 32);
+    return db.onWorker(() -> hasher.hash(secret))
+        .compose(hash -> db.update("UPDATE integrators SET secret_hash = ? WHERE client_id = ?", Tuple.of(hash, clientId)))
+        .map(updated -> updated == 1 ? Optional.of(secret) : Optional.empty());
   }
 }

@@ -2,9 +2,9 @@ package com.pmsrelay.cloud.store;
 
 import com.pmsrelay.common.crypto.Secrets;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import java.security.SecureRandom;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -36,18 +36,9 @@ public final class PairingStore {
   public Future<Code> create(String practiceId, String clientId, String createdBy, long ttlMs) {
     String code = newCode();
     long expires = System.currentTimeMillis() + ttlMs;
-    return db.call(c -> {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO pairing_codes (code_hash, practice_id, client_id, "
-          + "created_by, expires_at_ms) VALUES (?, ?, ?, ?, ?)")) {
-        ps.setString(1, Secrets.sha256Hex(normalise(code)));
-        ps.setString(2, practiceId);
-        ps.setString(3, clientId);
-        ps.setString(4, createdBy);
-        ps.setLong(5, expires);
-        ps.executeUpdate();
-      }
-      return new Code(code, expires);
-    });
+    return db.update("INSERT INTO pairing_codes (code_hash, practice_id, client_id, created_by, expires_at_ms) "
+            + "VALUES (?, ?, ?, ?, ?)", Tuple.of(Secrets.sha256Hex(normalise(code)), practiceId, clientId, createdBy, expires))
+        .map(new Code(code, expires));
   }
 
   /**
@@ -56,30 +47,23 @@ public final class PairingStore {
    */
   public Future<Optional<Redeemed>> redeem(String clientId, String code) {
     String hash = Secrets.sha256Hex(normalise(code));
-    return db.<Optional<Redeemed>>transaction(c -> {
-      String practiceId;
-      try (PreparedStatement ps = c.prepareStatement("SELECT practice_id FROM pairing_codes WHERE code_hash = ? "
-          + "AND client_id = ? AND used_at_ms IS NULL AND expires_at_ms > ? FOR UPDATE")) {
-        ps.setString(1, hash);
-        ps.setString(2, clientId);
-        ps.setLong(3, System.currentTimeMillis());
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            return Optional.empty();
-          }
-          practiceId = rs.getString(1);
-        }
-      }
-      try (PreparedStatement ps = c.prepareStatement("UPDATE pairing_codes SET used_at_ms = ? WHERE code_hash = ?")) {
-        ps.setLong(1, System.currentTimeMillis());
-        ps.setString(2, hash);
-        ps.executeUpdate();
-      }
-      Grant current = GrantStore.find(c, practiceId, clientId).orElse(Grant.withDefaults(practiceId, clientId, GrantStatus.PENDING));
-      GrantStore.put(c, new Grant(practiceId, clientId, GrantStatus.ENABLED, current.scopes(), current.maxRows(),
-          current.maxTimeoutMs(), current.maxQueueTimeoutMs(), current.ratePerMinute(), current.weight()));
-      return Optional.of(new Redeemed(practiceId, clientId));
-    }).onSuccess(redeemed -> redeemed.ifPresent((Redeemed r) -> grants.invalidate(r.practiceId(), r.clientId())));
+    return db.transaction(c -> Sql.first(c, "SELECT practice_id FROM pairing_codes WHERE code_hash = ? "
+            + "AND client_id = ? AND used_at_ms IS NULL AND expires_at_ms > ? FOR UPDATE",
+        Tuple.of(hash, clientId, System.currentTimeMillis()), row -> row.getString(0))
+        .compose(practice -> practice.isEmpty() ? Future.succeededFuture(Optional.<Redeemed>empty())
+            : redeem(c, hash, practice.get(), clientId)))
+        .onSuccess(redeemed -> redeemed.ifPresent(r -> grants.invalidate(r.practiceId(), r.clientId())));
+  }
+
+  private static Future<Optional<Redeemed>> redeem(SqlConnection c, String hash, String practiceId, String clientId) {
+    return Sql.update(c, "UPDATE pairing_codes SET used_at_ms = ? WHERE code_hash = ?", Tuple.of(System.currentTimeMillis(), hash))
+        .compose(used -> GrantStore.find(c, practiceId, clientId))
+        .compose(found -> {
+          Grant current = found.orElse(Grant.withDefaults(practiceId, clientId, GrantStatus.PENDING));
+          return GrantStore.put(c, new Grant(practiceId, clientId, GrantStatus.ENABLED, current.scopes(), current.maxRows(),
+              current.maxTimeoutMs(), current.maxQueueTimeoutMs(), current.ratePerMinute(), current.weight()));
+        })
+        .map(Optional.of(new Redeemed(practiceId, clientId)));
   }
 
   private static String newCode() {

@@ -1,7 +1,6 @@
 package com.pmsrelay.cloud.store;
 
 import com.pmsrelay.common.crypto.PasswordHasher;
-import io.vertx.core.Vertx;
 
 /**
  * The control store's tables over one database, each behind its store: built here for a cloud node
@@ -25,9 +24,12 @@ public record Stores(
     return over(db, new AuditStore(db));
   }
 
-  /** For a node: audit records arriving within {@code auditWindowMs} of an idle log share a transaction. */
-  public static Stores over(Database db, Vertx vertx, long auditWindowMs) {
-    return over(db, new AuditStore(db, vertx, auditWindowMs));
+  /**
+   * For a node: audit records arriving within {@code auditWindowMs} of an idle log share a
+   * transaction, once the node has started its audit store.
+   */
+  public static Stores over(Database db, long auditWindowMs) {
+    return over(db, new AuditStore(db, auditWindowMs));
   }
 
   private static Stores over(Database db, AuditStore audit) {

@@ -8,12 +8,9 @@ import com.pmsrelay.cloud.store.Practice;
 import com.pmsrelay.cloud.store.PracticeStore;
 import com.pmsrelay.cloud.store.StoreConfig;
 import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,7 +43,7 @@ class HeartbeatRecorderTest {
 
   @AfterAll
   static void close() {
-    db.close();
+    db.close().await();
     vertx.close().await();
   }
 
@@ -212,35 +209,18 @@ class HeartbeatRecorderTest {
 
   /** The agent's own last-seen, as heartbeats wrote it (the store's reads add its node's alive time). */
   private static Instant ownLastSeen(String practiceId) {
-    return db.call(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT agent_last_seen FROM practices WHERE practice_id = ?")) {
-        ps.setString(1, practiceId);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          return rs.getObject(1, OffsetDateTime.class).toInstant();
-        }
-      }
-    }).await();
+    return instant("SELECT agent_last_seen FROM practices WHERE practice_id = ?", practiceId);
   }
 
   private static Instant nodeAliveAt() {
-    return db.call(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT alive_at FROM cloud_nodes WHERE node_id = ?")) {
-        ps.setString(1, NODE);
-        try (ResultSet rs = ps.executeQuery()) {
-          assertThat(rs.next()).isTrue();
-          return rs.getObject(1, OffsetDateTime.class).toInstant();
-        }
-      }
-    }).await();
+    return instant("SELECT alive_at FROM cloud_nodes WHERE node_id = ?", NODE);
+  }
+
+  private static Instant instant(String sql, String key) {
+    return db.first(sql, Tuple.of(key), row -> row.getOffsetDateTime(0).toInstant()).await().orElseThrow();
   }
 
   private static void renamePractices(String from, String to) {
-    db.call(c -> {
-      try (Statement s = c.createStatement()) {
-        s.execute("ALTER TABLE " + from + " RENAME TO " + to);
-      }
-      return null;
-    }).await();
+    db.update("ALTER TABLE " + from + " RENAME TO " + to, Tuple.tuple()).await();
   }
 }

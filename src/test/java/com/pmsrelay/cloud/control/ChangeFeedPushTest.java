@@ -95,10 +95,7 @@ class ChangeFeedPushTest {
   void stop() throws Exception {
     for (Node node : nodes) {
       node.follower().stop();
-      node.vertx().executeBlocking(() -> {
-        node.db().close();
-        return null;
-      }).await();
+      node.db().close().await();
       node.vertx().close().await();
     }
     if (postgres != null) {

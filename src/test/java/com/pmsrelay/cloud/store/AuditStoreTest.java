@@ -34,7 +34,7 @@ class AuditStoreTest {
 
   @AfterEach
   void close() {
-    db.close();
+    db.close().await();
     vertx.close().await();
   }
 
@@ -49,21 +49,6 @@ class AuditStoreTest {
     try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
       s.executeUpdate(sql);
     }
-  }
-
-  @Test
-  void withAWindowRecordsArrivingTogetherAreWrittenTogetherAfterIt() {
-    AuditStore windowed = new AuditStore(db, vertx, 1_000);
-    List<Future<Long>> appends = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      appends.add(windowed.append(AuditRecord.query("practice-w", "cli_a", "succeeded", "w" + i, "h", "SELECT 1",
-          0, 1L, 10L, 0L, 1L)));
-    }
-    AuditStore.Query all = new AuditStore.Query("practice-w", null, null, null, null, null, null, 10);
-    assertThat(windowed.list(all).await()).as("nothing written while the window is open").isEmpty();
-    assertThat(appends.stream().map(f -> f.await()).toList()).containsExactly(1L, 2L, 3L);
-    assertThat(windowed.list(all).await()).extracting(AuditRecord::queryId).containsExactly("w2", "w1", "w0");
-    assertThat(windowed.verify().await().intact()).isTrue();
   }
 
   @Test
@@ -139,6 +124,28 @@ class AuditStoreTest {
     assertThat(appends.stream().map(Future::result).sorted().toList()).containsExactlyElementsOf(
         java.util.stream.LongStream.rangeClosed(1, 60).boxed().toList());
     assertThat(audit.verify().await().intact()).isTrue();
+  }
+
+  @Test
+  void aChainLongerThanOneReadIsVerifiedPageByPage() throws Exception {
+    int records = 2 * AuditStore.VERIFY_PAGE + 500;
+    List<Future<Long>> appends = new ArrayList<>();
+    for (int i = 0; i < records; i++) { // concurrent: they go in batches
+      appends.add(audit.append(AuditRecord.query("practice-long", "cli_a", "succeeded", "q" + i, null, "SELECT 1", 0,
+          1L, 10L, 0L, 1L)));
+    }
+    Future.all(appends).await();
+    assertThat(audit.verify().await()).satisfies(v -> {
+      assertThat(v.intact()).as(String.valueOf(v)).isTrue();
+      assertThat(v.records()).isEqualTo(records);
+    });
+
+    long inTheThirdRead = 2L * AuditStore.VERIFY_PAGE + 100;
+    tamper("UPDATE audit_log SET actor = 'cli_b' WHERE chain = 'practice-long' AND seq = " + inTheThirdRead);
+    assertThat(audit.verify().await()).satisfies(v -> {
+      assertThat(v.intact()).isFalse();
+      assertThat(v.seq()).isEqualTo(inTheThirdRead);
+    });
   }
 
   @Test

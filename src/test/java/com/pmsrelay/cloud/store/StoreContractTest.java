@@ -96,7 +96,7 @@ abstract class StoreContractTest {
   @AfterEach
   void closeStore() {
     if (db != null) {
-      db.close();
+      db.close().await();
     }
   }
 
@@ -104,7 +104,7 @@ abstract class StoreContractTest {
 
   @Test
   void migrationsCreateTheSchemaOnAnEmptyDatabase() throws Exception {
-    db.close();
+    db.close().await();
     open(emptyDatabase());
 
     List<String> history = appliedMigrations();
@@ -122,11 +122,11 @@ abstract class StoreContractTest {
 
   @Test
   void reopeningMigratesNothingAndKeepsTheData() throws Exception {
-    db.close();
+    db.close().await();
     open(emptyDatabase());
     PracticeStore.Created created = practices.create("Harbourside Family Practice").await();
     List<String> before = appliedMigrations();
-    db.close();
+    db.close().await();
 
     db = Database.open(vertx, config);
     practices = new PracticeStore(db);
@@ -135,23 +135,34 @@ abstract class StoreContractTest {
     assertThat(practices.verifyAgentKey(created.practiceId(), created.agentKey()).await()).isTrue();
 
     // and once more, with a second pool open on the same database at the same time
-    try (Database again = Database.open(vertx, config)) {
-      assertThat(new PracticeStore(again).find(created.practiceId()).await()).isPresent();
-    }
+    Database again = Database.open(vertx, config);
+    assertThat(new PracticeStore(again).find(created.practiceId()).await()).isPresent();
+    again.close().await();
     assertThat(appliedMigrations()).isEqualTo(before);
   }
 
   @Test
   void aFailedTransactionLeavesNothingBehind() {
-    Future<Object> failed = db.transaction(c -> {
-      PracticeStore.create(c, "Never Committed");
-      throw new SQLException("boom");
-    });
+    Future<Object> failed = db.transaction(c -> PracticeStore.create(c, "Never Committed")
+        .compose(created -> Future.failedFuture(new SQLException("boom"))));
     assertThatThrownBy(failed::await).hasMessageContaining("boom");
     assertThat(countRows("practices")).isZero();
 
-    String id = db.transaction(c -> PracticeStore.create(c, "Committed").practiceId()).await();
+    String id = db.transaction(c -> PracticeStore.create(c, "Committed")).await().practiceId();
     assertThat(practices.find(id).await()).isPresent();
+  }
+
+  /**
+   * The JDBC client leaves a pooled connection in manual-commit mode after a transaction
+   * (vert-x3/vertx-jdbc-client#356): a single-statement write that reuses it must still commit.
+   */
+  @Test
+  void aWriteAfterATransactionIsCommitted() throws SQLException {
+    String id = practices.create("A").await().practiceId();
+
+    practices.agentConnected(id, "node-1", "0.1.0", "Bp Premier", "1").await(); // on the connection just released
+
+    assertThat(stringColumn("SELECT agent_node FROM practices WHERE practice_id = ?", id)).isEqualTo("node-1");
   }
 
   // ---- practices ----
