@@ -21,4 +21,10 @@ class H2StoreTest extends StoreContractTest {
     Path file = dir.resolve("store-" + databases.incrementAndGet()).resolve("control");
     return new StoreConfig(StoreConfig.embeddedH2(file), "", "", 4);
   }
+
+  @Override
+  protected int killStoreSessions() throws Exception {
+    return killEach("SELECT SESSION_ID FROM INFORMATION_SCHEMA.SESSIONS WHERE SESSION_ID <> SESSION_ID()",
+        "CALL ABORT_SESSION(?)");
+  }
 }

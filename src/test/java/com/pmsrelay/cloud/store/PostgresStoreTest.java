@@ -95,6 +95,12 @@ class PostgresStoreTest extends StoreContractTest {
     return newDatabase("");
   }
 
+  @Override
+  protected int killStoreSessions() throws Exception {
+    return killEach("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        "SELECT pg_terminate_backend(?, 5000)"); // waits (up to 5 s) for each to end
+  }
+
   private StoreConfig newDatabase(String options) throws Exception {
     if (postgres == null) {
       Assumptions.abort(notStarted);

@@ -7,6 +7,7 @@ import com.pmsrelay.cloud.store.PracticeStore.Heartbeat;
 import com.pmsrelay.common.crypto.PasswordHasher;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -23,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,6 +63,9 @@ abstract class StoreContractTest {
 
   /** A new database with nothing in it at all: the migrations' own tests start here. */
   protected abstract StoreConfig emptyDatabase() throws Exception;
+
+  /** Ends every session of the database under test but the caller's, as a restart would; answers how many. */
+  protected abstract int killStoreSessions() throws Exception;
 
   @BeforeAll
   void startVertx() {
@@ -163,6 +169,72 @@ abstract class StoreContractTest {
     practices.agentConnected(id, "node-1", "0.1.0", "Bp Premier", "1").await(); // on the connection just released
 
     assertThat(stringColumn("SELECT agent_node FROM practices WHERE practice_id = ?", id)).isEqualTo("node-1");
+  }
+
+  // ---- lost connections ----
+
+  /**
+   * Killing every session of the store (what a database restart or failover does to its pool)
+   * fails no call: the first to find its connection dead replaces the pool and runs again, so the
+   * ping behind /ready and the stores answer at once, not once the dead connections have aged out.
+   */
+  @Test
+  void theStoreAnswersAtOnceAfterItsSessionsAreKilled() throws Exception {
+    String id = practices.create("Before").await().practiceId();
+    Future.all(IntStream.range(0, 8).mapToObj(i -> db.ping()).toList()).await(); // several pooled connections
+    assertThat(killStoreSessions()).isPositive();
+
+    long started = System.nanoTime();
+    assertThat(db.ping().await()).isTrue();
+    List<Future<Optional<Practice>>> reads = IntStream.range(0, 12).mapToObj(i -> practices.find(id)).toList();
+    Future.all(reads).await();
+    practices.create("After").await();
+    long ms = (System.nanoTime() - started) / 1_000_000;
+
+    System.out.println(getClass().getSimpleName() + ": the store answered again " + ms + " ms after its sessions were killed");
+    assertThat(reads).allSatisfy(read -> assertThat(read.result()).isPresent());
+    assertThat(ms).isLessThan(1_000);
+  }
+
+  /** Run again only for a lost connection, and then as if the first run had not been. */
+  @Test
+  void onlyATransactionThatLostItsConnectionRunsAgain() {
+    AtomicInteger runs = new AtomicInteger();
+    Future<PracticeStore.Created> created = db.transaction(c -> PracticeStore.create(c, "Once")
+        .compose(practice -> lostOnFirstRun(runs, practice)));
+    assertThat(practices.find(created.await().practiceId()).await()).isPresent();
+    assertThat(runs).hasValue(2);
+    assertThat(countRows("practices")).isEqualTo(1);
+
+    runs.set(0);
+    Future<Object> wrong = db.transaction(c -> {
+      runs.incrementAndGet();
+      return Future.failedFuture(new SQLException("duplicate key", "23505"));
+    });
+    assertThatThrownBy(wrong::await).hasMessage("duplicate key");
+    assertThat(runs).hasValue(1);
+  }
+
+  /** The pool made after a lost connection is the store's, not the caller's: it outlives the verticle that made it. */
+  @Test
+  void aPoolReplacedInAVerticleOutlivesIt() {
+    AtomicInteger runs = new AtomicInteger();
+    String deployment = vertx.deployVerticle(new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        return db.transaction(c -> lostOnFirstRun(runs, "done"));
+      }
+    }).await();
+    vertx.undeploy(deployment).await();
+
+    assertThat(runs).hasValue(2);
+    assertThat(db.ping().await()).isTrue();
+  }
+
+  /** Fails the first run as a dropped connection does (SQLState 08006), answers {@code result} after. */
+  private static <T> Future<T> lostOnFirstRun(AtomicInteger runs, T result) {
+    return runs.incrementAndGet() == 1 ? Future.failedFuture(new SQLException("An I/O error occurred", "08006"))
+        : Future.succeededFuture(result);
   }
 
   // ---- practices ----
@@ -744,6 +816,20 @@ abstract class StoreContractTest {
   /** A connection of its own to the database under test, beside the store's pool. */
   protected final Connection connect() throws SQLException {
     return DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+  }
+
+  /** Ends each session that {@code othersSql} lists with {@code killSql}, on a connection of its own; answers how many. */
+  protected final int killEach(String othersSql, String killSql) throws SQLException {
+    try (Connection c = connect(); Statement s = c.createStatement(); ResultSet others = s.executeQuery(othersSql);
+         PreparedStatement kill = c.prepareStatement(killSql)) {
+      int killed = 0;
+      while (others.next()) {
+        kill.setInt(1, others.getInt(1));
+        kill.execute();
+        killed++;
+      }
+      return killed;
+    }
   }
 
   /** The versions of the migration scripts shipped (db/cloud/V<version>__<name>.sql). */
