@@ -57,7 +57,7 @@ final class IdleAgentsBench {
       }
       return new JsonObject().put("sizes", sizeList).put("repetitions", repetitions).put("inFlight", inFlight)
           .put("maxSettleMs", maxSettleMs).put("cpuWindowMs", cpuWindowMs).put("budgetMs", budgetMs)
-          .put("pingIntervalMs", pingIntervalMs).put("childJvmFlags", String.join(" ", ChildJvm.FLAGS))
+          .put("pingIntervalMs", pingIntervalMs).put("childJvmFlags", String.join(" ", ChildJvm.flags()))
           .put("heap", "live bytes after a full GC (jcmd GC.class_histogram), in the server's own JVM");
     }
   }
