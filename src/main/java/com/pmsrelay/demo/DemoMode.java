@@ -54,12 +54,9 @@ public final class DemoMode {
     deleteTree(cloudDir.resolve("store"));
     deleteTree(cloudDir.resolve("results"));
     List<CloudConfig> configs = new ArrayList<>();
-    int[] clusterPorts = new int[nodeCount];
+    List<JsonObject> clusters = nodeCount == 1 ? List.of() : com.pmsrelay.cloud.cluster.LoopbackCluster.sections(nodeCount);
     for (int i = 0; i < nodeCount; i++) {
-      clusterPorts[i] = freeLoopbackPort();
-    }
-    for (int i = 0; i < nodeCount; i++) {
-      configs.add(nodeConfig(cloudDir, i, clusterPorts, host, httpPort == 0 ? 0 : httpPort + i));
+      configs.add(nodeConfig(cloudDir, i, clusters, host, httpPort == 0 ? 0 : httpPort + i));
     }
 
     List<Vertx> vertxes = new ArrayList<>();
@@ -114,9 +111,9 @@ public final class DemoMode {
    * certificate (generated here once, so every node serves the one the agents pin), members on
    * loopback.
    */
-  private static CloudConfig nodeConfig(Path cloudDir, int i, int[] clusterPorts, String host, int httpPort)
+  private static CloudConfig nodeConfig(Path cloudDir, int i, List<JsonObject> clusters, String host, int httpPort)
       throws IOException {
-    int count = clusterPorts.length;
+    int count = Math.max(1, clusters.size());
     JsonObject json = ConfigLoader.defaults("cloud");
     json.put("dataDir", (count == 1 ? cloudDir : cloudDir.resolve("node" + (i + 1))).toString());
     json.getJsonObject("http").put("host", host).put("port", httpPort);
@@ -127,18 +124,9 @@ public final class DemoMode {
       json.getJsonObject("bridge").put("tls", new JsonObject().put("certPath", tls.certPath()).put("keyPath", tls.keyPath()));
       json.getJsonObject("store").put("url", com.pmsrelay.cloud.store.StoreConfig.embeddedH2(
           cloudDir.resolve("store").resolve("control")));
-      json.getJsonObject("cluster").put("enabled", true).put("host", "127.0.0.1")
-          .put("port", clusterPorts[i]).put("eventBusPort", freeLoopbackPort())
-          .put("members", String.join(",", java.util.Arrays.stream(clusterPorts).mapToObj(p -> "127.0.0.1:" + p).toList()));
+      json.getJsonObject("cluster").mergeIn(clusters.get(i));
     }
     return CloudConfig.from(json);
-  }
-
-  /** A port free on loopback now: the demo's cluster ports must not clash with a running one. */
-  private static int freeLoopbackPort() throws IOException {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   /** An agent that dials the first of {@code nodes} and the others after it. */
