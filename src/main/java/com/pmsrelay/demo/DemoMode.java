@@ -54,14 +54,11 @@ public final class DemoMode {
     deleteTree(cloudDir.resolve("store"));
     deleteTree(cloudDir.resolve("results"));
     List<CloudConfig> configs = new ArrayList<>();
-    int[] clusterPorts = new int[nodeCount];
-    for (int i = 0; i < nodeCount; i++) {
-      clusterPorts[i] = freeLoopbackPort();
-    }
+    List<JsonObject> clusters = nodeCount == 1 ? List.of() : com.pmsrelay.cloud.cluster.LoopbackCluster.sections(nodeCount);
     // Results kept by one node are read at any other: one directory and one key (new each start, as the results are).
-    String resultsKey = java.util.Base64.getEncoder().encodeToString(com.pmsrelay.common.crypto.Secrets.randomBytes(32));
+    String resultsKey = com.pmsrelay.cloud.results.ResultKey.generate();
     for (int i = 0; i < nodeCount; i++) {
-      configs.add(nodeConfig(cloudDir, i, clusterPorts, host, httpPort == 0 ? 0 : httpPort + i, resultsKey));
+      configs.add(nodeConfig(cloudDir, i, clusters, host, httpPort == 0 ? 0 : httpPort + i, resultsKey));
     }
 
     List<Vertx> vertxes = new ArrayList<>();
@@ -116,9 +113,9 @@ public final class DemoMode {
    * certificate (generated here once, so every node serves the one the agents pin), kept results
    * in one directory under one key, members on loopback.
    */
-  private static CloudConfig nodeConfig(Path cloudDir, int i, int[] clusterPorts, String host, int httpPort,
+  private static CloudConfig nodeConfig(Path cloudDir, int i, List<JsonObject> clusters, String host, int httpPort,
       String resultsKey) throws IOException {
-    int count = clusterPorts.length;
+    int count = Math.max(1, clusters.size());
     JsonObject json = ConfigLoader.defaults("cloud");
     json.put("dataDir", (count == 1 ? cloudDir : cloudDir.resolve("node" + (i + 1))).toString());
     json.getJsonObject("http").put("host", host).put("port", httpPort);
@@ -130,18 +127,9 @@ public final class DemoMode {
       json.getJsonObject("store").put("url", com.pmsrelay.cloud.store.StoreConfig.embeddedH2(
           cloudDir.resolve("store").resolve("control")));
       json.getJsonObject("results").put("key", resultsKey).put("dir", cloudDir.resolve("results").toString());
-      json.getJsonObject("cluster").put("enabled", true).put("host", "127.0.0.1")
-          .put("port", clusterPorts[i]).put("eventBusPort", freeLoopbackPort())
-          .put("members", String.join(",", java.util.Arrays.stream(clusterPorts).mapToObj(p -> "127.0.0.1:" + p).toList()));
+      json.getJsonObject("cluster").mergeIn(clusters.get(i));
     }
     return CloudConfig.from(json);
-  }
-
-  /** A port free on loopback now: the demo's cluster ports must not clash with a running one. */
-  private static int freeLoopbackPort() throws IOException {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   /** An agent that dials the first of {@code nodes} and the others after it. */

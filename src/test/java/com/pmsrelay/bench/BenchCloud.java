@@ -4,29 +4,51 @@ import com.pmsrelay.cloud.CloudNode;
 import com.pmsrelay.cloud.CloudNodes;
 import com.pmsrelay.cloud.auth.TokenService;
 import com.pmsrelay.cloud.auth.TokenVerifier;
+import com.pmsrelay.cloud.bridge.TlsMaterial;
+import com.pmsrelay.cloud.cluster.Clustering;
+import com.pmsrelay.cloud.cluster.LoopbackCluster;
 import com.pmsrelay.cloud.config.CloudConfig;
 import com.pmsrelay.cloud.store.Grant;
 import com.pmsrelay.cloud.store.GrantStatus;
 import com.pmsrelay.cloud.store.IntegratorStore;
 import com.pmsrelay.cloud.store.PracticeStore;
+import com.pmsrelay.cloud.store.StoreConfig;
 import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.common.config.ConfigLoader;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 /**
  * A cloud node in this JVM on loopback (its own Vert.x, a temporary data directory, ephemeral
  * ports, bridge on 127.0.0.1), with the operator's set-up the benchmarks need: practices,
- * integrators, grants, and the configuration of an agent that dials it.
+ * integrators, grants, and the configuration of an agent that dials it. Several such nodes may
+ * form a cluster ({@link #cluster}).
  */
 final class BenchCloud implements AutoCloseable {
-  final Vertx vertx = VertxRuntime.create();
+  final Vertx vertx;
   final CloudNode node;
 
-  private BenchCloud(Path dataDir, Function<TokenService, TokenVerifier> bearer, int instances) {
+  private BenchCloud(Vertx vertx, CloudConfig config, Function<TokenService, TokenVerifier> bearer) {
+    this.vertx = vertx;
+    CloudNode started;
+    try {
+      started = CloudNodes.withBearerVerifier(vertx, config, bearer).start().await();
+    } catch (RuntimeException e) {
+      vertx.close().await();
+      throw e;
+    }
+    node = started;
+  }
+
+  /** The shipped defaults on loopback, ephemeral ports; {@code instances} of the HTTP API and bridge (0: default). */
+  private static JsonObject json(Path dataDir, int instances) {
     JsonObject json = ConfigLoader.defaults("cloud");
     json.put("dataDir", dataDir.toString());
     json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0);
@@ -35,23 +57,16 @@ final class BenchCloud implements AutoCloseable {
       json.getJsonObject("http").put("instances", instances);
       json.getJsonObject("bridge").put("instances", instances);
     }
-    CloudNode started;
-    try {
-      started = CloudNodes.withBearerVerifier(vertx, CloudConfig.from(json), bearer).start().await();
-    } catch (RuntimeException e) {
-      vertx.close().await();
-      throw e;
-    }
-    node = started;
+    return json;
   }
 
   static BenchCloud start(Path dataDir) {
-    return new BenchCloud(dataDir, tokens -> tokens, 0);
+    return start(dataDir, tokens -> tokens, 0);
   }
 
   /** A node whose API checks bearer tokens with {@code bearer} (the auth benchmark's switch). */
   static BenchCloud start(Path dataDir, Function<TokenService, TokenVerifier> bearer) {
-    return new BenchCloud(dataDir, bearer, 0);
+    return start(dataDir, bearer, 0);
   }
 
   /**
@@ -59,7 +74,35 @@ final class BenchCloud implements AutoCloseable {
    * {@code instances} instances each (0: the configured default, one per processor).
    */
   static BenchCloud start(Path dataDir, Function<TokenService, TokenVerifier> bearer, int instances) {
-    return new BenchCloud(dataDir, bearer, instances);
+    return new BenchCloud(VertxRuntime.create(), CloudConfig.from(json(dataDir, instances)), bearer);
+  }
+
+  /**
+   * {@code count} nodes of one cluster, each its own clustered Vert.x (Hazelcast on loopback,
+   * {@link LoopbackCluster}), sharing one embedded store, one bridge certificate and one results directory and key under
+   * {@code dir}, as the demo's nodes do; otherwise as {@link #start(Path, Function, int)}.
+   */
+  static List<BenchCloud> cluster(Path dir, int count, Function<TokenService, TokenVerifier> bearer, int instances)
+      throws IOException {
+    TlsMaterial tls = TlsMaterial.configuredOrSelfSigned(CloudConfig.from(json(dir, instances)).bridge(), dir);
+    List<JsonObject> sections = LoopbackCluster.sections(count);
+    String resultsKey = com.pmsrelay.cloud.results.ResultKey.generate();
+    List<BenchCloud> nodes = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        JsonObject json = json(dir.resolve("node-" + i), instances);
+        json.getJsonObject("bridge").put("tls", new JsonObject().put("certPath", tls.certPath()).put("keyPath", tls.keyPath()));
+        json.getJsonObject("store").put("url", StoreConfig.embeddedH2(dir.resolve("store").resolve("control")));
+        json.getJsonObject("results").put("key", resultsKey).put("dir", dir.resolve("results").toString());
+        json.getJsonObject("cluster").mergeIn(sections.get(i));
+        CloudConfig config = CloudConfig.from(json);
+        nodes.add(new BenchCloud(Clustering.start(config.cluster(), new VertxOptions()).await(), config, bearer));
+      }
+    } catch (RuntimeException e) {
+      nodes.forEach(BenchCloud::close);
+      throw e;
+    }
+    return nodes;
   }
 
   PracticeStore.Created practice(String name) {

@@ -23,9 +23,11 @@ public final class BenchMain {
   static final List<String> NAMES = List.copyOf(BENCHMARKS.keySet());
   /**
    * Run by name only, left out of {@code all}: the diagnostics that explain the noisy-neighbour
-   * figure, and throughput-instances (its four minutes would take {@code all} past twenty).
+   * figure, and throughput-instances and cross-node (four to six minutes each would take
+   * {@code all} past twenty).
    */
-  static final List<String> BY_NAME_ONLY = List.of("noisy-agent", "noisy-mild", InstancesBench.NAME);
+  static final List<String> BY_NAME_ONLY = List.of("noisy-agent", "noisy-mild", InstancesBench.NAME,
+      CrossNodeBench.NAME);
 
   private static Map<String, Benchmark> benchmarks() {
     Map<String, Benchmark> all = new LinkedHashMap<>();
@@ -36,6 +38,7 @@ public final class BenchMain {
     all.put("hop", (mode, work) -> new RelayVsPlainBench(RelayVsPlainBench.Variant.HOP).run(mode, work));
     all.put("throughput", (mode, work) -> new RelayVsPlainBench(RelayVsPlainBench.Variant.THROUGHPUT).run(mode, work));
     all.put(InstancesBench.NAME, (mode, work) -> new InstancesBench().run(mode, work));
+    all.put(CrossNodeBench.NAME, (mode, work) -> new CrossNodeBench().run(mode, work));
     all.put("auth", (mode, work) -> new AuthCostBench().run(mode, work));
     all.put("streaming", (mode, work) -> new StreamingBench().run(mode, work));
     all.put("footprint", (mode, work) -> new FootprintBench().run(mode, work));

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -38,16 +39,21 @@ final class BenchRelay implements AutoCloseable {
 
   /**
    * Beyond the shipped defaults: agent {@code exec} keys to override, what checks the cloud's bearer
-   * tokens, and how many instances of its HTTP API and bridge the cloud deploys (0: its default).
+   * tokens, how many instances of its HTTP API and bridge the cloud deploys (0: its default), and
+   * how many clustered nodes the cloud is (up to 1: one node alone; the agent dials the last).
    */
-  record Options(JsonObject agentExec, Function<TokenService, TokenVerifier> bearer, int cloudInstances) {
+  record Options(JsonObject agentExec, Function<TokenService, TokenVerifier> bearer, int cloudInstances,
+      int cloudNodes) {
     static final Options DEFAULTS = new Options(new JsonObject(), tokens -> tokens);
 
     Options(JsonObject agentExec, Function<TokenService, TokenVerifier> bearer) {
-      this(agentExec, bearer, 0);
+      this(agentExec, bearer, 0, 1);
     }
   }
 
+  /** The cloud's nodes: one, or a cluster's, the last holding the agent's socket ({@link #benchCloud}). */
+  final List<BenchCloud> nodes;
+  /** The node the agent dials. */
   final BenchCloud benchCloud;
   final Vertx agentVertx = VertxRuntime.create();
   final CloudNode cloud;
@@ -63,6 +69,7 @@ final class BenchRelay implements AutoCloseable {
   private BenchRelay(Path dir, int patients, Grants grants, Options options) throws Exception {
     database = benchDatabase(patients);
     if (grants == null) {
+      nodes = List.of();
       benchCloud = null;
       cloud = null;
       agent = null;
@@ -76,7 +83,10 @@ final class BenchRelay implements AutoCloseable {
       executor = new QueryExecutor(agentVertx, pms, config.exec(), guard());
       return;
     }
-    benchCloud = BenchCloud.start(dir.resolve("cloud"), options.bearer(), options.cloudInstances());
+    nodes = options.cloudNodes() > 1
+        ? BenchCloud.cluster(dir.resolve("cloud"), options.cloudNodes(), options.bearer(), options.cloudInstances())
+        : List.of(BenchCloud.start(dir.resolve("cloud"), options.bearer(), options.cloudInstances()));
+    benchCloud = nodes.get(nodes.size() - 1);
     cloud = benchCloud.node;
     PracticeStore.Created practice = benchCloud.practice("Benchmark Practice");
     practiceId = practice.practiceId();
@@ -164,8 +174,6 @@ final class BenchRelay implements AutoCloseable {
       // already gone
     }
     agentVertx.close().await();
-    if (benchCloud != null) {
-      benchCloud.close();
-    }
+    nodes.forEach(BenchCloud::close);
   }
 }

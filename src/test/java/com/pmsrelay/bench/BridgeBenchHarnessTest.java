@@ -39,6 +39,9 @@ class BridgeBenchHarnessTest {
       assertThat(idle.getJsonObject(figure).getJsonObject("100").getDouble("median")).as(figure).isNotNull();
     }
     assertThat(idle.getJsonObject("relayIdleCpuPercentOfCore").getJsonObject("100").getInteger("n")).isEqualTo(1);
+    JsonObject atLargest = idle.getJsonObject("relayIdleCpuAtLargest");
+    assertThat(atLargest.getJsonObject("windowsPercentOfCore").getInteger("n")).isEqualTo(2);
+    assertThat(atLargest.getJsonObject("byThreadKindPercentOfCore")).as("the relay's CPU by thread kind").isNotNull();
     assertThat(idle.getJsonArray("relayHeapGrowthBeyondRawByClass")).isNotEmpty();
     assertThat(idle.getJsonObject("targets").getJsonObject("heapPerAgentBeyondRawKiB").getBoolean("met")).isNotNull();
     assertThat(idle.getJsonObject("targets").getJsonObject("idleCpuPercentOfCore").getBoolean("met")).isNotNull();

@@ -20,7 +20,13 @@ import java.util.regex.Pattern;
  */
 final class ChildJvm implements AutoCloseable {
   /** The same for every child, so that their figures compare. */
-  static final List<String> FLAGS = List.of("-Xmx1g", "-XX:+UseG1GC");
+  private static final List<String> FLAGS = List.of("-Xmx1g", "-XX:+UseG1GC");
+  /**
+   * More flags for every child, space-separated, from {@code -Dbench.childJvmOpts} (in
+   * {@code BENCH_JAVA_OPTS}): a flight recording from the child's start, say, whose JDK
+   * instrumentation is then in place before anything is measured.
+   */
+  static final String EXTRA_FLAGS_PROPERTY = "bench.childJvmOpts";
 
   /** A server running in a child JVM, and the loopback port it listens on. */
   interface Server extends AutoCloseable {
@@ -51,11 +57,21 @@ final class ChildJvm implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(killer);
   }
 
-  /** Starts {@code mainClass args} with {@link #FLAGS} plus {@code properties} (-D…), output to {@code dir/name.log}. */
+  /** {@link #FLAGS} and those of {@value #EXTRA_FLAGS_PROPERTY}. */
+  static List<String> flags() {
+    String extra = System.getProperty(EXTRA_FLAGS_PROPERTY, "").trim();
+    List<String> flags = new ArrayList<>(FLAGS);
+    if (!extra.isEmpty()) {
+      flags.addAll(List.of(extra.split("\\s+")));
+    }
+    return flags;
+  }
+
+  /** Starts {@code mainClass args} with {@link #flags()} plus {@code properties} (-D…), output to {@code dir/name.log}. */
   static ChildJvm start(String name, Path dir, List<String> properties, String mainClass, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(FLAGS);
+    command.addAll(flags());
     command.addAll(properties);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));

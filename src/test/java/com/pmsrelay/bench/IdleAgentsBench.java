@@ -37,12 +37,18 @@ final class IdleAgentsBench {
 
   enum Side { RELAY, RAW }
 
-  record Settings(int[] sizes, int repetitions, int inFlight, long maxSettleMs, long cpuWindowMs, long budgetMs) {
+  /**
+   * {@code cpuWindowsAtLargest}: successive CPU windows at the largest size, where the target is
+   * judged (their median is the reading; one window, as at the other sizes, moved by a point or two
+   * with a collection or a compile that fell into it).
+   */
+  record Settings(int[] sizes, int repetitions, int inFlight, long maxSettleMs, long cpuWindowMs,
+      int cpuWindowsAtLargest, long budgetMs) {
     static Settings of(BenchMode mode) {
       return switch (mode) {
-        case FULL -> new Settings(new int[] {0, 1_000, 5_000, 10_000}, 1, 64, 25_000, 5_000, 330_000);
-        case FAST -> new Settings(new int[] {0, 500}, 1, 64, 8_000, 2_000, 45_000);
-        case TINY -> new Settings(new int[] {0, 100}, 1, 32, 1_000, 500, 30_000);
+        case FULL -> new Settings(new int[] {0, 1_000, 5_000, 10_000}, 1, 64, 25_000, 5_000, 6, 330_000);
+        case FAST -> new Settings(new int[] {0, 500}, 1, 64, 8_000, 2_000, 3, 45_000);
+        case TINY -> new Settings(new int[] {0, 100}, 1, 32, 1_000, 500, 2, 30_000);
       };
     }
 
@@ -56,18 +62,36 @@ final class IdleAgentsBench {
         sizeList.add(n);
       }
       return new JsonObject().put("sizes", sizeList).put("repetitions", repetitions).put("inFlight", inFlight)
-          .put("maxSettleMs", maxSettleMs).put("cpuWindowMs", cpuWindowMs).put("budgetMs", budgetMs)
-          .put("pingIntervalMs", pingIntervalMs).put("childJvmFlags", String.join(" ", ChildJvm.FLAGS))
+          .put("maxSettleMs", maxSettleMs).put("cpuWindowMs", cpuWindowMs)
+          .put("cpuWindowsAtLargest", cpuWindowsAtLargest).put("budgetMs", budgetMs)
+          .put("pingIntervalMs", pingIntervalMs).put("childJvmFlags", String.join(" ", ChildJvm.flags()))
           .put("heap", "live bytes after a full GC (jcmd GC.class_histogram), in the server's own JVM");
     }
   }
 
+  /** A server's CPU at rest over successive windows: each window's % of one core, and by thread kind over all. */
+  record Cpu(Spread windows, Map<String, Double> byThreadKind) {
+    JsonObject toJson() {
+      JsonObject kinds = new JsonObject();
+      byThreadKind.entrySet().stream().filter(e -> e.getValue() > 0)
+          .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
+          .forEach(e -> kinds.put(e.getKey(), Spread.round(e.getValue())));
+      return new JsonObject().put("windowsPercentOfCore", windows.toJson()).put("byThreadKindPercentOfCore", kinds);
+    }
+  }
+
   /** One server at one size. */
-  record Reading(int size, int open, int online, int caughtUp, long settledMs, double cpuPercent, long heapBytes,
+  record Reading(int size, int open, int online, int caughtUp, long settledMs, Cpu cpu, long heapBytes,
       long rssBytes, ChildJvm.HeapHistogram histogram, Swarm.Outcome setup) {
+    /** The median of its windows. */
+    double cpuPercent() {
+      return cpu.windows().median();
+    }
+
     JsonObject toJson() {
       return new JsonObject().put("size", size).put("open", open).put("online", online < 0 ? null : online)
-          .put("loadRecorded", caughtUp < 0 ? null : caughtUp).put("settledMs", settledMs).put("cpuPercentOfCore", Spread.round(cpuPercent)).put("heapBytes", heapBytes)
+          .put("loadRecorded", caughtUp < 0 ? null : caughtUp).put("settledMs", settledMs)
+          .put("cpuPercentOfCore", Spread.round(cpuPercent())).put("cpu", cpu.toJson()).put("heapBytes", heapBytes)
           .put("rssBytes", rssBytes).put("setup", setup == null ? null : setup.toJson());
     }
   }
@@ -126,9 +150,9 @@ final class IdleAgentsBench {
           }
           settle(jvm);
           long settledMs = (System.nanoTime() - settleStart) / 1_000_000;
-          double cpuPercent = cpuPercent(jvm, settings.cpuWindowMs());
+          Cpu cpu = cpu(jvm, size == settings.largest() ? settings.cpuWindowsAtLargest() : 1);
           ChildJvm.HeapHistogram heap = jvm.heapHistogram();
-          readings.add(new Reading(size, swarm.open(), online, caughtUp, settledMs, cpuPercent, heap.totalBytes(), jvm.rssBytes(),
+          readings.add(new Reading(size, swarm.open(), online, caughtUp, settledMs, cpu, heap.totalBytes(), jvm.rssBytes(),
               heap, setup));
           progress(side + " measured at " + size + " at %.1f s", started);
         }
@@ -170,6 +194,21 @@ final class IdleAgentsBench {
 
   private static long elapsedMs(long startNanos) {
     return (System.nanoTime() - startNanos) / 1_000_000;
+  }
+
+  /** The server's CPU over the next {@code windows} windows of {@code cpuWindowMs}. */
+  private Cpu cpu(ChildJvm jvm, int windows) throws InterruptedException {
+    Map<String, Long> before = ProcStatus.cpuTicksByThreadKind(jvm.pid());
+    long start = System.nanoTime();
+    List<Double> percents = new ArrayList<>();
+    for (int i = 0; i < windows; i++) {
+      percents.add(cpuPercent(jvm, settings.cpuWindowMs()));
+    }
+    double elapsedTicks = (System.nanoTime() - start) / 1e9 * ProcStatus.TICKS_PER_SECOND;
+    Map<String, Double> byKind = new HashMap<>();
+    ProcStatus.cpuTicksByThreadKind(jvm.pid()).forEach((kind, ticks) ->
+        byKind.put(kind, (ticks - before.getOrDefault(kind, 0L)) * 100.0 / elapsedTicks));
+    return new Cpu(Spread.of(percents), byKind);
   }
 
   /** The server's CPU over the next {@code windowMs}, in % of one core. */
@@ -252,6 +291,12 @@ final class IdleAgentsBench {
         .add(String.format("idle CPU at %d agents: relay %s %% of one core, raw %s %%; relay CPU per heartbeat %s ms"
             + " (a ping every %d ms per agent)", largest, relayCpuAtLargest.brief(), rawCpuAtLargest.brief(),
             cpuPerHeartbeat.brief(), pingIntervalMs));
+    if (!repetitions.isEmpty()) {
+      Cpu relay = repetitions.get(0).get(Side.RELAY).get(last).cpu();
+      headlines.add(String.format("relay at %d, first repetition: %s %% of one core over %d windows of %d ms; by thread"
+          + " kind %s", largest, relay.windows().brief(), relay.windows().n(), settings.cpuWindowMs(),
+          relay.toJson().getJsonObject("byThreadKindPercentOfCore").encode()));
+    }
     return new JsonObject()
         .put("name", "idle-agents")
         .put("mode", mode.label())
@@ -268,6 +313,8 @@ final class IdleAgentsBench {
         .put("relayRssMiB", relayRssMib)
         .put("rawRssMiB", rawRssMib)
         .put("relayIdleCpuPercentOfCore", relayCpu)
+        .put("relayIdleCpuAtLargest", repetitions.isEmpty() ? null
+            : repetitions.get(0).get(Side.RELAY).get(last).cpu().toJson())
         .put("rawIdleCpuPercentOfCore", rawCpu)
         .put("relayCpuMsPerHeartbeat", cpuPerHeartbeat.toJson())
         .put("relayHeapGrowthBeyondRawByClass", growth)

@@ -42,35 +42,43 @@ final class LookupRig implements AutoCloseable {
   private final Map<String, Integer> failures = new TreeMap<>();
 
   private LookupRig(Path workDir, String name, int patients, Function<TokenService, TokenVerifier> bearer,
-      int cloudInstances) throws Exception {
+      int cloudInstances, int cloudNodes) throws Exception {
     this.patients = patients;
     JsonObject exec = new JsonObject().put("queueCapacity", QUEUE).put("queuePerIntegrator", QUEUE);
     try {
       relay = BenchRelay.start(Files.createDirectories(workDir.resolve(name + "-" + System.nanoTime())), patients,
-          new BenchRelay.Grants(RATE_PER_MINUTE, RATE_PER_MINUTE), new BenchRelay.Options(exec, bearer, cloudInstances));
+          new BenchRelay.Grants(RATE_PER_MINUTE, RATE_PER_MINUTE), new BenchRelay.Options(exec, bearer, cloudInstances, cloudNodes));
     } catch (Exception | Error e) {
       load.close().await();
       throw e;
     }
     relayClient = HttpQueryTarget.client(load, relay.httpPort());
     path = "/v1/practices/" + relay.practiceId + "/queries";
-    token = HttpQueryTarget.accessToken(relayClient, relay.integratorA);
+    token = accessToken(relayClient);
   }
 
   /** The relay with its real bearer check. */
   static LookupRig start(Path workDir, String name, int patients) throws Exception {
-    return new LookupRig(workDir, name, patients, tokens -> tokens, 0);
+    return new LookupRig(workDir, name, patients, tokens -> tokens, 0, 1);
   }
 
   /** The relay whose cloud deploys {@code cloudInstances} instances of its HTTP API and of its bridge. */
   static LookupRig start(Path workDir, String name, int patients, int cloudInstances) throws Exception {
-    return new LookupRig(workDir, name, patients, tokens -> tokens, cloudInstances);
+    return new LookupRig(workDir, name, patients, tokens -> tokens, cloudInstances, 1);
+  }
+
+  /**
+   * The relay whose cloud is {@code cloudNodes} clustered nodes, the agent connected to the last
+   * ({@link #relayClient}'s); {@link #client(int)} and {@link #accessToken} reach the others.
+   */
+  static LookupRig startCluster(Path workDir, String name, int patients, int cloudNodes) throws Exception {
+    return new LookupRig(workDir, name, patients, tokens -> tokens, 0, cloudNodes);
   }
 
   /** The relay whose bearer check is {@code bearer}, made from the cloud's token service. */
   static LookupRig start(Path workDir, String name, int patients, Function<TokenService, TokenVerifier> bearer)
       throws Exception {
-    return new LookupRig(workDir, name, patients, bearer, 0);
+    return new LookupRig(workDir, name, patients, bearer, 0, 1);
   }
 
   /** Query {@code i}'s body: the lookup of patient {@code 1 + (i * 7919 mod patients)}. */
@@ -92,6 +100,11 @@ final class LookupRig implements AutoCloseable {
   /** A keep-alive client of the load generator for another server on 127.0.0.1. */
   WebClient client(int port) {
     return HttpQueryTarget.client(load, port);
+  }
+
+  /** Integrator A's access token from {@code POST /v1/token} at {@code client}'s node. */
+  String accessToken(WebClient client) {
+    return HttpQueryTarget.accessToken(client, relay.integratorA);
   }
 
   /** A block of {@code target}'s lookups, closed-loop; answers other than 200 are kept by outcome. */
@@ -140,6 +153,7 @@ final class LookupRig implements AutoCloseable {
         .put("client", "one load-generator event loop, keep-alive Vert.x WebClient (HTTP/1.1, pool of up to 256"
             + " connections), the same request bytes to both sides, closed loop")
         .put("clientTimeoutMs", CLIENT_TIMEOUT_MS)
+        .put("cloudNodes", relay.nodes.size())
         .put("cloudHttpInstances", relay.cloud.httpInstances())
         .put("cloudBridgeInstances", relay.cloud.bridgeInstances());
   }

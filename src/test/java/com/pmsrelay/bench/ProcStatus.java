@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Another process's resident memory and CPU time, read from Linux's /proc as {@code ps} and
@@ -31,8 +34,34 @@ final class ProcStatus {
 
   /** User plus system CPU time so far in ticks (utime + stime in /proc/PID/stat), all threads. */
   static long cpuTicks(long pid) {
-    String stat = lines(Path.of("/proc", String.valueOf(pid), "stat")).get(0);
-    // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+    return ticks(lines(Path.of("/proc", String.valueOf(pid), "stat")).get(0));
+  }
+
+  /**
+   * User plus system CPU ticks so far of the process's threads (/proc/PID/task), by kind: the
+   * thread's name (as the kernel keeps it, 15 characters) without its trailing number, so that
+   * {@code GC Thread#0} and {@code GC Thread#1} count as {@code GC Thread#}. Threads that ended took
+   * their time with them.
+   */
+  static Map<String, Long> cpuTicksByThreadKind(long pid) {
+    Map<String, Long> byKind = new TreeMap<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String kind = Files.readString(task.resolve("comm")).strip().replaceFirst("\\d+$", "");
+          byKind.merge(kind, ticks(Files.readString(task.resolve("stat"))), Long::sum);
+        } catch (IOException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the threads of " + pid, e);
+    }
+    return byKind;
+  }
+
+  /** utime + stime of a stat line: the command name (field 2) may hold spaces and parentheses, so fields count after its last ')'. */
+  private static long ticks(String stat) {
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of the whole line
   }

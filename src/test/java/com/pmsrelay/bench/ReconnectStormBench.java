@@ -51,7 +51,7 @@ final class ReconnectStormBench {
     JsonObject toJson() {
       return new JsonObject().put("agents", agents).put("warmups", warmups).put("warmupAgents", warmupAgents)
           .put("pairs", pairs).put("deadlineMs", deadlineMs).put("budgetMs", budgetMs)
-          .put("childJvmFlags", String.join(" ", ChildJvm.FLAGS));
+          .put("childJvmFlags", String.join(" ", ChildJvm.flags()));
     }
   }
 

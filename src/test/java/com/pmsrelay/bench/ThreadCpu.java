@@ -3,18 +3,14 @@ package com.pmsrelay.bench;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
  * This JVM's CPU time by who spent it, to charge a block of work component by component: Java
@@ -62,27 +58,15 @@ final class ThreadCpu {
     }
     long gc = 0;
     long jit = 0;
-    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-      for (Path task : (Iterable<Path>) tasks::iterator) {
-        String comm;
-        String stat;
-        try {
-          comm = Files.readString(task.resolve("comm")).strip();
-          stat = Files.readString(task.resolve("stat"));
-        } catch (IOException e) {
-          continue; // ended meanwhile
-        }
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long nanos = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS; // utime, stime
-        if (comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
-          gc += nanos;
-        } else if (comm.startsWith("C2 Compiler") || comm.startsWith("C1 Compiler")) {
-          jit += nanos;
+    if (ProcStatus.available()) {
+      for (Map.Entry<String, Long> kind : ProcStatus.cpuTicksByThreadKind(ProcessHandle.current().pid()).entrySet()) {
+        if (kind.getKey().startsWith("GC Thread") || kind.getKey().startsWith("G1 ")) {
+          gc += kind.getValue() * TICK_NANOS;
+        } else if (kind.getKey().startsWith("C2 Compiler") || kind.getKey().startsWith("C1 Compiler")) {
+          jit += kind.getValue() * TICK_NANOS;
         }
       }
-    } catch (IOException | RuntimeException e) {
-      // no /proc: the JVM's own threads stay in "other"
-    }
+    } // else: the JVM's own threads stay in "other"
     byOwner.put("JVM: GC", gc);
     byOwner.put("JVM: JIT", jit);
     byOwner.put("other", MachineInfo.processCpuNanos() - java - gc - jit);

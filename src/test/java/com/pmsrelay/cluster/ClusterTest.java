@@ -9,9 +9,11 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
@@ -109,6 +111,46 @@ class ClusterTest {
 
   @Test
   @Order(3)
+  void queriesAddNoRegistrationsToTheCluster(VertxTestContext ctx) {
+    // Each event loop of a node has one result inbox, registered once; before, every query's HTTP
+    // request (a context of its own) made one more, never removed.
+    JsonObject lookup = new JsonObject().put("sql", "SELECT PatientId, FirstName FROM dbo.Patients WHERE PatientId = ?")
+        .put("params", new JsonArray().add(7));
+    int loops = cluster.nodes.get(0).httpInstances();
+    int[] before = new int[1];
+    cluster.token(0)
+        .compose(token -> inTurn(0, token, lookup, 4).map(token))
+        .compose(token -> {
+          before[0] = clusterRegistrations();
+          return inTurn(0, token, lookup, 24);
+        })
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertThat(clusterRegistrations() - before[0]).as("registrations added by 24 queries")
+              .isLessThanOrEqualTo(loops);
+          ctx.completeNow();
+        })));
+  }
+
+  /** Sends {@code lookup} to {@code node} {@code count} times, one after the other, each answered 200. */
+  private static Future<Void> inTurn(int node, String token, JsonObject lookup, int count) {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = 0; i < count; i++) {
+      chain = chain.compose(v -> query(node, token, lookup).map(r -> {
+        assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+        return null;
+      }));
+    }
+    return chain;
+  }
+
+  /** Event-bus registrations in the cluster's registry (Vert.x's Hazelcast multimap of subscriptions). */
+  private static int clusterRegistrations() {
+    return ((HazelcastClusterManager) ((VertxInternal) cluster.vertxes.get(0)).clusterManager()).getHazelcastInstance()
+        .getMultiMap("__vertx.subs").size();
+  }
+
+  @Test
+  @Order(4)
   void aLargeStreamCrossesTheClusterWhole(VertxTestContext ctx) {
     JsonObject big = new JsonObject().put("sql", "SELECT N, Filler FROM dbo.Big").put("maxRows", ThreeNodes.BIG_ROWS);
     cluster.token(0)
@@ -147,7 +189,7 @@ class ClusterTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aClientLeavingAtOneNodeStopsTheQueryAtTheAgentOnAnother(VertxTestContext ctx) {
     JsonObject slow = new JsonObject().put("sql", "SELECT N FROM dbo.Slow").put("timeoutMs", 60_000);
     long before = ThreeNodes.SLOW_ROWS_READ.get();
@@ -177,7 +219,7 @@ class ClusterTest {
    * reconnects to another of its addresses within 5 s, and queries at the first node work again.
    */
   @Test
-  @Order(5)
+  @Order(6)
   void whenTheAgentsNodeGoesItsQueryFailsAtOnceAndTheAgentMovesOn(VertxTestContext ctx) {
     JsonObject slow = new JsonObject().put("sql", "SELECT COUNT(*) AS N FROM dbo.Slow").put("timeoutMs", 60_000);
     JsonObject lookup = new JsonObject().put("sql", "SELECT FirstName FROM dbo.Patients WHERE PatientId = 7");

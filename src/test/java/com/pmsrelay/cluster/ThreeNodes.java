@@ -6,8 +6,8 @@ import com.pmsrelay.guard.SqlGuard;
 import com.pmsrelay.agent.pms.PooledPms;
 import com.pmsrelay.cloud.config.CloudConfig;
 import com.pmsrelay.cloud.CloudNode;
-import com.pmsrelay.cloud.cluster.ClusterConfig;
 import com.pmsrelay.cloud.cluster.Clustering;
+import com.pmsrelay.cloud.cluster.LoopbackCluster;
 import com.pmsrelay.cloud.store.Grant;
 import com.pmsrelay.cloud.store.GrantStatus;
 import com.pmsrelay.cloud.store.IntegratorStore;
@@ -23,8 +23,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.ext.web.client.WebClient;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.IntStream;
 import org.h2.jdbcx.JdbcDataSource;
 
 /**
@@ -78,9 +75,8 @@ public final class ThreeNodes implements AutoCloseable {
     SelfSignedCertificate pair = SelfSignedCertificate.create("localhost");
     Path cert = Files.copy(Path.of(pair.certificatePath()), dir.resolve("bridge-cert.pem"));
     Path key = Files.copy(Path.of(pair.privateKeyPath()), dir.resolve("bridge-key.pem"));
-    int[] clusterPorts = IntStream.range(0, NODES).map(i -> freePort()).toArray();
-    List<String> members = IntStream.of(clusterPorts).mapToObj(p -> "127.0.0.1:" + p).toList();
-    String resultsKey = java.util.Base64.getEncoder().encodeToString(com.pmsrelay.common.crypto.Secrets.randomBytes(32));
+    List<JsonObject> clusters = LoopbackCluster.sections(NODES);
+    String resultsKey = com.pmsrelay.cloud.results.ResultKey.generate();
     for (int i = 0; i < NODES; i++) {
       JsonObject json = ConfigLoader.defaults("cloud");
       json.put("dataDir", dir.resolve("node" + i).toString());
@@ -91,8 +87,7 @@ public final class ThreeNodes implements AutoCloseable {
           .put("password", "");
       json.getJsonObject("results").put("key", resultsKey).put("dir", dir.resolve("results").toString());
       json.getJsonObject("queries").put("maxRows", BIG_ROWS).put("maxResultBytes", 1L << 30);
-      json.getJsonObject("cluster").put("enabled", true).put("host", "127.0.0.1").put("port", clusterPorts[i])
-          .put("eventBusPort", freePort()).put("members", String.join(",", members));
+      json.getJsonObject("cluster").mergeIn(clusters.get(i));
       CloudConfig config = CloudConfig.from(json);
       Vertx vertx = Clustering.start(config.cluster(), new VertxOptions()).await();
       vertxes.add(vertx);
@@ -176,14 +171,6 @@ public final class ThreeNodes implements AutoCloseable {
     SLOW_ROWS_READ.incrementAndGet();
     Thread.sleep(5);
     return n;
-  }
-
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override

@@ -60,9 +60,8 @@ final class ClusterRelay implements AutoCloseable {
       SelfSignedCertificate pair = SelfSignedCertificate.create("localhost");
       Path cert = Files.copy(Path.of(pair.certificatePath()), dir.resolve("bridge-cert.pem"));
       Path key = Files.copy(Path.of(pair.privateKeyPath()), dir.resolve("bridge-key.pem"));
-      String resultsKey = java.util.Base64.getEncoder().encodeToString(com.pmsrelay.common.crypto.Secrets.randomBytes(32));
-      int[] clusterPorts = IntStream.range(0, NODES).map(i -> freePort()).toArray();
-      String members = String.join(",", IntStream.of(clusterPorts).mapToObj(p -> "127.0.0.1:" + p).toList());
+      String resultsKey = com.pmsrelay.cloud.results.ResultKey.generate();
+      List<JsonObject> clusters = com.pmsrelay.cloud.cluster.LoopbackCluster.sections(NODES);
       for (int i = 0; i < NODES; i++) {
         httpPorts[i] = freePort();
         bridgePorts[i] = freePort();
@@ -76,8 +75,7 @@ final class ClusterRelay implements AutoCloseable {
             .put("store", new JsonObject().put("url", postgres.getJdbcUrl("postgres", "relay")).put("user", "postgres")
                 .put("password", ""))
             .put("results", new JsonObject().put("key", resultsKey).put("dir", dir.resolve("results").toString()))
-            .put("cluster", new JsonObject().put("enabled", true).put("host", "127.0.0.1").put("port", clusterPorts[i])
-                .put("eventBusPort", freePort()).put("members", members))
+            .put("cluster", clusters.get(i))
             .encodePrettily());
       }
       counting = CountingPms.start();

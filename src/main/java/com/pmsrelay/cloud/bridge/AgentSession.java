@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * socket to the query's stream address (their rows still bytes). Everything runs on the socket's
  * event loop.
  */
-final class AgentSession {
+final class AgentSession implements SilenceSweep.Watched {
   private static final Logger LOG = LoggerFactory.getLogger(AgentSession.class);
   /** Encoded once: every agent's every heartbeat gets one. */
   private static final Buffer PONG = Frames.encode(Frames.pong());
@@ -40,6 +40,7 @@ final class AgentSession {
   private final PracticeStore practices;
   private final HeartbeatRecorder recorder;
   private final AgentDirectory directory;
+  private final SilenceSweep sweep;
   private final String nodeId;
   private final BridgeGuard guard = new BridgeGuard();
   /** This connection, told to the practice's other sessions (on any node) when it takes over. */
@@ -51,6 +52,8 @@ final class AgentSession {
   private boolean closed;
   /** When a frame last came from the agent. */
   private long lastHeardMs = System.currentTimeMillis();
+  /** When bytes last came from the agent (any, a frame's part too): its socket's liveness. */
+  private long lastReadMs = lastHeardMs;
   /** The agent's run (a new one at every start), told to dispatchers with each accepted query. */
   private String bootId;
   /** Set when a query went unacknowledged: dispatches are refused until the agent is heard again. */
@@ -62,7 +65,7 @@ final class AgentSession {
   private Integer lastRunning;
 
   AgentSession(Vertx vertx, NetSocket socket, BridgeConfig config, PracticeStore practices, HeartbeatRecorder recorder,
-      AgentDirectory directory, String nodeId) {
+      AgentDirectory directory, SilenceSweep sweep, String nodeId) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.socket = socket;
@@ -70,8 +73,14 @@ final class AgentSession {
     this.practices = practices;
     this.recorder = recorder;
     this.directory = directory;
+    this.sweep = sweep;
     this.nodeId = nodeId;
-    socket.handler(new FrameReader(config.maxFrameBytes(), bytes -> onFrame(Frame.decode(bytes)), this::refuse));
+    FrameReader frames = new FrameReader(config.maxFrameBytes(), bytes -> onFrame(Frame.decode(bytes)), this::refuse);
+    socket.handler(bytes -> {
+      lastReadMs = System.currentTimeMillis();
+      frames.handle(bytes);
+    });
+    sweep.add(this);
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(e -> LOG.debug("agent socket error from {}: {}", socket.remoteAddress(), e.toString()));
     authTimer = vertx.setTimer(config.authTimeoutMs(), id -> {
@@ -249,6 +258,16 @@ final class AgentSession {
     }
   }
 
+  @Override
+  public long lastReadMs() {
+    return lastReadMs;
+  }
+
+  @Override
+  public void closeSilent(long silentMs) {
+    refuse("nothing heard from the agent for " + silentMs + " ms");
+  }
+
   /** Refuses the socket: one error frame, then the connection is closed. */
   void refuse(String reason) {
     if (closed) {
@@ -284,6 +303,7 @@ final class AgentSession {
       return;
     }
     closed = true;
+    sweep.remove(this);
     vertx.cancelTimer(authTimer);
     if (consumer != null) {
       consumer.unregister();

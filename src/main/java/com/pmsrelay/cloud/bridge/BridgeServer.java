@@ -6,7 +6,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The TLS endpoint agents dial into. It speaks the framing of Vert.x's TCP event-bus bridge but is
@@ -21,6 +20,8 @@ public final class BridgeServer extends VerticleBase {
   private final AgentDirectory directory;
   private final String nodeId;
   private NetServer server;
+  private SilenceSweep sweep;
+  private long sweepTimer;
 
   public BridgeServer(BridgeConfig config, TlsMaterial tls, PracticeStore practices, HeartbeatRecorder heartbeats,
       AgentDirectory directory, String nodeId) {
@@ -40,14 +41,18 @@ public final class BridgeServer extends VerticleBase {
         .setPort(config.port())
         .setSsl(true)
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()))
-        // Reads only: queries written to a dead agent must not keep its socket, which the node's
-        // liveness vouches for (HeartbeatRecorder), open.
-        .setReadIdleTimeout(config.heartbeatTimeoutMs())
-        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setTcpNoDelay(true);
+    sweep = new SilenceSweep(config.heartbeatTimeoutMs());
+    sweepTimer = vertx.setPeriodic(sweep.periodMs(), id -> sweep.sweep(System.currentTimeMillis()));
     server = vertx.createNetServer(options)
-        .connectHandler(socket -> new AgentSession(vertx, socket, config, practices, heartbeats, directory, nodeId));
+        .connectHandler(socket -> new AgentSession(vertx, socket, config, practices, heartbeats, directory, sweep, nodeId));
     return server.listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(sweepTimer);
+    return Future.succeededFuture();
   }
 
   /** The port actually bound (the configured one, or the one chosen for port 0). */

@@ -6,6 +6,7 @@ import com.pmsrelay.common.protocol.QueryRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -19,8 +20,8 @@ public final class QueryDispatcher implements Lifecycle {
   private final long ackTimeoutMs;
   private final QueriesByNode byNode = new QueriesByNode();
   private MessageConsumer<JsonObject> agentMoves;
-  /** One inbox per dispatching context (its event loop), made on the first dispatch from it. */
-  private final java.util.concurrent.ConcurrentHashMap<io.vertx.core.Context, StreamInbox> inboxes =
+  /** One inbox per event loop (its own context), made on the first dispatch from it. */
+  private final java.util.concurrent.ConcurrentHashMap<ContextInternal, StreamInbox> inboxes =
       new java.util.concurrent.ConcurrentHashMap<>();
 
   public QueryDispatcher(Vertx vertx, long ackTimeoutMs, com.pmsrelay.cloud.cluster.ClusterView cluster) {
@@ -47,7 +48,10 @@ public final class QueryDispatcher implements Lifecycle {
    * {@code consumer} makes with the flow it may pause.
    */
   public QueryStream dispatch(QueryRequest query, java.util.function.Function<Flow, ResultConsumer> consumer) {
-    StreamInbox inbox = inboxes.computeIfAbsent(vertx.getOrCreateContext(), context -> new StreamInbox(vertx));
+    // Keyed by the event loop's own context, not the calling one: every HTTP request runs on a
+    // duplicate of it, and an inbox per duplicate was a consumer (a cluster registration) per query.
+    ContextInternal loop = ((ContextInternal) vertx.getOrCreateContext()).unwrap();
+    StreamInbox inbox = inboxes.computeIfAbsent(loop, context -> new StreamInbox(vertx));
     QueryStream stream = new QueryStream(vertx, query, ackTimeoutMs, byNode, inbox);
     stream.start(consumer.apply(stream));
     return stream;

@@ -45,6 +45,11 @@ public final class ResultKey {
     return new ResultKey(raw);
   }
 
+  /** A new key as {@code results.key} takes it: base64 of 32 random bytes. */
+  public static String generate() {
+    return Base64.getEncoder().encodeToString(Secrets.randomBytes(32));
+  }
+
   /** The configured key, else the one kept under {@code dataDir/keys/} (made at first start). */
   public static ResultKey load(String configured, Path dataDir) throws IOException {
     if (configured != null) {
@@ -57,7 +62,7 @@ public final class ResultKey {
     Path file = dataDir.resolve("keys").resolve("results.key");
     if (!Files.exists(file)) {
       Files.createDirectories(file.getParent());
-      Files.writeString(file, Base64.getEncoder().encodeToString(Secrets.randomBytes(32)) + "\n");
+      Files.writeString(file, generate() + "\n");
       try {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
       } catch (UnsupportedOperationException ignored) {

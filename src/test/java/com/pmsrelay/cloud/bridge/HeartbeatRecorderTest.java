@@ -125,6 +125,22 @@ class HeartbeatRecorderTest {
   }
 
   @Test
+  void aLoadThatChangesAndChangesBackBeforeAFlushIsNotWrittenAgain() {
+    String id = connectedPractice();
+    HeartbeatRecorder.Agent agent = onRecord(id);
+    long first = clock.get();
+    agent.heard(1, 0);
+    recorder.flush().await();
+
+    clock.addAndGet(1_000);
+    agent.heard(2, 0);
+    agent.heard(1, 0);
+    recorder.flush().await();
+
+    assertThat(ownLastSeen(id)).isEqualTo(Instant.ofEpochMilli(first));
+  }
+
+  @Test
   void heartbeatsWaitUntilTheConnectionIsOnRecord() {
     String id = connectedPractice();
     HeartbeatRecorder.Agent agent = recorder.track(id);
