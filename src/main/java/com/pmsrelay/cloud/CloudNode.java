@@ -26,7 +26,8 @@ import com.pmsrelay.cloud.store.PracticeStore;
 import com.pmsrelay.cloud.store.QueryRecordStore;
 import com.pmsrelay.cloud.store.Stores;
 import com.pmsrelay.cloud.results.ResultFiles;
-import com.pmsrelay.cloud.results.ResultKey;
+import com.pmsrelay.cloud.keys.KeyPurposes;
+import com.pmsrelay.cloud.keys.MasterKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.function.Function;
@@ -56,6 +57,8 @@ public final class CloudNode {
   private TlsMaterial tls;
   private Stores stores;
   private ResultFiles results;
+  /** The node's secret outside the store, from which its keys at rest are derived. */
+  private MasterKey masterKey;
   private AsyncQueries async;
   private HeartbeatRecorder heartbeats;
   private Instances<BridgeServer> bridge;
@@ -90,8 +93,8 @@ public final class CloudNode {
           java.nio.file.Files.createDirectories(config.dataDir());
           database = Database.open(vertx, config.store());
           tls = TlsMaterial.configuredOrSelfSigned(config.bridge(), config.dataDir());
-          results = new ResultFiles(vertx, config.results().dir(),
-              ResultKey.load(config.results().key(), config.dataDir()));
+          masterKey = MasterKey.load(config.keys(), config.dataDir());
+          results = new ResultFiles(vertx, config.results().dir(), masterKey.sealing(KeyPurposes.RESULTS));
           return null;
         })
         .compose(v -> {
