@@ -148,6 +148,7 @@ export function quarantinePage(state) {
   return {
     init() {
       $('quarantine-start').addEventListener('click', start);
+      $('quarantine-reason-input').addEventListener('input', () => setText('quarantine-reason-error', ''));
       $('quarantine-resume-all').addEventListener('click', resumeAll);
       $('quarantine-key-copy').addEventListener('click', async () => {
         const copied = await copy(key, $('quarantine-key-value'));
