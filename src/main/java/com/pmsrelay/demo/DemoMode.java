@@ -95,8 +95,11 @@ public final class DemoMode {
 
     List<String> apiBases = nodes.stream().map(n -> "http://" + displayHost(host) + ":" + n.httpPort()).toList();
     JsonObject credentials = seeded.credentials(apiBases.get(0));
+    credentials.put("metricsUrl", "http://127.0.0.1:" + first.managementPort() + "/metrics");
     if (nodeCount > 1) {
       credentials.put("apiBaseUrls", new JsonArray(new ArrayList<>(apiBases)));
+      credentials.put("metricsUrls", new JsonArray(nodes.stream()
+          .map(n -> "http://127.0.0.1:" + n.managementPort() + "/metrics").toList()));
     }
     Files.createDirectories(dataDir);
     Path credentialsFile = dataDir.resolve("credentials.json");
@@ -120,6 +123,8 @@ public final class DemoMode {
     json.put("dataDir", (count == 1 ? cloudDir : cloudDir.resolve("node" + (i + 1))).toString());
     json.getJsonObject("http").put("host", host).put("port", httpPort);
     json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);
+    // /metrics on a free loopback port (written to credentials.json as metricsUrl): demos and tests side by side.
+    json.getJsonObject("management").put("host", "127.0.0.1").put("port", 0);
     if (count > 1) {
       com.pmsrelay.cloud.bridge.TlsMaterial tls = com.pmsrelay.cloud.bridge.TlsMaterial.configuredOrSelfSigned(
           CloudConfig.from(ConfigLoader.defaults("cloud").put("dataDir", cloudDir.toString())).bridge(), cloudDir);

@@ -37,7 +37,7 @@ public final class ConsoleApi {
   /** What the console needs from the cloud node. */
   public record Parts(ConsoleUserStore users, ConsoleSessionStore sessions, PracticeStore practices,
       IntegratorStore integrators, GrantStore grants, PairingStore pairings, AuditStore audit, ChangeStore changes,
-      LiveAgentStatus agentStatus) {}
+      LiveAgentStatus agentStatus, com.pmsrelay.cloud.store.AlertStore alerts, boolean monitorOn) {}
 
   static final long SESSION_TTL_MS = 8 * 60 * 60 * 1000;
   static final long PAIRING_TTL_MS = 15 * 60 * 1000;
@@ -68,8 +68,7 @@ public final class ConsoleApi {
     api.get("/practices/:practiceId/audit.csv").handler(this::auditCsv);
     api.get("/practices/:practiceId/activity").handler(this::activity);
     api.get("/practices/:practiceId/top-queries").handler(this::topQueries);
-    api.get("/practices/:practiceId/alerts").handler(ctx -> own(ctx).map(id -> new JsonObject()
-        .put("monitor", false).put("alerts", new JsonArray())).onComplete(reply(ctx)));
+    new ConsoleAlerts(parts.alerts(), parts.monitorOn(), parts.audit()).mount(api);
     return api;
   }
 
@@ -109,7 +108,7 @@ public final class ConsoleApi {
   }
 
   /** The path's practice if it is the session's own; else not found (no existence leak). */
-  private static Future<String> own(RoutingContext ctx) {
+  static Future<String> own(RoutingContext ctx) {
     String practiceId = ctx.pathParam("practiceId");
     if (!ConsoleSession.of(ctx).practiceId().equals(practiceId)) {
       return Future.failedFuture(new RelayException(ErrorCode.NOT_FOUND, "no such practice"));
@@ -249,7 +248,7 @@ public final class ConsoleApi {
     return parts.audit().append(AuditRecord.admin(s.practiceId(), "console:" + s.username(), action, before, after));
   }
 
-  private static io.vertx.core.Handler<io.vertx.core.AsyncResult<JsonObject>> reply(RoutingContext ctx) {
+  static io.vertx.core.Handler<io.vertx.core.AsyncResult<JsonObject>> reply(RoutingContext ctx) {
     return done -> {
       if (done.failed()) {
         ctx.fail(done.cause());

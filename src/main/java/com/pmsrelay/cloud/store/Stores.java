@@ -17,7 +17,9 @@ public record Stores(
     ChangeStore changes,
     PairingStore pairings,
     QueryRecordStore queryRecords,
-    SigningKeyStore signingKeys) {
+    SigningKeyStore signingKeys,
+    AlertStore alerts,
+    BaselineStore baselines) {
 
   /** For one command: each audit record is committed before the command goes on. */
   public static Stores over(Database db) {
@@ -37,6 +39,7 @@ public record Stores(
     GrantStore grants = new GrantStore(db);
     return new Stores(db, new PracticeStore(db), new IntegratorStore(db, hasher), grants,
         new ConsoleUserStore(db, hasher), new ConsoleSessionStore(db), audit, new ChangeStore(db),
-        new PairingStore(db, grants), new QueryRecordStore(db), new SigningKeyStore(db));
+        new PairingStore(db, grants), new QueryRecordStore(db), new SigningKeyStore(db),
+        new AlertStore(db), new BaselineStore(db));
   }
 }

@@ -1,0 +1,48 @@
+package com.pmsrelay.cloud.metrics;
+
+import com.pmsrelay.cloud.http.Problems;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+
+/**
+ * The management listener: {@code GET /metrics} (Prometheus text) on {@code management.host} and
+ * {@code port}, apart from the API so that it is never reachable where integrators are. Anything
+ * else is a 404 problem.
+ */
+public final class ManagementServer extends VerticleBase {
+  /** Prometheus's text exposition format. */
+  static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final ManagementConfig config;
+  private final NodeMetrics metrics;
+  private HttpServer server;
+
+  public ManagementServer(ManagementConfig config, NodeMetrics metrics) {
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", CONTENT_TYPE)
+        .putHeader("Cache-Control", "no-store").end(metrics.scrape()));
+    router.route().failureHandler(Problems::handleFailure);
+    router.route().last().handler(ctx -> ctx.fail(404));
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
+        .requestHandler(router);
+    return server.listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server.close();
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+}
