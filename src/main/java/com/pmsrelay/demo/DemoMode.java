@@ -42,6 +42,15 @@ public final class DemoMode {
 
   public static Running start(Path configFile, Integer port, Path dataDirOverride, int nodeCount, PrintStream out)
       throws IOException {
+    return start(configFile, port, dataDirOverride, nodeCount, new JsonObject(), out);
+  }
+
+  /**
+   * The demo with {@code cloudOverrides} merged into every node's cloud settings (the same shape as
+   * conf/cloud.json): for tests that run the demo with, say, the monitor's thresholds lowered.
+   */
+  public static Running start(Path configFile, Integer port, Path dataDirOverride, int nodeCount,
+      JsonObject cloudOverrides, PrintStream out) throws IOException {
     ConfigReader demo = new ConfigReader(ConfigLoader.load("demo", configFile, System.getenv()));
     Path dataDir = dataDirOverride != null ? dataDirOverride : Path.of(demo.string("dataDir"));
     int httpPort = port != null ? port : demo.integer("http.port", 0, 65_535);
@@ -58,7 +67,7 @@ public final class DemoMode {
     // Results kept by one node are read at any other: one directory and one key (new each start, as the results are).
     String resultsKey = com.pmsrelay.cloud.results.ResultKey.generate();
     for (int i = 0; i < nodeCount; i++) {
-      configs.add(nodeConfig(cloudDir, i, clusters, host, httpPort == 0 ? 0 : httpPort + i, resultsKey));
+      configs.add(nodeConfig(cloudDir, i, clusters, host, httpPort == 0 ? 0 : httpPort + i, resultsKey, cloudOverrides));
     }
 
     List<Vertx> vertxes = new ArrayList<>();
@@ -117,9 +126,9 @@ public final class DemoMode {
    * in one directory under one key, members on loopback.
    */
   private static CloudConfig nodeConfig(Path cloudDir, int i, List<JsonObject> clusters, String host, int httpPort,
-      String resultsKey) throws IOException {
+      String resultsKey, JsonObject overrides) throws IOException {
     int count = Math.max(1, clusters.size());
-    JsonObject json = ConfigLoader.defaults("cloud");
+    JsonObject json = ConfigLoader.defaults("cloud").mergeIn(overrides.copy(), true);
     json.put("dataDir", (count == 1 ? cloudDir : cloudDir.resolve("node" + (i + 1))).toString());
     json.getJsonObject("http").put("host", host).put("port", httpPort);
     json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);

@@ -98,7 +98,8 @@ final class Rules {
     if ((a.learnt.hours & bit) != 0) {
       return;
     }
-    boolean learning = a.learnt.learning(atMs, h.learningHours());
+    // No hour known yet: the subject's first hour is its first lesson, whatever the learning period.
+    boolean learning = a.learnt.hours == 0 || a.learnt.learning(atMs, h.learningHours());
     a.learnt.hours |= bit; // learnt either way: a new routine alerts once
     a.dirty = true;
     if (h.enabled() && !learning) {
@@ -141,7 +142,8 @@ final class Rules {
   List<Finding> tables(Activity a, long atMs, Set<String> tables) {
     MonitorConfig.NewTables t = config.newTables();
     Baseline b = a.learnt;
-    boolean learning = b.learning(atMs, t.learningHours());
+    // Nothing read yet: the first tables are the first lesson, whatever the learning period.
+    boolean learning = b.tables.isEmpty() || b.learning(atMs, t.learningHours());
     TreeSet<String> fresh = new TreeSet<>();
     boolean unremembered = false;
     for (String table : tables) {

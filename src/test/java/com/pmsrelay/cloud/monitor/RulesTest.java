@@ -225,6 +225,58 @@ class RulesTest {
         "boot-b")).isEmpty(); // heard 61 s ago: liveWithinSeconds is 60
   }
 
+  // ---- learning ----
+
+  @Test
+  void withNoLearningPeriodTheFirstHourAndTablesAreStillOnlyLearnt() {
+    Rules eager = new Rules(defaults(new JsonObject().put("rules", new JsonObject()
+        .put("offHours", new JsonObject().put("learningHours", 0))
+        .put("newTables", new JsonObject().put("learningHours", 0)))));
+    Activity a = new Activity(PRACTICE, CLIENT);
+    assertThat(eager.attempt(a, T0, "succeeded", 1L)).isEmpty();
+    assertThat(eager.tables(a, T0, Set.of("dbo.Patients"))).isEmpty();
+    assertThat(eager.tables(a, T0 + 1, Set.of("dbo.Invoices"))).extracting(Finding::rule).containsExactly("newTables");
+    assertThat(eager.attempt(a, T0 + 5 * HOUR, "succeeded", 1L)).extracting(Finding::rule).containsExactly("offHours");
+  }
+
+  /**
+   * Three weeks of an ordinary integrator, learnt from its first query with the shipped defaults:
+   * business hours on weekdays (a few queries at 8 and 17 too), windows of 5 to 60 queries, a
+   * busy month-end day at three times that, four tables, an occasional refused typo. Not one alert.
+   */
+  @Test
+  void threeWeeksOfOrdinaryTrafficRaiseNothing() {
+    java.util.Random random = new java.util.Random(20261207);
+    List<String> tables = List.of("dbo.Patients", "dbo.Appointments", "dbo.Practitioners", "dbo.Sessions");
+    Activity a = new Activity(PRACTICE, CLIENT);
+    List<Finding> found = new ArrayList<>();
+    long start = T0 - 21 * DAY - 9 * HOUR; // midnight, three weeks back
+    int queries = 0;
+    for (int day = 0; day < 21; day++) {
+      int weekday = (day % 7); // day 0 is a Monday
+      if (weekday >= 5) {
+        continue;
+      }
+      double busy = day == 18 ? 3 : 1;
+      for (long window = 8 * 6; window < 18 * 6; window++) { // 10-minute windows from 08:00 to 18:00
+        int hour = (int) (window / 6);
+        int n = hour == 8 || hour == 17 ? random.nextInt(3) : (int) ((5 + random.nextInt(56)) * busy);
+        for (int i = 0; i < n; i++) {
+          long at = start + day * DAY + window * 600_000L + random.nextInt(600_000);
+          String outcome = random.nextInt(400) == 0 ? "sql_rejected" : "succeeded";
+          found.addAll(rules.attempt(a, at, outcome, (long) random.nextInt(50)));
+          if (outcome.equals("succeeded")) {
+            found.addAll(rules.tables(a, at, Set.of(tables.get(random.nextInt(tables.size())))));
+          }
+          queries++;
+        }
+      }
+    }
+    assertThat(queries).isGreaterThan(20_000);
+    assertThat(found).isEmpty();
+    assertThat(a.learnt.tables).containsExactlyInAnyOrderElementsOf(tables);
+  }
+
   // ---- what is learnt ----
 
   @Test
