@@ -192,11 +192,7 @@ final class AgentSession implements SilenceSweep.Watched {
           .put("unresponsive", unresponsive).put("queued", lastQueued).put("running", lastRunning));
       case QueryRequest.OP_TAKEOVER -> {
         if (!sessionId.equals(body.getValue("session"))) {
-          // Another run of the agent taking over a live connection is a second holder of the key: the monitor judges.
-          tellMonitor(new JsonObject().put("event", "takeover").put("practiceId", guard.practiceId())
-              .put("address", host()).put("bootId", bootId).put("heardAgoMs", System.currentTimeMillis() - lastHeardMs)
-              .put("newAddress", body.getValue("address")).put("newBootId", body.getValue("bootId")));
-          refuse("replaced by a newer connection of this agent");
+          takenOver(body.getValue("bootId"), body.getValue("address"));
         }
       }
       default -> message.fail(400, "unknown operation");
@@ -298,9 +294,31 @@ final class AgentSession implements SilenceSweep.Watched {
     context.runOnContext(v -> refuse(reason));
   }
 
-  /** Closes the socket because a newer connection of the same agent took over (called from its session's loop). */
-  void replaced() {
-    drop("replaced by a newer connection of this agent");
+  /**
+   * Closes the socket because a newer connection of the same agent took over on this node (called
+   * from the newer session's loop, with its run's boot id and its address).
+   */
+  void replaced(String newBootId, String newAddress) {
+    context.runOnContext(v -> takenOver(newBootId, newAddress));
+  }
+
+  /**
+   * A newer connection took this one's place: closed, once the monitor is told. Another run of the
+   * agent taking over a connection that was alive is a second holder of the key; the monitor judges.
+   */
+  private void takenOver(Object newBootId, Object newAddress) {
+    if (closed) {
+      return;
+    }
+    tellMonitor(new JsonObject().put("event", "takeover").put("practiceId", guard.practiceId())
+        .put("address", host()).put("bootId", bootId).put("heardAgoMs", System.currentTimeMillis() - lastHeardMs)
+        .put("newAddress", newAddress).put("newBootId", newBootId));
+    refuse("replaced by a newer connection of this agent");
+  }
+
+  /** The boot id of the agent's run on this connection (null before it authenticated). */
+  String bootId() {
+    return bootId;
   }
 
   private void onClosed() {
@@ -347,7 +365,7 @@ final class AgentSession implements SilenceSweep.Watched {
   }
 
   /** The agent's IP address, as this socket sees it. */
-  private String host() {
+  String host() {
     return socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
   }
 
