@@ -5,6 +5,7 @@ import { integrationsPage } from './integrations.js';
 import { activityPage } from './activity.js';
 import { auditPage } from './audit.js';
 import { securityPage } from './security.js';
+import { alertsPage } from './alerts.js';
 
 const state = { session: null, names: new Map() };
 const pages = {
@@ -12,6 +13,7 @@ const pages = {
   activity: activityPage(state),
   audit: auditPage(state),
   security: securityPage(state),
+  alerts: alertsPage(state),
 };
 let agentTimer = null;
 
@@ -52,6 +54,7 @@ async function showApp(session) {
   setText('username', session.username);
   await refreshAgent();
   startAgentPolling();
+  pages.alerts.badge();
   await route();
 }
 
