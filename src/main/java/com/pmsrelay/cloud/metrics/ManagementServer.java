@@ -1,6 +1,7 @@
 package com.pmsrelay.cloud.metrics;
 
-import com.pmsrelay.cloud.http.Problems;
+import com.pmsrelay.common.error.ErrorCode;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -30,8 +31,11 @@ public final class ManagementServer extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", CONTENT_TYPE)
         .putHeader("Cache-Control", "no-store").end(metrics.scrape()));
-    router.route().failureHandler(Problems::handleFailure);
-    router.route().last().handler(ctx -> ctx.fail(404));
+    // Its own problem (the API's writer lives above this package): nothing else is served here.
+    router.route().last().handler(ctx -> ctx.response().setStatusCode(404)
+        .putHeader("Content-Type", "application/problem+json")
+        .end(new JsonObject().put("type", "about:blank").put("title", ErrorCode.NOT_FOUND.title()).put("status", 404)
+            .put("detail", "this listener serves GET /metrics only").put("code", ErrorCode.NOT_FOUND.code()).toBuffer()));
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
         .requestHandler(router);
     return server.listen();
