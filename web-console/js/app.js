@@ -6,6 +6,7 @@ import { activityPage } from './activity.js';
 import { auditPage } from './audit.js';
 import { securityPage } from './security.js';
 import { quarantinePage } from './quarantine.js';
+import { alertsPage } from './alerts.js';
 
 const state = { session: null, names: new Map() };
 const pages = {
@@ -14,6 +15,7 @@ const pages = {
   audit: auditPage(state),
   security: securityPage(state),
   quarantine: quarantinePage(state),
+  alerts: alertsPage(state),
 };
 let agentTimer = null;
 
@@ -54,6 +56,7 @@ async function showApp(session) {
   setText('username', session.username);
   await refreshAgent();
   startAgentPolling();
+  pages.alerts.badge();
   await route();
 }
 

@@ -1,6 +1,6 @@
-// Security: rotate the agent key (shown once, with how to install it); alerts (no monitor yet).
+// Security: rotate the agent key (shown once, with how to install it). Alerts have their page (alerts.js).
 import * as api from './api.js';
-import { $, el, clear, setText, copy, confirmDialog, when } from './dom.js';
+import { $, setText, copy, confirmDialog } from './dom.js';
 
 export function securityPage(state) {
   let key = '';
@@ -26,22 +26,6 @@ export function securityPage(state) {
     }
   }
 
-  async function alerts() {
-    const box = clear($('alerts'));
-    const answer = await api.get(state.practicePath('/alerts'));
-    if (!answer.monitor) {
-      box.append(el('p', { class: 'muted', 'data-role': 'no-monitor' },
-        'Suspicious-activity monitoring is not running yet. When it is, its alerts (for example an integration '
-        + 'reading far more than usual) will appear here.'));
-      return;
-    }
-    if (!answer.alerts.length) {
-      box.append(el('p', {}, 'No alerts.'));
-      return;
-    }
-    box.append(el('ul', {}, answer.alerts.map((a) => el('li', {}, `${when(a.at)}: ${a.message}`))));
-  }
-
   return {
     init() {
       $('rotate-key').addEventListener('click', rotate);
@@ -55,7 +39,6 @@ export function securityPage(state) {
       key = '';
       setText('new-key-value', '');
       $('new-key').hidden = true;
-      await alerts();
     },
   };
 }

@@ -56,7 +56,8 @@ public final class AdminCommands {
       "  pairing create <practiceId> <clientId>  one-time pairing code for the integrator (15 minutes)",
       "  jwt rotate                             new token signing key; tokens of the previous one stay valid",
       "  agents                                 every practice's agent: status, version, last seen",
-      "  audit-verify                           checks the audit log's hash chains; exit 1 if broken");
+      "  audit-verify                           checks the audit log's hash chains; exit 1 if broken",
+      "  alerts [--practice ID] [--unacknowledged]  the monitor's alerts of suspicious activity, newest first");
   private static final String OPERATOR = "operator";
   static final long PAIRING_TTL_MS = 15 * 60 * 1000;
 
@@ -69,6 +70,7 @@ public final class AdminCommands {
   private final PairingStore pairings;
   private final SigningKeyStore signingKeys;
   private final QuarantineStore quarantines;
+  private final com.pmsrelay.cloud.store.AlertStore alerts;
   private final Duration heartbeatTimeout;
 
   private AdminCommands(PrintStream out, Stores stores, Duration heartbeatTimeout) {
@@ -81,6 +83,7 @@ public final class AdminCommands {
     this.pairings = stores.pairings();
     this.signingKeys = stores.signingKeys();
     this.quarantines = stores.quarantines();
+    this.alerts = stores.alerts();
     this.heartbeatTimeout = heartbeatTimeout;
   }
 
@@ -124,7 +127,7 @@ public final class AdminCommands {
   private int dispatch(List<String> w, PrintStream err) {
     String command = w.get(0) + (w.size() > 1 ? " " + w.get(1) : "");
     switch (w.get(0).equals("agents") ? "agents" : w.get(0).equals("audit-verify") ? "audit-verify"
-        : w.get(0).equals("grant") ? "grant" : command) {
+        : w.get(0).equals("grant") ? "grant" : w.get(0).equals("alerts") ? "alerts" : command) {
       case "practice create" -> createPractice(arg(w, 2, "name"));
       case "practice list" -> listPractices();
       case "practice rotate-key" -> rotateAgentKey(arg(w, 2, "practiceId"));
@@ -140,6 +143,7 @@ public final class AdminCommands {
       case "pairing create" -> createPairing(arg(w, 2, "practiceId"), arg(w, 3, "clientId"));
       case "jwt rotate" -> rotateSigningKey();
       case "agents" -> listAgents();
+      case "alerts" -> listAlerts(option(w, "--practice"), w.contains("--unacknowledged"));
       case "audit-verify" -> {
         return verifyAudit();
       }
@@ -305,6 +309,26 @@ public final class AdminCommands {
           p.agentVersion() == null ? "-" : p.agentVersion(), p.pmsVersion() == null ? "-" : p.pmsVersion(),
           p.agentLastSeen() == null ? "never" : p.agentLastSeen().toInstant());
     }
+  }
+
+  /** The most alerts one listing prints. */
+  static final int MAX_ALERTS = 1_000;
+
+  /**
+   * One line per alert, newest first: time, alert id, practice, integrator (- for the practice's
+   * agent), rule, paused or not, who acknowledged it (or OPEN), and the figures that tripped it.
+   */
+  private void listAlerts(String practiceId, boolean unacknowledgedOnly) {
+    if (practiceId != null && practices.find(practiceId).await().isEmpty()) {
+      throw new IllegalArgumentException("no practice " + practiceId);
+    }
+    List<com.pmsrelay.cloud.store.Alert> found = alerts.list(practiceId, unacknowledgedOnly, MAX_ALERTS).await();
+    for (com.pmsrelay.cloud.store.Alert a : found) {
+      out.printf("%s  %s  %s  %-36s  %-13s  %-6s  %s  %s%n", java.time.Instant.ofEpochMilli(a.atMs()), a.alertId(),
+          a.practiceId(), a.clientId() == null ? "-" : a.clientId(), a.rule(), a.paused() ? "paused" : "-",
+          a.acknowledged() ? "acknowledged by " + a.acknowledgedBy() : "OPEN", a.figures().encode());
+    }
+    out.println(found.size() + (found.size() == 1 ? " alert" : " alerts") + (unacknowledgedOnly ? " unacknowledged" : ""));
   }
 
   private int verifyAudit() {

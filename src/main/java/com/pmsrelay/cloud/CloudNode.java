@@ -64,6 +64,10 @@ public final class CloudNode {
   private Instances<BridgeServer> bridge;
   private Instances<HttpApi> http;
   private boolean bridgeListening;
+  /** The node's metrics, scraped at the management listener's /metrics. */
+  private final com.pmsrelay.cloud.metrics.NodeMetrics metrics = new com.pmsrelay.cloud.metrics.NodeMetrics();
+  private com.pmsrelay.cloud.metrics.ManagementServer management;
+  private com.pmsrelay.cloud.monitor.ActivityMonitor monitor;
   private final java.util.List<String> deployments = new java.util.ArrayList<>();
   /** Undeployed after {@link #deployments}: what they append while stopping is still written. */
   private String auditDeployment;
@@ -86,6 +90,8 @@ public final class CloudNode {
 
   public Future<CloudNode> start() {
     TokenService tokens = new TokenService(vertx, config.jwt());
+    // The node's: the API checks statements with it, and the monitor reads the tables it remembers.
+    SqlGuard guard = new SqlGuard(config.queries().maxSqlChars());
     // Both edges listen on a port their instances share (for port 0: one random port for all).
     CloudConfig listening = config.withPorts(Instances.sharedPort(config.http().port()),
         Instances.sharedPort(config.bridge().port()));
@@ -110,6 +116,21 @@ public final class CloudNode {
         .compose(v -> deploy(new AuditRetention(vertx, stores.audit(), config.auditRetentionDays())))
         .compose(v -> deploy(new ChangeFollower(vertx, stores.changes(), stores.grants(), stores.integrators(), agents,
             tokens)))
+        .compose(v -> {
+          management = new com.pmsrelay.cloud.metrics.ManagementServer(config.management(), metrics);
+          return vertx.deployVerticle(management).map(id -> deployments.add(id));
+        })
+        .compose(v -> {
+          if (!config.monitor().enabled()) {
+            LOG.info("suspicious-activity monitor off (monitor.enabled false)");
+            return Future.succeededFuture();
+          }
+          // Reads the attempts the audit log records; tells a rule's pause through the change feed.
+          monitor = new com.pmsrelay.cloud.monitor.ActivityMonitor(vertx, config.monitor(),
+              new com.pmsrelay.cloud.monitor.ActivityMonitor.Parts(stores.audit(), stores.baselines(), stores.alerts(),
+                  stores.grants(), stores.changes(), guard, metrics.registry(), nodeId));
+          return deploy(monitor).mapEmpty();
+        })
         .compose(v -> {
           heartbeats = new HeartbeatRecorder(vertx, stores.practices(), nodeId);
           return deploy(heartbeats);
@@ -136,7 +157,7 @@ public final class CloudNode {
           ConsoleApi console = new ConsoleApi(new ConsoleApi.Parts(stores.consoleUsers(), stores.consoleSessions(),
               stores.practices(), stores.integrators(), stores.grants(), stores.pairings(), stores.audit(),
               stores.changes(), new LiveAgentStatus(vertx, java.time.Duration.ofMillis(config.bridge().heartbeatTimeoutMs())),
-              stores.quarantines()));
+              stores.quarantines(), stores.alerts(), config.monitor().enabled()));
           // One of each for the node, shared by every instance: a limiter per instance would
           // multiply a grant's rate by the number of instances.
           HttpApi.Parts parts = new HttpApi.Parts(listening, database, tokens, bearer.apply(tokens), stores.integrators(),
@@ -144,7 +165,7 @@ public final class CloudNode {
               () -> bridgeListening, stores.queryRecords(), results, async,
               new RateLimiter(config.queries().rateBurstSeconds()),
               new RateLimiter(60), // pairing codes: a minute's attempts at once, people mistype
-              new SqlGuard(config.queries().maxSqlChars()), cluster);
+              guard, cluster);
           return Instances.deploy(vertx, config.http().instances(), () -> new HttpApi(parts));
         })
         .map(deployed -> {
@@ -199,6 +220,7 @@ public final class CloudNode {
           if (results != null) {
             results.close();
           }
+          metrics.close();
           return null;
         }));
   }
@@ -219,6 +241,28 @@ public final class CloudNode {
   /** How many instances of the bridge share its port. */
   public int bridgeInstances() {
     return bridge.all.size();
+  }
+
+  /** The management listener's port (GET /metrics). */
+  public int managementPort() {
+    return management.actualPort();
+  }
+
+  public com.pmsrelay.cloud.metrics.NodeMetrics metrics() {
+    return metrics;
+  }
+
+  /** The node's suspicious-activity monitor, or null when {@code monitor.enabled} is false. */
+  public com.pmsrelay.cloud.monitor.ActivityMonitor monitor() {
+    return monitor;
+  }
+
+  public com.pmsrelay.cloud.store.AlertStore alerts() {
+    return stores.alerts();
+  }
+
+  public com.pmsrelay.cloud.store.BaselineStore baselines() {
+    return stores.baselines();
   }
 
   public TlsMaterial tls() {

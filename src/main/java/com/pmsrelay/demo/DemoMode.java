@@ -42,6 +42,15 @@ public final class DemoMode {
 
   public static Running start(Path configFile, Integer port, Path dataDirOverride, int nodeCount, PrintStream out)
       throws IOException {
+    return start(configFile, port, dataDirOverride, nodeCount, new JsonObject(), out);
+  }
+
+  /**
+   * The demo with {@code cloudOverrides} merged into every node's cloud settings (the same shape as
+   * conf/cloud.json): for tests that run the demo with, say, the monitor's thresholds lowered.
+   */
+  public static Running start(Path configFile, Integer port, Path dataDirOverride, int nodeCount,
+      JsonObject cloudOverrides, PrintStream out) throws IOException {
     ConfigReader demo = new ConfigReader(ConfigLoader.load("demo", configFile, System.getenv()));
     Path dataDir = dataDirOverride != null ? dataDirOverride : Path.of(demo.string("dataDir"));
     int httpPort = port != null ? port : demo.integer("http.port", 0, 65_535);
@@ -58,7 +67,7 @@ public final class DemoMode {
     // Results kept by one node are read at any other: one directory, one master key (new each start, as the results are).
     String masterKey = com.pmsrelay.cloud.keys.MasterKey.generate();
     for (int i = 0; i < nodeCount; i++) {
-      configs.add(nodeConfig(cloudDir, i, clusters, host, httpPort == 0 ? 0 : httpPort + i, masterKey));
+      configs.add(nodeConfig(cloudDir, i, clusters, host, httpPort == 0 ? 0 : httpPort + i, masterKey, cloudOverrides));
     }
 
     List<Vertx> vertxes = new ArrayList<>();
@@ -95,8 +104,11 @@ public final class DemoMode {
 
     List<String> apiBases = nodes.stream().map(n -> "http://" + displayHost(host) + ":" + n.httpPort()).toList();
     JsonObject credentials = seeded.credentials(apiBases.get(0));
+    credentials.put("metricsUrl", "http://127.0.0.1:" + first.managementPort() + "/metrics");
     if (nodeCount > 1) {
       credentials.put("apiBaseUrls", new JsonArray(new ArrayList<>(apiBases)));
+      credentials.put("metricsUrls", new JsonArray(nodes.stream()
+          .map(n -> "http://127.0.0.1:" + n.managementPort() + "/metrics").toList()));
     }
     Files.createDirectories(dataDir);
     Path credentialsFile = dataDir.resolve("credentials.json");
@@ -114,12 +126,14 @@ public final class DemoMode {
    * in one directory under one master key, members on loopback.
    */
   private static CloudConfig nodeConfig(Path cloudDir, int i, List<JsonObject> clusters, String host, int httpPort,
-      String masterKey) throws IOException {
+      String masterKey, JsonObject overrides) throws IOException {
     int count = Math.max(1, clusters.size());
-    JsonObject json = ConfigLoader.defaults("cloud");
+    JsonObject json = ConfigLoader.defaults("cloud").mergeIn(overrides.copy(), true);
     json.put("dataDir", (count == 1 ? cloudDir : cloudDir.resolve("node" + (i + 1))).toString());
     json.getJsonObject("http").put("host", host).put("port", httpPort);
     json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);
+    // /metrics on a free loopback port (written to credentials.json as metricsUrl): demos and tests side by side.
+    json.getJsonObject("management").put("host", "127.0.0.1").put("port", 0);
     if (count > 1) {
       com.pmsrelay.cloud.bridge.TlsMaterial tls = com.pmsrelay.cloud.bridge.TlsMaterial.configuredOrSelfSigned(
           CloudConfig.from(ConfigLoader.defaults("cloud").put("dataDir", cloudDir.toString())).bridge(), cloudDir);

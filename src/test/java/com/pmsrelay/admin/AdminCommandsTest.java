@@ -126,6 +126,40 @@ class AdminCommandsTest {
   }
 
   @Test
+  void alertsAreListedPlainlyNewestFirstByPracticeAndOpenOnes() throws Exception {
+    String practice = find(admin("practice", "create", "Alerted Practice").out(), "practice\\s+(\\S+)");
+    String other = find(admin("practice", "create", "Quiet Practice").out(), "practice\\s+(\\S+)");
+    withStore((vertx, db) -> {
+      com.pmsrelay.cloud.store.AlertStore alerts = new com.pmsrelay.cloud.store.AlertStore(db);
+      alerts.add(new com.pmsrelay.cloud.store.Alert("00000000-0000-0000-0000-0000000000a1", practice, "pmsi_x",
+          "refusals", 1_000, "node", new JsonObject().put("refusals", 10), true, null, null)).await();
+      alerts.add(new com.pmsrelay.cloud.store.Alert("00000000-0000-0000-0000-0000000000a2", practice, null,
+          "agentKey", 2_000, "node", new JsonObject().put("reason", "new_address"), false, null, null)).await();
+      alerts.add(new com.pmsrelay.cloud.store.Alert("00000000-0000-0000-0000-0000000000a3", other, "pmsi_y",
+          "volume", 3_000, "node", new JsonObject().put("queries", 900), false, null, null)).await();
+      alerts.acknowledge(practice, "00000000-0000-0000-0000-0000000000a2", "console:admin", 4_000).await();
+      return null;
+    });
+    Result all = admin("alerts");
+    assertThat(all.status()).isZero();
+    String[] lines = all.out().split("\n");
+    assertThat(lines).hasSize(4);
+    assertThat(lines[0]).contains("0000000000a3").contains("volume").contains("OPEN").contains("{\"queries\":900}");
+    assertThat(lines[1]).contains("0000000000a2").contains("  -  ").contains("agentKey")
+        .contains("acknowledged by console:admin");
+    assertThat(lines[2]).startsWith("1970-01-01T00:00:01Z").contains("pmsi_x").contains("refusals").contains("paused");
+    assertThat(lines[3]).isEqualTo("3 alerts");
+
+    Result open = admin("alerts", "--practice", practice, "--unacknowledged");
+    assertThat(open.out().split("\n")).hasSize(2);
+    assertThat(open.out()).contains("0000000000a1").doesNotContain("0000000000a2").doesNotContain("0000000000a3")
+        .contains("1 alert unacknowledged");
+    Result unknown = admin("alerts", "--practice", "no-such-practice");
+    assertThat(unknown.status()).isEqualTo(2);
+    assertThat(unknown.err()).contains("no practice no-such-practice");
+  }
+
+  @Test
   void badCommandsAreExplained() throws Exception {
     assertThat(admin("practice", "explode").status()).isEqualTo(2);
     Result missing = admin("integrator", "block");

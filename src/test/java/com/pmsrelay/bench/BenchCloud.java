@@ -53,6 +53,7 @@ final class BenchCloud implements AutoCloseable {
     json.put("dataDir", dataDir.toString());
     json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0);
     json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);
+    json.getJsonObject("management").put("port", 0); // /metrics on a free port: nodes side by side
     if (instances > 0) {
       json.getJsonObject("http").put("instances", instances);
       json.getJsonObject("bridge").put("instances", instances);

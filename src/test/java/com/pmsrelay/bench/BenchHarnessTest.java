@@ -44,6 +44,8 @@ class BenchHarnessTest {
     }
     assertThat(guard.getJsonObject("targets").getJsonObject("typicalP50Us").getBoolean("met")).isNotNull();
 
+    // The noisy neighbour's load pattern through the cloud, with the monitor as shipped: no alert.
+    assertThat(benchmarks.getJsonObject("noisy").getInteger("monitorAlerts")).isZero();
     for (String name : new String[] {"noisy", "noisy-agent"}) {
       JsonObject noisy = benchmarks.getJsonObject(name);
       assertThat(Files.exists(out.resolve(name + "-tiny.json"))).isTrue();

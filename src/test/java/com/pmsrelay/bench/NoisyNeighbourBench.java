@@ -140,6 +140,10 @@ final class NoisyNeighbourBench {
         progress("pair " + (i + 1) + " of " + s.pairs() + " done at %.1f s", started);
       }
       JsonObject result = NoisyNeighbourReport.of(variant, mode, s, relay.cap, aCapacity, aRate, pairs, cut);
+      if (variant.viaCloud && relay.cloud.monitor() != null) {
+        Thread.sleep(500); // the suspicious-activity monitor (as shipped) has seen every attempt: did any alert?
+        result.put("monitorAlerts", relay.cloud.alerts().list(null, false, 1_000).await().size());
+      }
       result.put("runSeconds", Spread.round((System.nanoTime() - started) / 1e9));
       return result;
     } finally {

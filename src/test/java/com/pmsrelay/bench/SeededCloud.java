@@ -85,6 +85,7 @@ final class SeededCloud {
     JsonObject overrides = new JsonObject()
         .put("dataDir", dataDir.toAbsolutePath().toString())
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+        .put("management", new JsonObject().put("port", 0))
         .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", 0));
     Files.createDirectories(dir);
     Path file = dir.resolve(dataDir.getFileName() + ".json");

@@ -58,6 +58,7 @@ class EveryCoreTest {
     json.put("dataDir", dir.toString());
     json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0).put("instances", HTTP_INSTANCES);
     json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0).put("instances", 2);
+    json.getJsonObject("management").put("port", 0); // /metrics on a free port: nodes side by side
     return CloudConfig.from(json);
   }
 

@@ -83,6 +83,7 @@ public final class ThreeNodes implements AutoCloseable {
       json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0);
       json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0)
           .put("tls", new JsonObject().put("certPath", cert.toString()).put("keyPath", key.toString()));
+      json.getJsonObject("management").put("port", 0); // /metrics on a free port: nodes side by side
       json.getJsonObject("store").put("url", postgres.getJdbcUrl("postgres", "relay")).put("user", "postgres")
           .put("password", "");
       json.getJsonObject("keys").put("master", masterKey);

@@ -94,6 +94,14 @@ final class DemoJar implements AutoCloseable {
     return new JsonObject(r.body()).getString("access_token");
   }
 
+  /** A token request with this client id and {@code secret}: its status. */
+  int tokenStatus(String clientId, String secret) throws IOException, InterruptedException {
+    String form = "grant_type=client_credentials&client_id=" + enc(clientId) + "&client_secret=" + enc(secret);
+    return http.send(HttpRequest.newBuilder(URI.create(base + "/v1/token"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
   HttpResponse<String> query(String token, String practiceId, String sql) throws IOException, InterruptedException {
     return postJson(token, "/v1/practices/" + practiceId + "/queries", new JsonObject().put("sql", sql));
   }

@@ -31,9 +31,15 @@ final class RelayFixture implements AutoCloseable {
   }
 
   static RelayFixture start(Path dir) throws IOException {
+    return start(dir, new JsonObject());
+  }
+
+  /** The demo with {@code cloudOverrides} merged into its cloud's settings (conf/cloud.json's shape). */
+  static RelayFixture start(Path dir, JsonObject cloudOverrides) throws IOException {
     Path config = dir.resolve("demo-test.json");
     Files.writeString(config, new JsonObject().put("patients", 300).encode());
-    DemoMode.Running demo = DemoMode.start(config, 0, dir.resolve("data"), new PrintStream(new ByteArrayOutputStream()));
+    DemoMode.Running demo = DemoMode.start(config, 0, dir.resolve("data"), 1, cloudOverrides,
+        new PrintStream(new ByteArrayOutputStream()));
     WebClient http = WebClient.create(demo.vertx(), new WebClientOptions()
         .setDefaultHost("127.0.0.1").setDefaultPort(demo.cloud().httpPort()),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));

@@ -50,6 +50,7 @@ class SqlServerAgentTest {
     cloudJson.put("dataDir", dir.resolve("cloud").toString());
     cloudJson.getJsonObject("http").put("host", "127.0.0.1").put("port", 0);
     cloudJson.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);
+    cloudJson.getJsonObject("management").put("port", 0); // /metrics on a free port: nodes side by side
     CloudNode cloud = new CloudNode(vertx, CloudConfig.from(cloudJson)).start().await();
     PracticeStore.Created practice = cloud.practices().create("SQL Server Practice").await();
     IntegratorStore.Created integrator = cloud.integrators().create("Test Integrator", null).await();

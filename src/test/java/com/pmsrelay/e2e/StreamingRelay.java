@@ -85,6 +85,7 @@ public final class StreamingRelay implements AutoCloseable {
     json.put("dataDir", dir.resolve("cloud").toString());
     json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0);
     json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);
+    json.getJsonObject("management").put("port", 0); // /metrics on a free port: nodes side by side
     json.getJsonObject("queries").put("maxRows", 2 * BIG_ROWS).put("maxResultBytes", 1L << 30);
     CloudNode started = new CloudNode(cloudVertx, CloudConfig.from(json)).start().await();
     cloud = started;

@@ -70,6 +70,7 @@ final class ClusterRelay implements AutoCloseable {
             .put("dataDir", dir.resolve("node" + i).toString())
             .put("shutdownGraceMs", 2_000)
             .put("http", new JsonObject().put("host", "127.0.0.1").put("port", httpPorts[i]).put("instances", 2))
+            .put("management", new JsonObject().put("port", 0))
             .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", bridgePorts[i]).put("instances", 2)
                 .put("tls", new JsonObject().put("certPath", cert.toString()).put("keyPath", key.toString())))
             .put("store", new JsonObject().put("url", postgres.getJdbcUrl("postgres", "relay")).put("user", "postgres")

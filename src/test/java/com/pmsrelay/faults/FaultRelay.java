@@ -71,6 +71,7 @@ final class FaultRelay implements AutoCloseable {
         .put("dataDir", dir.resolve("cloud").toString())
         .put("shutdownGraceMs", graceMs)
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", httpPort))
+        .put("management", new JsonObject().put("port", 0))
         .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", bridgePort)).encodePrettily());
     this.pms = CountingPms.start();
     try {

@@ -10,7 +10,7 @@ public final class AgentDirectory {
   void replace(String practiceId, AgentSession session) {
     AgentSession previous = sessions.put(practiceId, session);
     if (previous != null && previous != session) {
-      previous.replaced();
+      previous.replaced(session.bootId(), session.host());
     }
   }
 

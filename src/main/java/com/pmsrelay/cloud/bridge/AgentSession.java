@@ -142,6 +142,7 @@ final class AgentSession implements SilenceSweep.Watched {
       JsonObject accepted = new JsonObject().put("ok", true).put("maxFrameBytes", config.maxFrameBytes());
       socket.write(Frames.encode(Frames.message(replyAddress, accepted, null)));
       LOG.info("agent of practice {} authenticated from {}", practiceId, socket.remoteAddress());
+      tellMonitor(new JsonObject().put("event", "authenticated").put("practiceId", practiceId).put("address", host()));
     });
   }
 
@@ -153,7 +154,7 @@ final class AgentSession implements SilenceSweep.Watched {
     // One connection per practice in the whole cluster: an older one on another node closes.
     consumer.completion()
         .onSuccess(v -> {
-          bus.publish(Addresses.practice(practiceId), QueryRequest.takeover(sessionId));
+          bus.publish(Addresses.practice(practiceId), QueryRequest.takeover(sessionId, bootId, host()));
           bus.publish(Addresses.AGENT_MOVED, new JsonObject().put("practiceId", practiceId).put("node", nodeId));
         })
         .onFailure(e -> refuse("cannot register the practice address"));
@@ -191,7 +192,7 @@ final class AgentSession implements SilenceSweep.Watched {
           .put("unresponsive", unresponsive).put("queued", lastQueued).put("running", lastRunning));
       case QueryRequest.OP_TAKEOVER -> {
         if (!sessionId.equals(body.getValue("session"))) {
-          refuse("replaced by a newer connection of this agent");
+          takenOver(body.getValue("bootId"), body.getValue("address"));
         }
       }
       default -> message.fail(400, "unknown operation");
@@ -293,9 +294,31 @@ final class AgentSession implements SilenceSweep.Watched {
     context.runOnContext(v -> refuse(reason));
   }
 
-  /** Closes the socket because a newer connection of the same agent took over (called from its session's loop). */
-  void replaced() {
-    drop("replaced by a newer connection of this agent");
+  /**
+   * Closes the socket because a newer connection of the same agent took over on this node (called
+   * from the newer session's loop, with its run's boot id and its address).
+   */
+  void replaced(String newBootId, String newAddress) {
+    context.runOnContext(v -> takenOver(newBootId, newAddress));
+  }
+
+  /**
+   * A newer connection took this one's place: closed, once the monitor is told. Another run of the
+   * agent taking over a connection that was alive is a second holder of the key; the monitor judges.
+   */
+  private void takenOver(Object newBootId, Object newAddress) {
+    if (closed) {
+      return;
+    }
+    tellMonitor(new JsonObject().put("event", "takeover").put("practiceId", guard.practiceId())
+        .put("address", host()).put("bootId", bootId).put("heardAgoMs", System.currentTimeMillis() - lastHeardMs)
+        .put("newAddress", newAddress).put("newBootId", newBootId));
+    refuse("replaced by a newer connection of this agent");
+  }
+
+  /** The boot id of the agent's run on this connection (null before it authenticated). */
+  String bootId() {
+    return bootId;
   }
 
   private void onClosed() {
@@ -339,6 +362,16 @@ final class AgentSession implements SilenceSweep.Watched {
         throw new ExceptionInInitializerError(e);
       }
     }
+  }
+
+  /** The agent's IP address, as this socket sees it. */
+  String host() {
+    return socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
+  }
+
+  /** Tells this node's suspicious-activity monitor (if any); node-local, never across the cluster. */
+  private void tellMonitor(JsonObject event) {
+    vertx.eventBus().send(Addresses.MONITOR_AGENT, event, new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true));
   }
 
   private static String text(JsonObject json, String key) {

@@ -39,7 +39,8 @@ public final class ConsoleApi {
   /** What the console needs from the cloud node. */
   public record Parts(ConsoleUserStore users, ConsoleSessionStore sessions, PracticeStore practices,
       IntegratorStore integrators, GrantStore grants, PairingStore pairings, AuditStore audit, ChangeStore changes,
-      LiveAgentStatus agentStatus, QuarantineStore quarantines) {}
+      LiveAgentStatus agentStatus, QuarantineStore quarantines, com.pmsrelay.cloud.store.AlertStore alerts,
+      boolean monitorOn) {}
 
   static final long SESSION_TTL_MS = 8 * 60 * 60 * 1000;
   static final long PAIRING_TTL_MS = 15 * 60 * 1000;
@@ -70,8 +71,7 @@ public final class ConsoleApi {
     api.get("/practices/:practiceId/audit.csv").handler(this::auditCsv);
     api.get("/practices/:practiceId/activity").handler(this::activity);
     api.get("/practices/:practiceId/top-queries").handler(this::topQueries);
-    api.get("/practices/:practiceId/alerts").handler(ctx -> own(ctx).map(id -> new JsonObject()
-        .put("monitor", false).put("alerts", new JsonArray())).onComplete(reply(ctx)));
+    new ConsoleAlerts(parts.alerts(), parts.monitorOn(), parts.audit()).mount(api);
     new ConsoleQuarantine(parts.quarantines()).routes(api);
     return api;
   }

@@ -64,7 +64,7 @@ final class ConsoleRequests {
     }
   }
 
-  private static Long number(RoutingContext ctx, String name, long min, long max) {
+  static Long number(RoutingContext ctx, String name, long min, long max) {
     String value = ctx.queryParams().get(name);
     if (value == null) {
       return null;

@@ -4,6 +4,7 @@ import com.pmsrelay.cloud.auth.TokenService;
 import com.pmsrelay.cloud.store.IntegratorStore;
 import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.error.RelayException;
+import com.pmsrelay.common.protocol.Addresses;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -40,10 +41,12 @@ final class TokenEndpoint {
     if (clientId == null || secret == null || clientId.length() > 128 || secret.length() > 512) {
       throw new RelayException(ErrorCode.INVALID_CLIENT, "unknown client or wrong secret");
     }
+    String client = clientId;
     integrators.authenticate(clientId, secret).onComplete(result -> {
       if (result.failed()) {
         ctx.fail(result.cause());
       } else if (result.result().isEmpty() || result.result().get().blocked()) {
+        tellMonitor(ctx, client);
         ctx.fail(new RelayException(ErrorCode.INVALID_CLIENT, "unknown client or wrong secret"));
       } else {
         ctx.response()
@@ -57,6 +60,16 @@ final class TokenEndpoint {
       }
     });
   }
+
+  /** Tells the node's suspicious-activity monitor (if any) of a failed token request for {@code clientId}. */
+  private static void tellMonitor(RoutingContext ctx, String clientId) {
+    ctx.vertx().eventBus().send(Addresses.MONITOR_TOKEN_FAILED, new JsonObject().put("clientId", clientId)
+        .put("address", ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress()),
+        LOCAL);
+  }
+
+  private static final io.vertx.core.eventbus.DeliveryOptions LOCAL =
+      new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true);
 
   private static String[] decodeBasic(String encoded) {
     try {

@@ -39,6 +39,8 @@ public final class AuditStore implements Lifecycle {
 
   private final Database db;
   private final AuditWriter writer;
+  /** Sees every record as it is appended (the node's monitor), or null. */
+  private volatile java.util.function.Consumer<AuditRecord> observer;
 
   /** A store that writes each record (or those that arrived during the last write) at once. */
   public AuditStore(Database db) {
@@ -76,7 +78,24 @@ public final class AuditStore implements Lifecycle {
    * refused attempts the store commits a few times a second instead of once per attempt.
    */
   public Future<Long> append(AuditRecord record) {
+    java.util.function.Consumer<AuditRecord> seen = observer;
+    if (seen != null) {
+      try {
+        seen.accept(record);
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(AuditStore.class).error("the audit log's observer failed", e);
+      }
+    }
     return writer.append(record);
+  }
+
+  /**
+   * Hands every record appended from now on to {@code observer} too (null: none), on the appending
+   * thread, before it is written: the suspicious-activity monitor reads the stream of query attempts
+   * here, where every attempt is recorded. The observer must only take note (no blocking, no I/O).
+   */
+  public void observe(java.util.function.Consumer<AuditRecord> observer) {
+    this.observer = observer;
   }
 
   private Future<long[]> appendWithRetry(List<AuditRecord> records) {

@@ -18,7 +18,9 @@ public record Stores(
     PairingStore pairings,
     QueryRecordStore queryRecords,
     SigningKeyStore signingKeys,
-    QuarantineStore quarantines) {
+    QuarantineStore quarantines,
+    AlertStore alerts,
+    BaselineStore baselines) {
 
   /** For one command: each audit record is committed before the command goes on. */
   public static Stores over(Database db) {
@@ -40,6 +42,6 @@ public record Stores(
     return new Stores(db, new PracticeStore(db), new IntegratorStore(db, hasher), grants,
         new ConsoleUserStore(db, hasher), new ConsoleSessionStore(db), audit, changes,
         new PairingStore(db, grants), new QueryRecordStore(db), new SigningKeyStore(db),
-        new QuarantineStore(db, grants, changes, audit));
+        new QuarantineStore(db, grants, changes, audit), new AlertStore(db), new BaselineStore(db));
   }
 }

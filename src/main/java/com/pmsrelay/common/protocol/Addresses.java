@@ -12,6 +12,17 @@ public final class Addresses {
    * ({@code {"practiceId", "node"}}); queries carried by its old node can no longer be answered.
    */
   public static final String AGENT_MOVED = "relay.agent.moved";
+  /**
+   * Within one node (local only): a failed token request, {@code {"clientId", "address"}}, told by
+   * the API to the node's suspicious-activity monitor.
+   */
+  public static final String MONITOR_TOKEN_FAILED = "relay.monitor.token-failed";
+  /**
+   * Within one node (local only): an agent authenticated ({@code {"event": "authenticated",
+   * "practiceId", "address"}}) or its connection was taken over by a newer one ({@code "takeover"},
+   * with the old and new addresses and boot ids), told by the bridge to the node's monitor.
+   */
+  public static final String MONITOR_AGENT = "relay.monitor.agent";
   /** The header naming the query a result message sent to an {@link #inbox} belongs to. */
   public static final String INBOX_QUERY_HEADER = "q";
 

@@ -135,6 +135,11 @@ public record QueryRequest(
     return new JsonObject().put("op", OP_TAKEOVER).put("session", session);
   }
 
+  /** A takeover that also says which run of the agent ({@code bootId}) took over, and from where. */
+  public static JsonObject takeover(String session, String bootId, String address) {
+    return takeover(session).put("bootId", bootId).put("address", address);
+  }
+
   public static JsonObject credit(String queryId, int messages) {
     return new JsonObject().put("op", OP_CREDIT).put("queryId", queryId).put("n", messages);
   }

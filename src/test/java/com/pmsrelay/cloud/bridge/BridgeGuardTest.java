@@ -48,6 +48,7 @@ class BridgeGuardTest {
     json.put("dataDir", dir.toString());
     json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0);
     json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0).put("authTimeoutMs", 500).put("maxFrameBytes", 65536);
+    json.getJsonObject("management").put("port", 0); // /metrics on a free port: nodes side by side
     cloud = new CloudNode(vertx, CloudConfig.from(json)).start().await();
     practice = cloud.practices().create("Guarded Practice").await();
     otherPractice = cloud.practices().create("Other Practice").await();

@@ -50,6 +50,7 @@ class BridgeIdleTimeoutTest {
     json.put("dataDir", dir.toString());
     json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0);
     json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0).put("heartbeatTimeoutMs", HEARTBEAT_TIMEOUT_MS);
+    json.getJsonObject("management").put("port", 0); // /metrics on a free port: nodes side by side
     cloud = new CloudNode(vertx, CloudConfig.from(json)).start().await();
   }
 

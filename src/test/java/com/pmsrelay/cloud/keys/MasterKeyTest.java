@@ -56,7 +56,8 @@ class MasterKeyTest {
     MasterKey first = MasterKey.load(new KeysConfig(null, null), dir);
     Path file = dir.resolve("keys").resolve("master.key");
     assertThat(file).exists();
-    assertThat(Files.getPosixFilePermissions(file).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+    assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(
+        java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
     assertThat(MasterKey.load(new KeysConfig(null, null), dir).derive("results")).isEqualTo(first.derive("results"));
     String configured = MasterKey.generate();
     assertThat(MasterKey.load(new KeysConfig(configured, null), dir).derive("results"))

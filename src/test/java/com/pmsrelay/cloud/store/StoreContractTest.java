@@ -996,6 +996,60 @@ abstract class StoreContractTest {
     }
   }
 
+  // ---- the monitor's alerts and baselines (V9) ----
+
+  private Alert alert(String id, String practiceId, String clientId, long atMs) {
+    return new Alert(id, practiceId, clientId, "refusals", atMs, "node-1",
+        new JsonObject().put("refusals", 10).put("tables", new JsonArray().add("dbo.Patients")), false, null, null);
+  }
+
+  @Test
+  void alertsAreListedNewestFirstPerPracticeAndAcknowledgedOnce() {
+    AlertStore alerts = new AlertStore(db);
+    String a = practices.create("Alert Practice A").await().practiceId();
+    String b = practices.create("Alert Practice B").await().practiceId();
+    alerts.add(alert("00000000-0000-0000-0000-000000000001", a, "cli_1", 1_000)).await();
+    alerts.add(alert("00000000-0000-0000-0000-000000000002", a, null, 2_000)).await();
+    alerts.add(alert("00000000-0000-0000-0000-000000000003", b, "cli_1", 3_000)).await();
+    alerts.markPaused("00000000-0000-0000-0000-000000000001").await();
+
+    assertThat(alerts.list(a, false, 10).await()).extracting(Alert::alertId)
+        .containsExactly("00000000-0000-0000-0000-000000000002", "00000000-0000-0000-0000-000000000001");
+    assertThat(alerts.list(null, false, 10).await()).hasSize(3);
+    Alert first = alerts.find(a, "00000000-0000-0000-0000-000000000001").await().orElseThrow();
+    assertThat(first.paused()).isTrue();
+    assertThat(first.clientId()).isEqualTo("cli_1");
+    assertThat(first.figures().getJsonArray("tables").getString(0)).isEqualTo("dbo.Patients");
+    assertThat(alerts.find(a, "00000000-0000-0000-0000-000000000002").await().orElseThrow().clientId()).isNull();
+    assertThat(alerts.countUnacknowledged(a).await()).isEqualTo(2);
+
+    // another practice's alert cannot be acknowledged through this one
+    assertThat(alerts.acknowledge(b, "00000000-0000-0000-0000-000000000001", "console:b", 5_000).await()).isEmpty();
+    Alert acked = alerts.acknowledge(a, "00000000-0000-0000-0000-000000000001", "console:a", 5_000).await().orElseThrow();
+    assertThat(acked.acknowledgedBy()).isEqualTo("console:a");
+    assertThat(acked.acknowledgedAtMs()).isEqualTo(5_000);
+    Alert again = alerts.acknowledge(a, "00000000-0000-0000-0000-000000000001", "console:x", 6_000).await().orElseThrow();
+    assertThat(again.acknowledgedBy()).as("the first acknowledgement stays").isEqualTo("console:a");
+    assertThat(alerts.countUnacknowledged(a).await()).isEqualTo(1);
+    assertThat(alerts.list(a, true, 10).await()).extracting(Alert::alertId).containsExactly("00000000-0000-0000-0000-000000000002");
+  }
+
+  @Test
+  void baselinesMergeIntoWhatIsStoredUnderTheRowsLock() {
+    BaselineStore baselines = new BaselineStore(db);
+    assertThat(baselines.load("p1", "cli_1").await()).isEmpty();
+    assertThat(baselines.merge("p1", "cli_1", stored -> stored == null ? "a" : stored + "b").await()).isEqualTo("a");
+    // concurrent merges (two nodes) each see the other's: none is lost
+    List<Future<String>> merges = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      merges.add(baselines.merge("p1", "cli_1", stored -> stored + "b"));
+    }
+    Future.all(merges).await();
+    assertThat(baselines.load("p1", "cli_1").await()).contains("abbbbbbbb");
+    assertThat(baselines.merge("p1", BaselineStore.AGENT, stored -> "agent").await()).isEqualTo("agent");
+    assertThat(baselines.load("p1", BaselineStore.AGENT).await()).contains("agent");
+  }
+
   /** The versions of the migration scripts shipped (db/cloud/V<version>__<name>.sql). */
   private List<String> migrationVersions() throws Exception {
     java.util.regex.Pattern script = java.util.regex.Pattern.compile("V([0-9_.]+)__.+\\.sql");
