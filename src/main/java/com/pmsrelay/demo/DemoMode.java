@@ -83,6 +83,7 @@ public final class DemoMode {
         .mapEmpty(), grace);
     CloudNode first = nodes.get(0);
     DemoSeed.Seeded seeded = DemoSeed.seed(first);
+    first.signedHeads().signMoved().await(); // the seed's records signed at once: the console shows a signed head from the start
 
     for (int i = 0; i < seeded.practices().size(); i++) {
       DemoSeed.SeededPractice practice = seeded.practices().get(i);

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * signed with a key the store never holds ({@link AuditHeadKeys}, from the master key) cannot be
  * recomputed, so a chain rewritten before a signed position no longer matches it.
  *
- * <p>Signing: for each chain whose head moved (or whose latest signed head is under another key, as
- * after a master key rotation) the records since its latest signed head are checked to follow it
+ * <p>Signing: for each chain whose head moved (or whose latest signed head is under the previous
+ * master key's key, as after a rotation) the records since its latest signed head are checked to follow it
  * unaltered, then head n + 1 is signed and added. A chain that does not extend its signed head is
  * never signed over: it is logged once, for {@code admin audit-verify}. Several nodes may sign at
  * once: the primary key (chain, n) lets one add head n + 1, the others' inserts fail and are dropped.
@@ -103,11 +103,16 @@ public final class SignedHeadStore {
           + " (records removed)");
     }
     AuditHeadKey lastKey = last == null ? null : keys.withId(last.keyId());
+    if (last != null && lastKey == null && last.seq() == m.headSeq()) {
+      // signed under a key this node lacks: a node with a newer master key, while nodes restart one by one
+      return Future.succeededFuture(false);
+    }
     if (lastKey != null && !lastKey.verify(last.statement(), last.signature())) {
       return refuse(m, "the signature of signed head " + last.n() + " does not verify (forged or altered)");
     }
-    // From the signed head if it can be trusted and its successors are kept, else the whole kept chain.
-    boolean fromSigned = lastKey != null && last.seq() >= m.baseSeq() - 1;
+    // From the signed head while its successors are kept (one under a key this node lacks is taken
+    // as it links: audit-verify checks it where that key is known), else from the chain's base.
+    boolean fromSigned = last != null && last.seq() >= m.baseSeq() - 1;
     long first = fromSigned ? last.seq() + 1 : m.baseSeq();
     String prev = fromSigned ? last.hash() : m.baseHash();
     return audit.verifyLinks(m.chain(), first, prev, m.headSeq(), m.headHash()).compose(links -> {
