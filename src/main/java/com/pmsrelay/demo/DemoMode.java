@@ -83,7 +83,6 @@ public final class DemoMode {
         .mapEmpty(), grace);
     CloudNode first = nodes.get(0);
     DemoSeed.Seeded seeded = DemoSeed.seed(first);
-    first.signedHeads().signMoved().await(); // the seed's records signed at once: the console shows a signed head from the start
 
     for (int i = 0; i < seeded.practices().size(); i++) {
       DemoSeed.SeededPractice practice = seeded.practices().get(i);
@@ -108,6 +107,9 @@ public final class DemoMode {
         List.copyOf(vertxes));
   }
 
+  /** The demo signs its audit heads this often (a node's default is a minute). */
+  static final int DEMO_SIGN_HEADS_EVERY_MS = 5_000;
+
   /**
    * Node {@code i} of {@code count}: alone, as the single demo cloud always was; clustered, each
    * under its own directory, on the first node's embedded store (one process) and bridge
@@ -121,6 +123,8 @@ public final class DemoMode {
     json.put("dataDir", (count == 1 ? cloudDir : cloudDir.resolve("node" + (i + 1))).toString());
     json.getJsonObject("http").put("host", host).put("port", httpPort);
     json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);
+    // Audit heads signed every 5 s, not every minute: a demo's console shows its changes signed at once.
+    json.getJsonObject("audit").put("signHeadsEveryMs", DEMO_SIGN_HEADS_EVERY_MS);
     if (count > 1) {
       com.pmsrelay.cloud.bridge.TlsMaterial tls = com.pmsrelay.cloud.bridge.TlsMaterial.configuredOrSelfSigned(
           CloudConfig.from(ConfigLoader.defaults("cloud").put("dataDir", cloudDir.toString())).bridge(), cloudDir);
