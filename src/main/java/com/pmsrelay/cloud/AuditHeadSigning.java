@@ -22,8 +22,8 @@ final class AuditHeadSigning implements Lifecycle {
   private final SignedHeadStore heads;
   private final long everyMs;
   private long timer = -1;
-  /** The pass underway, or null; read and written on this component's context only. */
-  private Future<Integer> underway;
+  /** The pass underway, or null; started on this component's context, cleared where the pass ends. */
+  private volatile Future<Integer> underway;
 
   AuditHeadSigning(Vertx vertx, SignedHeadStore heads, long everyMs) {
     this.vertx = vertx;

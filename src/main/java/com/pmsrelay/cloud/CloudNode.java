@@ -136,7 +136,8 @@ public final class CloudNode {
         .compose(dispatcher -> {
           ConsoleApi console = new ConsoleApi(new ConsoleApi.Parts(stores.consoleUsers(), stores.consoleSessions(),
               stores.practices(), stores.integrators(), stores.grants(), stores.pairings(), stores.audit(),
-              stores.changes(), new LiveAgentStatus(vertx, java.time.Duration.ofMillis(config.bridge().heartbeatTimeoutMs()))));
+              stores.changes(), new LiveAgentStatus(vertx, java.time.Duration.ofMillis(config.bridge().heartbeatTimeoutMs())),
+              stores.quarantines()));
           // One of each for the node, shared by every instance: a limiter per instance would
           // multiply a grant's rate by the number of instances.
           HttpApi.Parts parts = new HttpApi.Parts(listening, database, tokens, bearer.apply(tokens), stores.integrators(),

@@ -22,6 +22,7 @@ public record Stores(
     PairingStore pairings,
     QueryRecordStore queryRecords,
     SigningKeyStore signingKeys,
+    QuarantineStore quarantines,
     SignedHeadStore signedHeads) {
 
   /** For one command: each audit record is committed before the command goes on. */
@@ -40,10 +41,12 @@ public record Stores(
   private static Stores over(Database db, MasterKey masterKey, AuditStore audit) {
     PasswordHasher hasher = new PasswordHasher();
     GrantStore grants = new GrantStore(db);
+    ChangeStore changes = new ChangeStore(db);
     return new Stores(db, new PracticeStore(db), new IntegratorStore(db, hasher), grants,
-        new ConsoleUserStore(db, hasher), new ConsoleSessionStore(db), audit, new ChangeStore(db),
+        new ConsoleUserStore(db, hasher), new ConsoleSessionStore(db), audit, changes,
         new PairingStore(db, grants), new QueryRecordStore(db),
         new SigningKeyStore(db, masterKey.sealing(KeyPurposes.SIGNING_KEYS)),
+        new QuarantineStore(db, grants, changes, audit),
         new SignedHeadStore(db, audit, AuditHeadKeys.derivedFrom(masterKey)));
   }
 }
