@@ -34,10 +34,26 @@ export function auditPage(state) {
     if (!page.records.length) {
       body.append(el('tr', {}, el('td', { colspan: 6 }, 'No records match these filters.')));
     }
+    showSigned(page.signedHead);
     next = page.records.length === PAGE ? page.before : null;
     $('audit-older').disabled = next === null;
     $('audit-newer').disabled = cursors.length === 1;
     setText('audit-page', `Page ${cursors.length}`);
+  }
+
+  // The latest head the relay signed: where the log stood, vouched for with a key the store never
+  // holds. Noting it down (or keeping an export) lets a later check show the log was not rewritten.
+  function showSigned(head) {
+    const line = clear($('audit-signed'));
+    if (!head) {
+      line.append('Not signed yet: the relay signs the log within a minute of a change.');
+      return;
+    }
+    const groups = (hex) => hex.match(/.{1,4}/g).join(' ');
+    line.append('Latest signed head: record ', el('strong', {}, number(head.position)), ', signed ',
+      el('time', { datetime: head.signedAt }, when(head.signedAt)), ' · head ',
+      el('code', { title: head.headHash }, groups(head.headFingerprint)), ' · key ',
+      el('code', {}, groups(head.keyFingerprint)));
   }
 
   function row(r) {

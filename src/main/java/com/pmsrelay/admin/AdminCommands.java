@@ -2,6 +2,7 @@ package com.pmsrelay.admin;
 
 import com.pmsrelay.cloud.auth.TokenService;
 import com.pmsrelay.cloud.config.CloudConfig;
+import com.pmsrelay.cloud.keys.MasterKey;
 import com.pmsrelay.cloud.store.AuditRecord;
 import com.pmsrelay.cloud.store.AuditStore;
 import com.pmsrelay.cloud.store.ChangeStore;
@@ -14,6 +15,7 @@ import com.pmsrelay.cloud.store.IntegratorStore;
 import com.pmsrelay.cloud.store.PairingStore;
 import com.pmsrelay.cloud.store.Practice;
 import com.pmsrelay.cloud.store.PracticeStore;
+import com.pmsrelay.cloud.store.SignedHeadStore;
 import com.pmsrelay.cloud.store.Quarantine;
 import com.pmsrelay.cloud.store.QuarantineStore;
 import com.pmsrelay.cloud.store.SigningKeyStore;
@@ -56,10 +58,16 @@ public final class AdminCommands {
       "  pairing create <practiceId> <clientId>  one-time pairing code for the integrator (15 minutes)",
       "  jwt rotate                             new token signing key; tokens of the previous one stay valid",
       "  agents                                 every practice's agent: status, version, last seen",
-      "  audit-verify                           checks the audit log's hash chains; exit 1 if broken",
+      "  audit-verify                           checks the audit log's hash chains and their signed heads; exit 1 if broken",
       "  alerts [--practice ID] [--unacknowledged]  the monitor's alerts of suspicious activity, newest first");
   private static final String OPERATOR = "operator";
   static final long PAIRING_TTL_MS = 15 * 60 * 1000;
+  /**
+   * Records unsigned for longer than two signing intervals and this are flagged (not failed): a
+   * running node signs every interval, at start and at stop, so only removed signed heads, a node
+   * that cannot reach the store, or no node at all since leave them so.
+   */
+  static final long UNSIGNED_SLACK_MS = 15 * 60 * 1000;
 
   private final PrintStream out;
   private final PracticeStore practices;
@@ -69,11 +77,16 @@ public final class AdminCommands {
   private final ChangeStore changes;
   private final PairingStore pairings;
   private final SigningKeyStore signingKeys;
+  private final SignedHeadStore signedHeads;
   private final QuarantineStore quarantines;
   private final com.pmsrelay.cloud.store.AlertStore alerts;
   private final Duration heartbeatTimeout;
+  private final long unsignedOverdueMs;
+  /** The audit chains this command appended to: their heads are signed before it ends. */
+  private final java.util.Set<String> appendedTo = new java.util.TreeSet<>();
 
-  private AdminCommands(PrintStream out, Stores stores, Duration heartbeatTimeout) {
+  private AdminCommands(PrintStream out, Stores stores, Duration heartbeatTimeout, long signEveryMs) {
+    this.unsignedOverdueMs = 2 * signEveryMs + UNSIGNED_SLACK_MS;
     this.out = out;
     this.practices = stores.practices();
     this.integrators = stores.integrators();
@@ -82,6 +95,7 @@ public final class AdminCommands {
     this.changes = stores.changes();
     this.pairings = stores.pairings();
     this.signingKeys = stores.signingKeys();
+    this.signedHeads = stores.signedHeads();
     this.quarantines = stores.quarantines();
     this.alerts = stores.alerts();
     this.heartbeatTimeout = heartbeatTimeout;
@@ -110,11 +124,15 @@ public final class AdminCommands {
     Database db = null;
     try {
       db = Database.open(vertx, cloud.store());
-      return new AdminCommands(out, Stores.over(db), Duration.ofMillis(cloud.bridge().heartbeatTimeoutMs()))
-          .dispatch(words, err);
+      MasterKey masterKey = MasterKey.load(cloud.keys(), cloud.dataDir());
+      return new AdminCommands(out, Stores.over(db, masterKey), Duration.ofMillis(cloud.bridge().heartbeatTimeoutMs()),
+          cloud.auditSignEveryMs()).dispatch(words, err);
     } catch (IllegalArgumentException e) {
       err.println("pms-relay admin: " + e.getMessage());
       err.println(USAGE);
+      return 2;
+    } catch (java.io.IOException e) {
+      err.println("pms-relay admin: cannot read or make the master key under " + cloud.dataDir() + ": " + e.getMessage());
       return 2;
     } finally {
       if (db != null) {
@@ -149,6 +167,11 @@ public final class AdminCommands {
       }
       default -> throw new IllegalArgumentException("unknown command '" + String.join(" ", w) + "'");
     }
+    if (!appendedTo.isEmpty()) {
+      // No node may be running to sign them: the operator's own records are signed at once.
+      signedHeads.sign(appendedTo).onFailure(e -> err.println("pms-relay admin: the audit heads were not signed now ("
+          + e + "); a cloud node signs them when it runs")).otherwiseEmpty().await();
+    }
     return 0;
   }
 
@@ -180,6 +203,7 @@ public final class AdminCommands {
       throw new IllegalArgumentException("--reason must say why, in at most " + QuarantineStore.MAX_REASON_CHARS
           + " characters");
     }
+    appendedTo.add(practiceId); // the store audits it in the practice's chain
     QuarantineStore.Started started = refusable(() -> quarantines.quarantine(practiceId, OPERATOR, reason.strip(), rotateKey)
         .await());
     Quarantine q = started.quarantine();
@@ -208,6 +232,7 @@ public final class AdminCommands {
   }
 
   private void resume(String practiceId, String clientId) {
+    appendedTo.add(practiceId); // the store audits it in the practice's chain
     QuarantineStore.Resumed resumed = refusable(() -> quarantines.resume(practiceId, OPERATOR, clientId).await());
     if (resumed.settled().isEmpty() && clientId != null) {
       out.println(clientId + " was resumed already");
@@ -335,10 +360,26 @@ public final class AdminCommands {
     AuditStore.Verification v = audit.verify().await();
     if (v.intact()) {
       out.println("audit log intact: " + v.records() + " records verified");
-      return 0;
+    } else {
+      out.println("audit log BROKEN in chain " + v.chain() + " at record " + v.seq() + ": " + v.problem());
     }
-    out.println("audit log BROKEN in chain " + v.chain() + " at record " + v.seq() + ": " + v.problem());
-    return 1;
+    SignedHeadStore.Verification signed = signedHeads.verify().await();
+    out.println("signed heads: " + signed.checked() + " checked with Ed25519 key " + signedHeads.keys().current().id()
+        + (signed.unverifiable() > 0 ? "; " + signed.unverifiable() + " under a key this node does not have"
+            + " (keys.previous dropped?), vouched for only by later heads that link to them" : ""));
+    for (SignedHeadStore.Broken broken : signed.broken()) {
+      out.println("audit log BROKEN in chain " + broken.chain() + " at signed position " + broken.position() + ": "
+          + broken.problem());
+    }
+    long now = System.currentTimeMillis();
+    for (SignedHeadStore.Unsigned tail : signed.unsigned()) {
+      boolean overdue = tail.oldestAtMs() != null && tail.oldestAtMs() < now - unsignedOverdueMs;
+      out.println("chain " + tail.chain() + ": " + tail.records() + " record(s) " + (tail.afterPosition() == 0
+          ? "never signed" : "after signed position " + tail.afterPosition() + " not yet signed")
+          + (tail.oldestAtMs() == null ? "" : " (oldest written " + java.time.Instant.ofEpochMilli(tail.oldestAtMs()) + ")")
+          + (overdue ? "; longer ago than signing allows: were its latest signed heads removed, or has no node run since?" : ""));
+    }
+    return v.intact() && signed.intact() ? 0 : 1;
   }
 
   private String status(Practice p) {
@@ -351,6 +392,7 @@ public final class AdminCommands {
 
   private void note(String chain, String action, JsonObject before, JsonObject after) {
     audit.append(AuditRecord.admin(chain, OPERATOR, action, before, after)).await();
+    appendedTo.add(chain);
   }
 
   private static String arg(List<String> w, int index, String name) {

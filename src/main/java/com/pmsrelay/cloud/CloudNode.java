@@ -104,7 +104,7 @@ public final class CloudNode {
           return null;
         })
         .compose(v -> {
-          stores = Stores.over(database, AUDIT_WINDOW_MS);
+          stores = Stores.over(database, masterKey, AUDIT_WINDOW_MS);
           // The audit store's batching window runs on a context of its own, stopped after all that appends.
           return vertx.deployVerticle(new com.pmsrelay.common.LifecycleVerticle(stores.audit()));
         })
@@ -114,6 +114,7 @@ public final class CloudNode {
         })
         // Components with timers run as verticles: undeploying them (stop) ends their timers.
         .compose(v -> deploy(new AuditRetention(vertx, stores.audit(), config.auditRetentionDays())))
+        .compose(v -> deploy(new AuditHeadSigning(vertx, stores.signedHeads(), config.auditSignEveryMs())))
         .compose(v -> deploy(new ChangeFollower(vertx, stores.changes(), stores.grants(), stores.integrators(), agents,
             tokens)))
         .compose(v -> {
@@ -213,8 +214,12 @@ public final class CloudNode {
     deployments.clear();
     String audit = auditDeployment;
     auditDeployment = null;
+    Stores signing = audit == null ? null : stores;
     return Future.join(undeployed).<Void>mapEmpty()
         .eventually(() -> audit == null ? Future.succeededFuture() : vertx.undeploy(audit))
+        // the last records written, their chains' heads are signed: a clean stop leaves nothing unsigned
+        .eventually(() -> signing == null ? Future.succeededFuture() : signing.signedHeads().signMoved()
+            .onFailure(e -> LOG.warn("signing the audit chains' heads at stop failed: {}", e.toString())))
         .eventually(() -> db == null ? Future.succeededFuture() : db.close())
         .eventually(() -> vertx.executeBlocking(() -> {
           if (results != null) {
@@ -319,5 +324,13 @@ public final class CloudNode {
 
   public ConsoleUserStore consoleUsers() {
     return stores.consoleUsers();
+  }
+
+  public com.pmsrelay.cloud.store.SigningKeyStore signingKeys() {
+    return stores.signingKeys();
+  }
+
+  public com.pmsrelay.cloud.store.SignedHeadStore signedHeads() {
+    return stores.signedHeads();
   }
 }

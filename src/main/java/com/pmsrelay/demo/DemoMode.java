@@ -119,6 +119,9 @@ public final class DemoMode {
         List.copyOf(vertxes));
   }
 
+  /** The demo signs its audit heads this often (a node's default is a minute). */
+  static final int DEMO_SIGN_HEADS_EVERY_MS = 5_000;
+
   /**
    * Node {@code i} of {@code count}: alone, as the single demo cloud always was; clustered, each
    * under its own directory, on the first node's embedded store (one process) and bridge
@@ -134,6 +137,8 @@ public final class DemoMode {
     json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);
     // /metrics on a free loopback port (written to credentials.json as metricsUrl): demos and tests side by side.
     json.getJsonObject("management").put("host", "127.0.0.1").put("port", 0);
+    // Audit heads signed every 5 s, not every minute: a demo's console shows its changes signed at once.
+    json.getJsonObject("audit").put("signHeadsEveryMs", DEMO_SIGN_HEADS_EVERY_MS);
     if (count > 1) {
       com.pmsrelay.cloud.bridge.TlsMaterial tls = com.pmsrelay.cloud.bridge.TlsMaterial.configuredOrSelfSigned(
           CloudConfig.from(ConfigLoader.defaults("cloud").put("dataDir", cloudDir.toString())).bridge(), cloudDir);

@@ -3,6 +3,7 @@ package com.pmsrelay.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.pmsrelay.cloud.config.CloudConfig;
+import com.pmsrelay.cloud.store.AuditRecord;
 import com.pmsrelay.cloud.store.Database;
 import com.pmsrelay.cloud.store.IntegratorStore;
 import com.pmsrelay.cloud.store.PracticeStore;
@@ -123,6 +124,65 @@ class AdminCommandsTest {
     Result broken = admin("audit-verify");
     assertThat(broken.status()).isEqualTo(1);
     assertThat(broken.out()).contains("BROKEN").contains(practiceId).contains("record 2");
+  }
+
+  /** Rewrites record {@code seq} of the chain and re-hashes every record after it and the head, as someone with store access can. */
+  private static void rewriteConsistently(Connection c, String chain, long seq) throws Exception {
+    List<AuditRecord> records = new ArrayList<>();
+    try (var rs = c.createStatement().executeQuery("SELECT chain, seq, at_ms, kind, actor, action, outcome, query_id, sql_hash, "
+        + "sql_text, params_count, row_count, bytes, queue_ms, exec_ms, detail FROM audit_log WHERE chain = '" + chain + "' ORDER BY seq")) {
+      while (rs.next()) {
+        records.add(new AuditRecord(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4),
+            rs.getLong(2) == seq ? "operator-innocent" : rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
+            rs.getString(9), rs.getString(10), (Integer) rs.getObject(11), (Long) rs.getObject(12), (Long) rs.getObject(13),
+            (Long) rs.getObject(14), (Long) rs.getObject(15), rs.getString(16)));
+      }
+    }
+    String prev = "0".repeat(64);
+    try (var update = c.prepareStatement("UPDATE audit_log SET actor = ?, prev_hash = ?, hash = ? WHERE chain = ? AND seq = ?")) {
+      for (AuditRecord r : records) {
+        String hash = com.pmsrelay.common.crypto.Secrets.sha256Hex(prev + "\n" + r.canonical());
+        update.setString(1, r.actor());
+        update.setString(2, prev);
+        update.setString(3, hash);
+        update.setString(4, chain);
+        update.setLong(5, r.seq());
+        update.executeUpdate();
+        prev = hash;
+      }
+    }
+    c.createStatement().executeUpdate("UPDATE audit_heads SET hash = '" + prev + "' WHERE chain = '" + chain + "'");
+  }
+
+  @Test
+  void auditVerifyFindsAChainRewrittenAndReHashedByWhoeverCanWriteTheStore() throws Exception {
+    String practiceId = find(admin("practice", "create", "Rewritten").out(), "practice\\s+([0-9a-f-]{36})");
+    String clientId = find(admin("integrator", "create", "Y").out(), "client id\\s+(cli_\\S+)");
+    admin("grant", practiceId, clientId, "enabled"); // each command signs the heads it moved: positions 1, 2, 3
+    admin("grant", practiceId, clientId, "disabled");
+    Result clean = admin("audit-verify");
+    assertThat(clean.status()).as(clean.out()).isZero();
+    assertThat(clean.out()).contains("intact").contains("signed heads: 4 checked").doesNotContain("not yet signed");
+
+    String url = CloudConfig.from(ConfigLoader.load("cloud", dir.resolve("cloud.json"), Map.of())).store().jdbcUrl();
+    try (Connection c = DriverManager.getConnection(url)) {
+      rewriteConsistently(c, practiceId, 2);
+    }
+    Result rewritten = admin("audit-verify");
+    assertThat(rewritten.status()).as(rewritten.out()).isEqualTo(1);
+    assertThat(rewritten.out()).contains("audit log intact") // the hash chain alone cannot tell
+        .contains("BROKEN in chain " + practiceId + " at signed position 2").contains("rewritten");
+  }
+
+  @Test
+  void auditVerifyReportsRecordsNotYetSignedWithoutFailing() throws Exception {
+    String practiceId = find(admin("practice", "create", "Unsigned tail").out(), "practice\\s+([0-9a-f-]{36})");
+    withStore((vertx, db) -> new com.pmsrelay.cloud.store.AuditStore(db)
+        .append(AuditRecord.admin(practiceId, "console:someone", "grant.enabled", null, null)).await());
+    Result verified = admin("audit-verify");
+    assertThat(verified.status()).as(verified.out()).isZero();
+    assertThat(verified.out()).contains("chain " + practiceId + ": 1 record(s) after signed position 1 not yet signed")
+        .doesNotContain("longer ago");
   }
 
   @Test

@@ -2,7 +2,6 @@ package com.pmsrelay.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.pmsrelay.cloud.store.SigningKeyStore;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -35,7 +34,7 @@ class TokenAuthTest {
   @BeforeAll
   static void start() throws Exception {
     relay = RelayFixture.start(dir);
-    privateJwk = new SigningKeyStore(relay.demo.cloud().database()).active().await().get(0).privateJwk();
+    privateJwk = relay.demo.cloud().signingKeys().active().await().get(0).privateJwk();
   }
 
   @AfterAll

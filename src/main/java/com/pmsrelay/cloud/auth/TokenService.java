@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
  * after it on {@code exp} being present: Vert.x accepts tokens without one.
  */
 public final class TokenService implements TokenVerifier {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenService.class);
   private final Vertx vertx;
   private final JwtSettings settings;
   private volatile Keys keys;
@@ -45,10 +46,20 @@ public final class TokenService implements TokenVerifier {
     this.settings = settings;
   }
 
-  /** Loads the active keys, creating the first one if there is none. */
+  /**
+   * Seals any signing key still stored plain or under the previous master key (see
+   * {@link SigningKeyStore#sealAtRest}), then loads the active keys, creating the first one if
+   * there is none.
+   */
   public Future<Void> start(SigningKeyStore store) {
     this.store = store;
-    return store.active()
+    return store.sealAtRest()
+        .andThen(sealed -> {
+          if (sealed.succeeded() && sealed.result() > 0) {
+            LOG.info("sealed {} JWT signing key(s) in the store under the current master key", sealed.result());
+          }
+        })
+        .compose(sealed -> store.active())
         .compose(active -> active.isEmpty() ? store.add(EcJwk.generate()).compose(v -> store.active()) : Future.succeededFuture(active))
         .map(active -> {
           this.keys = build(active);

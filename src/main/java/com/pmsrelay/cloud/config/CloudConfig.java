@@ -19,6 +19,7 @@ public record CloudConfig(
     ResultsConfig results,
     com.pmsrelay.cloud.keys.KeysConfig keys,
     int auditRetentionDays,
+    int auditSignEveryMs,
     int shutdownGraceMs,
     com.pmsrelay.cloud.cluster.ClusterConfig cluster,
     com.pmsrelay.cloud.monitor.MonitorConfig monitor,
@@ -79,6 +80,7 @@ public record CloudConfig(
             root.longValue("results.quotaBytesPerIntegrator", 1024 * 1024, 1L << 44)),
         new com.pmsrelay.cloud.keys.KeysConfig(keys.optionalString("master"), keys.optionalString("previous")),
         root.integer("audit.retentionDays", 1, 36_500),
+        root.integer("audit.signHeadsEveryMs", 100, 3_600_000),
         root.integer("shutdownGraceMs", 0, 600_000),
         cluster,
         com.pmsrelay.cloud.monitor.MonitorConfig.from(root.section("monitor")),
@@ -88,13 +90,13 @@ public record CloudConfig(
   /** The same settings with this many HTTP API and bridge instances. */
   public CloudConfig withInstances(int httpInstances, int bridgeInstances) {
     return new CloudConfig(dataDir, new HttpConfig(http.host(), http.port(), http.maxBodyBytes(), httpInstances),
-        bridge.withInstances(bridgeInstances), store, jwt, queries, results, keys, auditRetentionDays, shutdownGraceMs, cluster,
-        monitor, management);
+        bridge.withInstances(bridgeInstances), store, jwt, queries, results, keys, auditRetentionDays, auditSignEveryMs, shutdownGraceMs,
+        cluster, monitor, management);
   }
 
   public CloudConfig withPorts(int httpPort, int bridgePort) {
     return new CloudConfig(dataDir, new HttpConfig(http.host(), httpPort, http.maxBodyBytes(), http.instances()),
-        bridge.withPort(bridgePort), store, jwt, queries, results, keys, auditRetentionDays, shutdownGraceMs, cluster,
-        monitor, management);
+        bridge.withPort(bridgePort), store, jwt, queries, results, keys, auditRetentionDays, auditSignEveryMs, shutdownGraceMs,
+        cluster, monitor, management);
   }
 }

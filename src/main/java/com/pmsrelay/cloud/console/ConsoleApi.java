@@ -13,6 +13,7 @@ import com.pmsrelay.cloud.store.Integrator;
 import com.pmsrelay.cloud.store.IntegratorStore;
 import com.pmsrelay.cloud.store.PairingStore;
 import com.pmsrelay.cloud.store.PracticeStore;
+import com.pmsrelay.cloud.store.SignedHead;
 import com.pmsrelay.cloud.store.QuarantineStore;
 import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.error.RelayException;
@@ -201,14 +202,29 @@ public final class ConsoleApi {
 
   private void audit(RoutingContext ctx) {
     own(ctx)
-        .compose(practiceId -> parts.audit().list(ConsoleRequests.auditQuery(ctx, practiceId, MAX_AUDIT_PAGE)))
-        .map(records -> {
-          JsonArray list = new JsonArray();
-          records.forEach(r -> list.add(r.toJson()));
-          Long next = records.isEmpty() ? null : records.get(records.size() - 1).seq();
-          return new JsonObject().put("records", list).put("before", next);
+        .compose(practiceId -> {
+          Future<List<AuditRecord>> records = parts.audit().list(ConsoleRequests.auditQuery(ctx, practiceId, MAX_AUDIT_PAGE));
+          Future<java.util.Optional<SignedHead>> signed = parts.audit().latestSignedHead(practiceId);
+          return Future.all(records, signed).map(all -> {
+            JsonArray list = new JsonArray();
+            records.result().forEach(r -> list.add(r.toJson()));
+            Long next = records.result().isEmpty() ? null : records.result().get(records.result().size() - 1).seq();
+            return new JsonObject().put("records", list).put("before", next)
+                .put("signedHead", signed.result().map(ConsoleApi::signedHeadJson).orElse(null));
+          });
         })
         .onComplete(reply(ctx));
+  }
+
+  /**
+   * The chain's latest signed head as the console shows it: where the log stood when the relay
+   * signed it, with short fingerprints of the head and of the signing key to note down or compare,
+   * and the whole signed statement for checking elsewhere.
+   */
+  static JsonObject signedHeadJson(SignedHead head) {
+    return head.toJson()
+        .put("headFingerprint", head.hash().substring(0, 16))
+        .put("keyFingerprint", head.keyId());
   }
 
   /** The filtered audit log as a CSV download (newest first, at most {@link #MAX_CSV_RECORDS}). */
@@ -216,8 +232,10 @@ public final class ConsoleApi {
     own(ctx)
         .compose(practiceId -> {
           AuditStore.Query q = ConsoleRequests.auditQuery(ctx, practiceId, MAX_AUDIT_PAGE);
-          return parts.audit().list(new AuditStore.Query(q.chain(), q.fromMs(), q.toMs(), q.actor(), q.kind(),
-              q.outcome(), q.beforeSeq(), MAX_CSV_RECORDS));
+          Future<List<AuditRecord>> records = parts.audit().list(new AuditStore.Query(q.chain(), q.fromMs(), q.toMs(),
+              q.actor(), q.kind(), q.outcome(), q.beforeSeq(), MAX_CSV_RECORDS));
+          Future<java.util.Optional<SignedHead>> signed = parts.audit().latestSignedHead(practiceId);
+          return Future.all(records, signed).map(all -> ConsoleCsv.of(records.result(), signed.result().orElse(null)));
         })
         .onComplete(done -> {
           if (done.failed()) {
@@ -226,7 +244,7 @@ public final class ConsoleApi {
           }
           ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8").putHeader("Cache-Control", "no-store")
               .putHeader("Content-Disposition", "attachment; filename=\"audit-log.csv\"")
-              .end(ConsoleCsv.of(done.result()));
+              .end(done.result());
         });
   }
 

@@ -7,6 +7,10 @@ package com.pmsrelay.cloud.keys;
 public final class KeyPurposes {
   /** Seals kept results and the queries kept to run them (AES-256-GCM). */
   public static final String RESULTS = "results";
+  /** Seals the JWT signing keys' private JWKs in the store (AES-256-GCM). */
+  public static final String SIGNING_KEYS = "signing-keys";
+  /** The seed of the Ed25519 key that signs the audit chains' heads ({@link AuditHeadKeys}). */
+  public static final String AUDIT_HEADS = "audit-heads";
 
   private KeyPurposes() {}
 }

@@ -104,7 +104,7 @@ public final class AuditStore implements Lifecycle {
         .recover(e -> isDuplicateKey(e) ? db.transaction(c -> append(c, records)) : Future.failedFuture(e));
   }
 
-  private static boolean isDuplicateKey(Throwable e) {
+  static boolean isDuplicateKey(Throwable e) {
     return e instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23");
   }
 
@@ -244,14 +244,21 @@ public final class AuditStore implements Lifecycle {
     final String chain;
     final long headSeq;
     final String headHash;
+    /** The last record read: the head's, or beyond it (a full check: any record after the head is an error). */
+    final long untilSeq;
     long expectedSeq;
     String prev;
     long records;
 
     ChainCheck(String chain, long headSeq, String headHash, long baseSeq, String baseHash) {
+      this(chain, headSeq, headHash, baseSeq, baseHash, Long.MAX_VALUE);
+    }
+
+    ChainCheck(String chain, long headSeq, String headHash, long baseSeq, String baseHash, long untilSeq) {
       this.chain = chain;
       this.headSeq = headSeq;
       this.headHash = headHash;
+      this.untilSeq = untilSeq;
       this.expectedSeq = baseSeq;
       this.prev = baseHash;
     }
@@ -293,8 +300,8 @@ public final class AuditStore implements Lifecycle {
    * base), a page at a time; a broken verification, or null.
    */
   private Future<Verification> verifyFrom(ChainCheck chain, long fromSeq) {
-    return db.list("SELECT " + COLUMNS + ", prev_hash, hash FROM audit_log WHERE chain = ? AND seq >= ? ORDER BY seq "
-            + "LIMIT ?", Tuple.of(chain.chain, fromSeq, VERIFY_PAGE),
+    return db.list("SELECT " + COLUMNS + ", prev_hash, hash FROM audit_log WHERE chain = ? AND seq >= ? AND seq <= ? "
+            + "ORDER BY seq LIMIT ?", Tuple.of(chain.chain, fromSeq, chain.untilSeq, VERIFY_PAGE),
         row -> new Link(read(row), row.getString(16), row.getString(17)))
         .compose(page -> {
           for (Link link : page) {
@@ -305,6 +312,22 @@ public final class AuditStore implements Lifecycle {
           }
           return page.size() < VERIFY_PAGE ? Future.succeededFuture(chain.end()) : verifyFrom(chain, chain.expectedSeq);
         });
+  }
+
+  /**
+   * Checks that a chain's records from {@code firstSeq} to {@code headSeq} follow {@code prevHash}
+   * and each other unaltered and end in {@code headHash}: that a chain grew from a signed head to
+   * its current one by appends alone. Records after {@code headSeq} (appended since) are not read.
+   */
+  Future<Verification> verifyLinks(String chain, long firstSeq, String prevHash, long headSeq, String headHash) {
+    ChainCheck check = new ChainCheck(chain, headSeq, headHash, firstSeq, prevHash, headSeq);
+    return verifyFrom(check, firstSeq).map(broken -> broken != null ? broken : Verification.ok(check.records));
+  }
+
+  /** The chain's latest signed head (see {@link SignedHeadStore}), if it has one. */
+  public Future<java.util.Optional<SignedHead>> latestSignedHead(String chain) {
+    return db.first("SELECT " + SignedHead.COLUMNS + " FROM audit_signed_heads WHERE chain = ? ORDER BY n DESC LIMIT 1",
+        Tuple.of(chain), row -> SignedHead.read(row, 0));
   }
 
   /**
@@ -337,7 +360,11 @@ public final class AuditStore implements Lifecycle {
               .compose(baseHash -> Sql.update(c, "DELETE FROM audit_log WHERE chain = ? AND seq <= ?",
                       Tuple.of(chain, lastOld))
                   .compose(removed -> Sql.update(c, "UPDATE audit_heads SET base_seq = ?, base_hash = ? WHERE chain = ?",
-                      Tuple.of(lastOld + 1, baseHash.orElseThrow(), chain)).map(removed)));
+                      Tuple.of(lastOld + 1, baseHash.orElseThrow(), chain)).map(removed))
+                  // signed heads of removed records only, never the latest: its successor links to it
+                  .compose(removed -> Sql.update(c, "DELETE FROM audit_signed_heads WHERE chain = ? AND seq <= ? AND n < "
+                      + "(SELECT MAX(n) FROM audit_signed_heads WHERE chain = ?)", Tuple.of(chain, lastOld, chain))
+                      .map(removed)));
         });
   }
 

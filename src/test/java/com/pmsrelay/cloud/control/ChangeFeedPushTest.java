@@ -73,10 +73,13 @@ class ChangeFeedPushTest {
       s.execute("CREATE DATABASE relay");
     }
     StoreConfig config = new StoreConfig(postgres.getJdbcUrl("postgres", "relay"), "postgres", "", 4);
+    // One master key for every node, as a cluster has: each opens the signing keys the first sealed.
+    com.pmsrelay.cloud.keys.MasterKey masterKey = com.pmsrelay.cloud.keys.MasterKey.of(
+        com.pmsrelay.common.crypto.Secrets.randomBytes(32), null);
     for (int i = 0; i < NODES; i++) {
       Vertx vertx = Vertx.vertx();
       Database db = vertx.executeBlocking(() -> Database.open(vertx, config)).await();
-      Stores stores = Stores.over(db);
+      Stores stores = Stores.over(db, masterKey);
       TokenService tokens = new TokenService(vertx, new JwtSettings("pms-relay", "pms-relay-api", 900));
       tokens.start(stores.signingKeys()).await();
       ChangeFollower follower = new ChangeFollower(vertx, stores.changes(), stores.grants(), stores.integrators(),

@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.pmsrelay.cloud.store.PracticeStore.Heartbeat;
+import com.pmsrelay.cloud.keys.AuditHeadKeys;
+import com.pmsrelay.cloud.keys.KeyPurposes;
+import com.pmsrelay.cloud.keys.MasterKey;
+import com.pmsrelay.common.config.ConfigException;
 import com.pmsrelay.common.crypto.PasswordHasher;
+import com.pmsrelay.common.crypto.Secrets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
@@ -45,6 +50,8 @@ abstract class StoreContractTest {
 
   /** A cheap hash cost: the stores' behaviour, not the KDF's cost, is under test. */
   private static final PasswordHasher HASHER = new PasswordHasher(1_000);
+  /** The node's master key, from which the sealing and audit-head keys are derived. */
+  private static final MasterKey MASTER = MasterKey.of(Secrets.randomBytes(32), null);
 
   private Vertx vertx;
   private StoreConfig config;
@@ -95,7 +102,7 @@ abstract class StoreContractTest {
     practices = new PracticeStore(db);
     integrators = new IntegratorStore(db, HASHER);
     grants = new GrantStore(db);
-    signingKeys = new SigningKeyStore(db);
+    signingKeys = new SigningKeyStore(db, MASTER.sealing(KeyPurposes.SIGNING_KEYS));
     consoleUsers = new ConsoleUserStore(db, HASHER);
   }
 
@@ -644,6 +651,74 @@ abstract class StoreContractTest {
     assertThat(signingKeys.active().await()).extracting(SigningKeyStore.StoredKey::kid).containsExactly("k3");
   }
 
+  @Test
+  void privateJwksAreSealedInTheStoreAndOpenOnlyUnderTheirMasterKey() throws Exception {
+    SigningKeyStore.StoredKey key = new SigningKeyStore.StoredKey("k1", "ES256",
+        new JsonObject().put("kty", "EC").put("kid", "k1").put("d", "PRIVATE-SCALAR-k1"),
+        new JsonObject().put("kty", "EC").put("kid", "k1").put("x", "public-k1"));
+    signingKeys.add(key).await();
+
+    String raw = stringColumn("SELECT private_jwk FROM signing_keys WHERE kid = ?", "k1");
+    assertThat(raw).doesNotContain("PRIVATE-SCALAR").doesNotContain("\"d\"").doesNotStartWith("{");
+    assertThat(stringColumn("SELECT public_jwk FROM signing_keys WHERE kid = ?", "k1")).contains("public-k1");
+    assertThat(signingKeys.active().await()).containsExactly(key);
+    assertThat(signingKeys.sealAtRest().await()).as("already sealed under the current key").isZero();
+
+    SigningKeyStore wrong = new SigningKeyStore(db, MasterKey.of(Secrets.randomBytes(32), null).sealing(KeyPurposes.SIGNING_KEYS));
+    assertThatThrownBy(() -> wrong.active().await()).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PMSRELAY_KEYS_MASTER").hasMessageContaining("k1").hasNoCause();
+    assertThatThrownBy(() -> wrong.sealAtRest().await()).isInstanceOf(ConfigException.class);
+    assertThat(stringColumn("SELECT private_jwk FROM signing_keys WHERE kid = ?", "k1")).isEqualTo(raw);
+  }
+
+  @Test
+  void plainKeysOfAnOlderStoreAreSealedOnceThoughNodesStartTogether() throws Exception {
+    try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO signing_keys (kid, algorithm, private_jwk, public_jwk, created_at) VALUES (?, 'ES256', ?, ?, ?)")) {
+      for (String kid : List.of("old1", "old2")) {
+        ps.setString(1, kid);
+        ps.setString(2, new JsonObject().put("kid", kid).put("d", "PLAIN-" + kid).encode());
+        ps.setString(3, new JsonObject().put("kid", kid).encode());
+        ps.setObject(4, now());
+        ps.executeUpdate();
+      }
+    }
+    assertThat(signingKeys.active().await()).extracting(k -> k.privateJwk().getString("d"))
+        .containsExactlyInAnyOrder("PLAIN-old1", "PLAIN-old2");
+
+    List<Future<Integer>> starts = new ArrayList<>();
+    for (int i = 0; i < 4; i++) { // four nodes starting at once, each with its own store objects
+      starts.add(new SigningKeyStore(db, MASTER.sealing(KeyPurposes.SIGNING_KEYS)).sealAtRest());
+    }
+    Future.all(starts).await();
+
+    assertThat(starts.stream().mapToInt(Future::result).sum()).as("each row sealed once").isEqualTo(2);
+    for (String kid : List.of("old1", "old2")) {
+      assertThat(stringColumn("SELECT private_jwk FROM signing_keys WHERE kid = ?", kid)).doesNotContain("PLAIN");
+    }
+    assertThat(signingKeys.active().await()).extracting(k -> k.privateJwk().getString("d"))
+        .containsExactlyInAnyOrder("PLAIN-old1", "PLAIN-old2");
+  }
+
+  @Test
+  void aMasterKeyRotationReSealsTheKeysUnderTheNewKey() throws Exception {
+    byte[] old = Secrets.randomBytes(32);
+    byte[] fresh = Secrets.randomBytes(32);
+    SigningKeyStore before = new SigningKeyStore(db, MasterKey.of(old, null).sealing(KeyPurposes.SIGNING_KEYS));
+    before.add(new SigningKeyStore.StoredKey("k1", "ES256", new JsonObject().put("d", "secret"), new JsonObject())).await();
+    String sealedOld = stringColumn("SELECT private_jwk FROM signing_keys WHERE kid = ?", "k1");
+
+    SigningKeyStore rotating = new SigningKeyStore(db, MasterKey.of(fresh, old).sealing(KeyPurposes.SIGNING_KEYS));
+    assertThat(rotating.sealAtRest().await()).isEqualTo(1);
+    assertThat(rotating.sealAtRest().await()).isZero();
+
+    assertThat(stringColumn("SELECT private_jwk FROM signing_keys WHERE kid = ?", "k1")).isNotEqualTo(sealedOld);
+    SigningKeyStore after = new SigningKeyStore(db, MasterKey.of(fresh, null).sealing(KeyPurposes.SIGNING_KEYS));
+    assertThat(after.active().await()).singleElement()
+        .satisfies(k -> assertThat(k.privateJwk().getString("d")).isEqualTo("secret"));
+    assertThatThrownBy(() -> before.active().await()).isInstanceOf(ConfigException.class);
+  }
+
   // ---- console users ----
 
   @Test
@@ -968,6 +1043,205 @@ abstract class StoreContractTest {
     assertThat(audit.verify().await()).satisfies(v -> {
       assertThat(v.intact()).as(String.valueOf(v)).isTrue();
       assertThat(v.records()).isEqualTo(3L * perChain);
+    });
+  }
+
+  // ---- signed audit heads ----
+
+  private SignedHeadStore signedHeads(AuditStore audit, MasterKey master) {
+    return new SignedHeadStore(db, audit, AuditHeadKeys.derivedFrom(master));
+  }
+
+  private static void appendQueries(AuditStore audit, String chain, int n) {
+    for (int i = 0; i < n; i++) {
+      audit.append(AuditRecord.query(chain, "cli_a", "succeeded", chain + "-q" + i, "h", "SELECT " + i, 0, 1L, 10L, 0L, 1L))
+          .await();
+    }
+  }
+
+  @Test
+  void movedChainsAreSignedAndRecordsAfterTheLatestSignedHeadAreReportedUnsigned() {
+    AuditStore audit = new AuditStore(db);
+    SignedHeadStore heads = signedHeads(audit, MASTER);
+    appendQueries(audit, "practice-a", 5);
+    appendQueries(audit, "practice-b", 3);
+
+    assertThat(heads.signMoved().await()).isEqualTo(2);
+    assertThat(heads.signMoved().await()).as("nothing moved").isZero();
+    appendQueries(audit, "practice-a", 2);
+
+    SignedHeadStore.Verification v = heads.verify().await();
+    assertThat(v.intact()).as(String.valueOf(v)).isTrue();
+    assertThat(v.checked()).isEqualTo(2);
+    assertThat(v.unsigned()).singleElement().satisfies(u -> {
+      assertThat(u.chain()).isEqualTo("practice-a");
+      assertThat(u.afterPosition()).isEqualTo(5);
+      assertThat(u.records()).isEqualTo(2);
+      assertThat(u.oldestAtMs()).isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(60_000L));
+    });
+
+    assertThat(heads.signMoved().await()).isEqualTo(1);
+    SignedHead latest = audit.latestSignedHead("practice-a").await().orElseThrow();
+    assertThat(latest.n()).isEqualTo(2);
+    assertThat(latest.seq()).isEqualTo(7);
+    assertThat(latest.prevSeq()).isEqualTo(5);
+    assertThat(latest.keyId()).isEqualTo(heads.keys().current().id());
+    assertThat(heads.keys().current().verify(latest.statement(), latest.signature())).isTrue();
+    assertThat(heads.verify().await()).satisfies(after -> {
+      assertThat(after.intact()).isTrue();
+      assertThat(after.checked()).isEqualTo(3);
+      assertThat(after.unsigned()).isEmpty();
+    });
+  }
+
+  /** What someone with write access to the store can do: rewrite a record and re-hash the chain after it, and its head. */
+  private void rewriteConsistently(AuditStore audit, String chain, long fromSeq) throws SQLException {
+    List<AuditRecord> records = new ArrayList<>(audit.list(new AuditStore.Query(chain, null, null, null, null, null, null,
+        10_000)).await());
+    java.util.Collections.reverse(records);
+    String prev = AuditStore.GENESIS;
+    try (Connection c = connect();
+         PreparedStatement row = c.prepareStatement("UPDATE audit_log SET actor = ?, prev_hash = ?, hash = ? WHERE chain = ? AND seq = ?");
+         PreparedStatement head = c.prepareStatement("UPDATE audit_heads SET hash = ? WHERE chain = ?")) {
+      for (AuditRecord r : records) {
+        AuditRecord edited = r.seq() == fromSeq ? new AuditRecord(r.chain(), r.seq(), r.atMs(), r.kind(), "cli_innocent",
+            r.action(), r.outcome(), r.queryId(), r.sqlHash(), r.sqlText(), r.paramsCount(), r.rowCount(), r.bytes(),
+            r.queueMs(), r.execMs(), r.detail()) : r;
+        String hash = AuditStore.hash(prev, edited);
+        row.setString(1, edited.actor());
+        row.setString(2, prev);
+        row.setString(3, hash);
+        row.setString(4, chain);
+        row.setLong(5, r.seq());
+        row.executeUpdate();
+        prev = hash;
+      }
+      head.setString(1, prev);
+      head.setString(2, chain);
+      head.executeUpdate();
+    }
+  }
+
+  @Test
+  void aChainRewrittenAndReHashedConsistentlyFailsAtItsFirstSignedPositionAndIsNotSignedOver() throws Exception {
+    AuditStore audit = new AuditStore(db);
+    SignedHeadStore heads = signedHeads(audit, MASTER);
+    appendQueries(audit, "practice-a", 4);
+    heads.signMoved().await();
+    appendQueries(audit, "practice-a", 4);
+    heads.signMoved().await();
+    appendQueries(audit, "practice-b", 2);
+    heads.signMoved().await();
+
+    rewriteConsistently(audit, "practice-a", 3);
+
+    assertThat(audit.verify().await().intact()).as("the hash chain alone cannot tell").isTrue();
+    SignedHeadStore.Verification v = heads.verify().await();
+    assertThat(v.intact()).isFalse();
+    assertThat(v.broken()).singleElement().satisfies(b -> {
+      assertThat(b.chain()).isEqualTo("practice-a");
+      assertThat(b.position()).isEqualTo(4);
+      assertThat(b.problem()).contains("rewritten");
+    });
+    appendQueries(audit, "practice-a", 1);
+    assertThat(heads.signMoved().await()).as("a chain that does not extend its signed head is not signed").isZero();
+    assertThat(audit.latestSignedHead("practice-a").await().orElseThrow().seq()).isEqualTo(8);
+  }
+
+  @Test
+  void aRemovedOrForgedSignedHeadIsFound() throws Exception {
+    AuditStore audit = new AuditStore(db);
+    SignedHeadStore heads = signedHeads(audit, MASTER);
+    for (int i = 0; i < 3; i++) {
+      appendQueries(audit, "practice-a", 2);
+      heads.signMoved().await();
+    }
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.executeUpdate("DELETE FROM audit_signed_heads WHERE chain = 'practice-a' AND n = 2");
+    }
+    assertThat(heads.verify().await().broken()).singleElement()
+        .satisfies(b -> assertThat(b.problem()).contains("were removed").contains("2 to 2"));
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.executeUpdate("DELETE FROM audit_signed_heads WHERE chain = 'practice-a' AND n = 1");
+    }
+    assertThat(heads.verify().await().broken()).singleElement()
+        .satisfies(b -> assertThat(b.problem()).contains("before number 3 were removed"));
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE audit_signed_heads SET n = 1, prev_seq = 0, prev_link = '" + SignedHead.NO_LINK + "'");
+    }
+    assertThat(heads.verify().await().broken()).singleElement()
+        .satisfies(b -> assertThat(b.problem()).contains("does not verify"));
+  }
+
+  @Test
+  void nodesSigningAtOnceKeepOneLineOfSignedHeads() {
+    AuditStore audit = new AuditStore(db);
+    List<SignedHeadStore> nodes = IntStream.range(0, 4).mapToObj(i -> signedHeads(audit, MASTER)).toList();
+    int signed = 0;
+    for (int round = 0; round < 5; round++) {
+      appendQueries(audit, "practice-a", 3);
+      List<Future<Integer>> passes = nodes.stream().map(SignedHeadStore::signMoved).toList();
+      Future.join(passes).await();
+      int added = passes.stream().mapToInt(Future::result).sum();
+      assertThat(added).as("round %d: one head added, however many nodes tried", round).isEqualTo(1);
+      signed += added;
+    }
+    assertThat(countRows("audit_signed_heads")).isEqualTo(signed);
+    assertThat(nodes.get(0).verify().await()).satisfies(v -> {
+      assertThat(v.intact()).as(String.valueOf(v)).isTrue();
+      assertThat(v.checked()).isEqualTo(5);
+    });
+  }
+
+  @Test
+  void retentionKeepsTheSignedHeadsVerifiable() {
+    AuditStore audit = new AuditStore(db);
+    SignedHeadStore heads = signedHeads(audit, MASTER);
+    for (int i = 0; i < 3; i++) {
+      appendQueries(audit, "practice-a", 2);
+      heads.signMoved().await();
+    }
+    audit.purgeOlderThan(System.currentTimeMillis() + 1).await();
+    assertThat(countRows("audit_signed_heads")).as("only the latest, which the next links to").isEqualTo(1);
+    assertThat(heads.verify().await().intact()).isTrue();
+
+    appendQueries(audit, "practice-a", 2);
+    assertThat(heads.signMoved().await()).isEqualTo(1);
+    assertThat(heads.verify().await()).satisfies(v -> {
+      assertThat(v.intact()).as(String.valueOf(v)).isTrue();
+      assertThat(v.unsigned()).isEmpty();
+    });
+  }
+
+  @Test
+  void headsSignedUnderThePreviousMasterKeyStillVerifyAndTheLatestIsSignedAgainUnderTheNewOne() {
+    byte[] old = Secrets.randomBytes(32);
+    byte[] fresh = Secrets.randomBytes(32);
+    AuditStore audit = new AuditStore(db);
+    SignedHeadStore before = signedHeads(audit, MasterKey.of(old, null));
+    appendQueries(audit, "practice-a", 3);
+    before.signMoved().await();
+
+    SignedHeadStore rotating = signedHeads(audit, MasterKey.of(fresh, old));
+    assertThat(rotating.verify().await()).satisfies(v -> {
+      assertThat(v.intact()).isTrue();
+      assertThat(v.unverifiable()).isZero();
+    });
+    assertThat(rotating.signMoved().await()).as("the latest head again, under the new key").isEqualTo(1);
+    SignedHead latest = audit.latestSignedHead("practice-a").await().orElseThrow();
+    assertThat(latest.seq()).isEqualTo(3);
+    assertThat(latest.keyId()).isEqualTo(rotating.keys().current().id());
+
+    SignedHeadStore dropped = signedHeads(audit, MasterKey.of(fresh, null));
+    assertThat(dropped.verify().await()).satisfies(v -> {
+      assertThat(v.intact()).as(String.valueOf(v)).isTrue();
+      assertThat(v.unverifiable()).as("the old head, vouched for by the new one's link").isEqualTo(1);
+      assertThat(v.unsigned()).isEmpty();
+    });
+    SignedHeadStore lost = signedHeads(audit, MasterKey.of(Secrets.randomBytes(32), null));
+    assertThat(lost.verify().await()).satisfies(v -> {
+      assertThat(v.intact()).isTrue();
+      assertThat(v.unsigned()).singleElement().satisfies(u -> assertThat(u.afterPosition()).isZero());
     });
   }
 
