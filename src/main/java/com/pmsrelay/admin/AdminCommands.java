@@ -2,6 +2,7 @@ package com.pmsrelay.admin;
 
 import com.pmsrelay.cloud.auth.TokenService;
 import com.pmsrelay.cloud.config.CloudConfig;
+import com.pmsrelay.cloud.keys.MasterKey;
 import com.pmsrelay.cloud.store.AuditRecord;
 import com.pmsrelay.cloud.store.AuditStore;
 import com.pmsrelay.cloud.store.ChangeStore;
@@ -98,8 +99,13 @@ public final class AdminCommands {
     Database db = null;
     try {
       db = Database.open(vertx, cloud.store());
-      return new AdminCommands(out, Stores.over(db), Duration.ofMillis(cloud.bridge().heartbeatTimeoutMs()))
+      // The node's master key: the keys at rest (client secrets' hashes, ...) are derived from it.
+      MasterKey keys = MasterKey.load(cloud.keys(), cloud.dataDir());
+      return new AdminCommands(out, Stores.over(db, keys), Duration.ofMillis(cloud.bridge().heartbeatTimeoutMs()))
           .dispatch(words, err);
+    } catch (java.io.IOException e) {
+      err.println("pms-relay admin: cannot read the master key under " + cloud.dataDir() + ": " + e.getMessage());
+      return 1;
     } catch (IllegalArgumentException e) {
       err.println("pms-relay admin: " + e.getMessage());
       err.println(USAGE);

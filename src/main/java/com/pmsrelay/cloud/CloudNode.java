@@ -98,7 +98,7 @@ public final class CloudNode {
           return null;
         })
         .compose(v -> {
-          stores = Stores.over(database, AUDIT_WINDOW_MS);
+          stores = Stores.over(database, masterKey, AUDIT_WINDOW_MS);
           // The audit store's batching window runs on a context of its own, stopped after all that appends.
           return vertx.deployVerticle(new com.pmsrelay.common.LifecycleVerticle(stores.audit()));
         })

@@ -7,6 +7,8 @@ package com.pmsrelay.cloud.keys;
 public final class KeyPurposes {
   /** Seals kept results and the queries kept to run them (AES-256-GCM). */
   public static final String RESULTS = "results";
+  /** Keys the HMAC-SHA-256 of integrators' client secrets (IntegratorStore, KeyedHasher). */
+  public static final String CLIENT_SECRETS = "client-secrets";
 
   private KeyPurposes() {}
 }

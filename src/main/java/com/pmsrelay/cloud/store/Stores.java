@@ -1,5 +1,8 @@
 package com.pmsrelay.cloud.store;
 
+import com.pmsrelay.cloud.keys.KeyPurposes;
+import com.pmsrelay.cloud.keys.MasterKey;
+import com.pmsrelay.common.crypto.KeyedHasher;
 import com.pmsrelay.common.crypto.PasswordHasher;
 
 /**
@@ -19,23 +22,28 @@ public record Stores(
     QueryRecordStore queryRecords,
     SigningKeyStore signingKeys) {
 
-  /** For one command: each audit record is committed before the command goes on. */
-  public static Stores over(Database db) {
-    return over(db, new AuditStore(db));
+  /**
+   * For one command: each audit record is committed before the command goes on. {@code keys}: the
+   * node's master key, from which the stores' keys at rest are derived.
+   */
+  public static Stores over(Database db, MasterKey keys) {
+    return over(db, keys, new AuditStore(db));
   }
 
   /**
    * For a node: audit records arriving within {@code auditWindowMs} of an idle log share a
    * transaction, once the node has started its audit store.
    */
-  public static Stores over(Database db, long auditWindowMs) {
-    return over(db, new AuditStore(db, auditWindowMs));
+  public static Stores over(Database db, MasterKey keys, long auditWindowMs) {
+    return over(db, keys, new AuditStore(db, auditWindowMs));
   }
 
-  private static Stores over(Database db, AuditStore audit) {
+  private static Stores over(Database db, MasterKey keys, AuditStore audit) {
     PasswordHasher hasher = new PasswordHasher();
     GrantStore grants = new GrantStore(db);
-    return new Stores(db, new PracticeStore(db), new IntegratorStore(db, hasher), grants,
+    IntegratorStore integrators = new IntegratorStore(db, hasher,
+        new KeyedHasher(keys.derive(KeyPurposes.CLIENT_SECRETS), keys.derivePrevious(KeyPurposes.CLIENT_SECRETS)));
+    return new Stores(db, new PracticeStore(db), integrators, grants,
         new ConsoleUserStore(db, hasher), new ConsoleSessionStore(db), audit, new ChangeStore(db),
         new PairingStore(db, grants), new QueryRecordStore(db), new SigningKeyStore(db));
   }

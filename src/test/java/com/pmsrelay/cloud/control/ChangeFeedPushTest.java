@@ -76,7 +76,7 @@ class ChangeFeedPushTest {
     for (int i = 0; i < NODES; i++) {
       Vertx vertx = Vertx.vertx();
       Database db = vertx.executeBlocking(() -> Database.open(vertx, config)).await();
-      Stores stores = Stores.over(db);
+      Stores stores = Stores.over(db, com.pmsrelay.cloud.keys.MasterKey.of(com.pmsrelay.common.crypto.Secrets.randomBytes(32), null));
       TokenService tokens = new TokenService(vertx, new JwtSettings("pms-relay", "pms-relay-api", 900));
       tokens.start(stores.signingKeys()).await();
       ChangeFollower follower = new ChangeFollower(vertx, stores.changes(), stores.grants(), stores.integrators(),
