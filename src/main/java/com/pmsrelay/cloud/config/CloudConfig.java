@@ -20,7 +20,8 @@ public record CloudConfig(
     com.pmsrelay.cloud.keys.KeysConfig keys,
     int auditRetentionDays,
     int shutdownGraceMs,
-    com.pmsrelay.cloud.cluster.ClusterConfig cluster) {
+    com.pmsrelay.cloud.cluster.ClusterConfig cluster,
+    com.pmsrelay.cloud.throttle.ThrottleConfig throttle) {
 
   /** The integrator API's listener; {@code instances} copies of it share the port. */
   public record HttpConfig(String host, int port, int maxBodyBytes, int instances) {}
@@ -78,17 +79,20 @@ public record CloudConfig(
         new com.pmsrelay.cloud.keys.KeysConfig(keys.optionalString("master"), keys.optionalString("previous")),
         root.integer("audit.retentionDays", 1, 36_500),
         root.integer("shutdownGraceMs", 0, 600_000),
-        cluster);
+        cluster,
+        com.pmsrelay.cloud.throttle.ThrottleConfig.from(root.section("throttle")));
   }
 
   /** The same settings with this many HTTP API and bridge instances. */
   public CloudConfig withInstances(int httpInstances, int bridgeInstances) {
     return new CloudConfig(dataDir, new HttpConfig(http.host(), http.port(), http.maxBodyBytes(), httpInstances),
-        bridge.withInstances(bridgeInstances), store, jwt, queries, results, keys, auditRetentionDays, shutdownGraceMs, cluster);
+        bridge.withInstances(bridgeInstances), store, jwt, queries, results, keys, auditRetentionDays, shutdownGraceMs, cluster,
+        throttle);
   }
 
   public CloudConfig withPorts(int httpPort, int bridgePort) {
     return new CloudConfig(dataDir, new HttpConfig(http.host(), httpPort, http.maxBodyBytes(), http.instances()),
-        bridge.withPort(bridgePort), store, jwt, queries, results, keys, auditRetentionDays, shutdownGraceMs, cluster);
+        bridge.withPort(bridgePort), store, jwt, queries, results, keys, auditRetentionDays, shutdownGraceMs, cluster,
+        throttle);
   }
 }
