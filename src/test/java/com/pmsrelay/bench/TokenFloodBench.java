@@ -85,7 +85,8 @@ final class TokenFloodBench {
     JsonObject noHold = set(work, "no-hold", new JsonObject().put("throttle", new JsonObject().put("holdMs", 0)),
         settings.pairsNoHold(), started);
     double ratio = held.getJsonObject("p99RatioFloodToQuiet").getDouble("median", Double.NaN);
-    long failed = failures.values().stream().mapToLong(Integer::longValue).sum();
+    // The target is the shipped throttle's: the no-hold set may overload the relay (that is what it shows).
+    long failed = held.getJsonObject("failuresByOutcome").stream().mapToLong(e -> ((Number) e.getValue()).longValue()).sum();
     return new JsonObject()
         .put("name", NAME)
         .put("mode", mode.label())
@@ -104,12 +105,12 @@ final class TokenFloodBench {
         .put("candidate", "flood")
         .put("held", held)
         .put("noHold", noHold)
-        .put("failuresByOutcome", new JsonObject(new TreeMap<String, Object>(failures)))
         .put("runSeconds", Spread.round((System.nanoTime() - started) / 1e9))
         .put("targets", new JsonObject()
             .put("p99Ratio", Targets.atMost(ratio, TARGET_P99_RATIO,
                 "<= 1.5 (A's p99 with the flood / without it, shipped throttle, median of pairs)"))
-            .put("noFailures", Targets.holds(failed == 0, failed, "0 of A's lookups answered other than 200")))
+            .put("noFailures", Targets.holds(failed == 0, failed,
+                "0 of A's lookups answered other than 200 (shipped throttle, warm-up included)")))
         .put("headlines", new JsonArray()
             .add(headline("shipped throttle (refused answers held up to 1 s)", held))
             .add(headline("throttle.holdMs 0 (refused answers at once)", noHold)));
@@ -119,6 +120,7 @@ final class TokenFloodBench {
   private JsonObject set(Path work, String name, JsonObject overrides, int pairs, long started) throws Exception {
     try (LookupRig r = LookupRig.start(work, NAME + "-" + name, settings.patients(), overrides)) {
       rig = r;
+      failures.clear();
       LookupRig.progress(NAME, name + ": set up", started);
       List<TokenFlood.Counts> floods = new ArrayList<>();
       AlternatingPairs.measure(new Side(false, new ArrayList<>()), new Side(true, new ArrayList<>()), 1, 0); // warm-up
@@ -144,6 +146,7 @@ final class TokenFloodBench {
           .put("floodRequestsPerSecond", Spread.of(rates).toJson())
           .put("floodAnswersByStatus", statusJson)
           .put("floodBlocks", floodBlocks)
+          .put("failuresByOutcome", new JsonObject(new TreeMap<String, Object>(failures)))
           .put("pairs", AlternatingPairs.toJson(measured));
     } finally {
       rig = null;

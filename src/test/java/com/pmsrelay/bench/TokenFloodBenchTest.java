@@ -32,14 +32,16 @@ class TokenFloodBenchTest {
       assertThat(s.getJsonObject("p99RatioFloodToQuiet").getInteger("n")).as(set).isEqualTo(1);
       for (String side : new String[] {"quiet", "flood"}) {
         assertThat(s.getJsonObject(side).getLong("operations")).as(set + " " + side).isPositive();
-        assertThat(s.getJsonObject(side).getLong("failures")).as(set + " " + side).isZero();
+        if (set.equals("held")) { // the no-hold set may overload a busy machine: that is its point
+          assertThat(s.getJsonObject(side).getLong("failures")).as(set + " " + side).isZero();
+        }
       }
       JsonObject statuses = s.getJsonObject("floodAnswersByStatus");
       assertThat(statuses.fieldNames()).as(set + ": the flood got only 401 and 429").isSubsetOf("401", "429");
     }
     // answered at once (no hold), a tiny block sees the refusals; held ones may all fall after it
     assertThat(result.getJsonObject("noHold").getJsonObject("floodAnswersByStatus").getLong("429", 0L)).isPositive();
-    assertThat(result.getJsonObject("failuresByOutcome").isEmpty()).isTrue();
+    assertThat(result.getJsonObject("held").getJsonObject("failuresByOutcome").isEmpty()).isTrue();
     JsonObject targets = result.getJsonObject("targets");
     assertThat(targets.fieldNames()).containsExactlyInAnyOrder("p99Ratio", "noFailures");
     assertThat(targets.getJsonObject("noFailures").getBoolean("met")).isTrue();
