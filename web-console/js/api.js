@@ -3,10 +3,12 @@ const BASE = 'api';
 let csrf = null;
 
 export class ApiError extends Error {
-  constructor(status, problem) {
+  constructor(status, problem, retryAfter) {
     super((problem && (problem.detail || problem.title)) || `request failed (${status})`);
     this.status = status;
     this.code = problem && problem.code;
+    // seconds to wait before trying again (429), when the server says
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -36,7 +38,8 @@ export async function call(method, path, body) {
     data = null; // not JSON: reported by status below
   }
   if (!response.ok) {
-    throw new ApiError(response.status, data);
+    const retryAfter = parseInt(response.headers.get('Retry-After') || '', 10);
+    throw new ApiError(response.status, data, Number.isFinite(retryAfter) ? retryAfter : undefined);
   }
   return data;
 }

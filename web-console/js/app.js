@@ -146,8 +146,38 @@ async function login(event) {
     await showApp(session);
     $('main').focus();
   } catch (e) {
-    setText('login-error', e.status === 401 ? 'Wrong username or password, or too many attempts: wait 15 minutes.' : e.message);
+    if (e.status === 429) {
+      waitBeforeLogin(e.retryAfter || 1);
+    } else {
+      setText('login-error', e.status === 401 ? 'Wrong username or password.' : e.message);
+    }
   }
+}
+
+let loginWait = null;
+
+/**
+ * Too many failed logins from here or on this account: the server checks no password until the
+ * wait is over (each failure doubles it), so the button waits too, counting down.
+ */
+function waitBeforeLogin(seconds) {
+  const button = document.querySelector('#login-form button[type=submit]');
+  const until = Date.now() + seconds * 1000;
+  clearInterval(loginWait);
+  const tick = () => {
+    const left = Math.ceil((until - Date.now()) / 1000);
+    if (left <= 0) {
+      clearInterval(loginWait);
+      loginWait = null;
+      button.disabled = false;
+      setText('login-error', 'You can try again now.');
+      return;
+    }
+    button.disabled = true;
+    setText('login-error', `Too many failed logins: try again in ${left} second${left === 1 ? '' : 's'}.`);
+  };
+  tick();
+  loginWait = setInterval(tick, 1000);
 }
 
 async function logout() {

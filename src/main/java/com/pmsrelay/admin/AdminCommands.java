@@ -124,8 +124,9 @@ public final class AdminCommands {
     Database db = null;
     try {
       db = Database.open(vertx, cloud.store());
-      MasterKey masterKey = MasterKey.load(cloud.keys(), cloud.dataDir());
-      return new AdminCommands(out, Stores.over(db, masterKey), Duration.ofMillis(cloud.bridge().heartbeatTimeoutMs()),
+      // The node's master key: the keys at rest (client secrets' hashes, ...) are derived from it.
+      MasterKey keys = MasterKey.load(cloud.keys(), cloud.dataDir());
+      return new AdminCommands(out, Stores.over(db, keys), Duration.ofMillis(cloud.bridge().heartbeatTimeoutMs()),
           cloud.auditSignEveryMs()).dispatch(words, err);
     } catch (IllegalArgumentException e) {
       err.println("pms-relay admin: " + e.getMessage());

@@ -28,6 +28,7 @@ import com.pmsrelay.cloud.store.Stores;
 import com.pmsrelay.cloud.results.ResultFiles;
 import com.pmsrelay.cloud.keys.KeyPurposes;
 import com.pmsrelay.cloud.keys.MasterKey;
+import com.pmsrelay.cloud.throttle.FailureThrottle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.function.Function;
@@ -155,10 +156,12 @@ public final class CloudNode {
           });
         })
         .compose(dispatcher -> {
+          // Failed authentication is throttled per node: one throttle of each kind, shared by every instance.
           ConsoleApi console = new ConsoleApi(new ConsoleApi.Parts(stores.consoleUsers(), stores.consoleSessions(),
               stores.practices(), stores.integrators(), stores.grants(), stores.pairings(), stores.audit(),
               stores.changes(), new LiveAgentStatus(vertx, java.time.Duration.ofMillis(config.bridge().heartbeatTimeoutMs())),
-              stores.quarantines(), stores.alerts(), config.monitor().enabled()));
+              stores.quarantines(), stores.alerts(), config.monitor().enabled()),
+              new FailureThrottle("console login", config.throttle().console()));
           // One of each for the node, shared by every instance: a limiter per instance would
           // multiply a grant's rate by the number of instances.
           HttpApi.Parts parts = new HttpApi.Parts(listening, database, tokens, bearer.apply(tokens), stores.integrators(),
@@ -166,7 +169,8 @@ public final class CloudNode {
               () -> bridgeListening, stores.queryRecords(), results, async,
               new RateLimiter(config.queries().rateBurstSeconds()),
               new RateLimiter(60), // pairing codes: a minute's attempts at once, people mistype
-              guard, cluster);
+              guard, cluster,
+              new FailureThrottle("token", config.throttle().token()));
           return Instances.deploy(vertx, config.http().instances(), () -> new HttpApi(parts));
         })
         .map(deployed -> {

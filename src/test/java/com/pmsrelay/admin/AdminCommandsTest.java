@@ -7,8 +7,9 @@ import com.pmsrelay.cloud.store.AuditRecord;
 import com.pmsrelay.cloud.store.Database;
 import com.pmsrelay.cloud.store.IntegratorStore;
 import com.pmsrelay.cloud.store.PracticeStore;
+import com.pmsrelay.cloud.store.Stores;
+import com.pmsrelay.cloud.keys.MasterKey;
 import com.pmsrelay.common.config.ConfigLoader;
-import com.pmsrelay.common.crypto.PasswordHasher;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -51,6 +52,16 @@ class AdminCommandsTest {
     return m.group(1);
   }
 
+  /** The integrators as the admin command sees them: hashed under the master key it generated under dataDir. */
+  private IntegratorStore integrators(Database db) {
+    CloudConfig cloud = CloudConfig.from(ConfigLoader.load("cloud", dir.resolve("cloud.json"), Map.of()));
+    try {
+      return Stores.over(db, MasterKey.load(cloud.keys(), cloud.dataDir())).integrators();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private <T> T withStore(java.util.function.BiFunction<Vertx, Database, T> work) throws Exception {
     CloudConfig cloud = CloudConfig.from(ConfigLoader.load("cloud", dir.resolve("cloud.json"), Map.of()));
     Vertx vertx = Vertx.vertx();
@@ -81,7 +92,7 @@ class AdminCommandsTest {
 
     withStore((vertx, db) -> {
       assertThat(new PracticeStore(db).verifyAgentKey(practiceId, agentKey).await()).isTrue();
-      assertThat(new IntegratorStore(db, new PasswordHasher()).authenticate(clientId, secret).await()).isPresent();
+      assertThat(integrators(db).authenticate(clientId, secret).await()).isPresent();
       return null;
     });
   }
@@ -102,8 +113,8 @@ class AdminCommandsTest {
       PracticeStore practices = new PracticeStore(db);
       assertThat(practices.verifyAgentKey(practiceId, newKey).await()).isTrue();
       assertThat(practices.verifyAgentKey(practiceId, oldKey).await()).isFalse();
-      assertThat(new IntegratorStore(db, new PasswordHasher()).find(clientId).await().orElseThrow().blocked()).isTrue();
-      assertThat(new IntegratorStore(db, new PasswordHasher()).authenticate(clientId, newSecret).await()).isPresent();
+      assertThat(integrators(db).find(clientId).await().orElseThrow().blocked()).isTrue();
+      assertThat(integrators(db).authenticate(clientId, newSecret).await()).isPresent();
       return null;
     });
     assertThat(admin("audit-verify").out()).contains("intact");

@@ -75,7 +75,14 @@ final class BenchCloud implements AutoCloseable {
    * {@code instances} instances each (0: the configured default, one per processor).
    */
   static BenchCloud start(Path dataDir, Function<TokenService, TokenVerifier> bearer, int instances) {
-    return new BenchCloud(VertxRuntime.create(), CloudConfig.from(json(dataDir, instances)), bearer);
+    return start(dataDir, bearer, instances, new JsonObject());
+  }
+
+  /** The same, with {@code overrides} merged (deeply) over the cloud's settings. */
+  static BenchCloud start(Path dataDir, Function<TokenService, TokenVerifier> bearer, int instances,
+      JsonObject overrides) {
+    return new BenchCloud(VertxRuntime.create(), CloudConfig.from(json(dataDir, instances).mergeIn(overrides, true)),
+        bearer);
   }
 
   /**

@@ -40,14 +40,19 @@ final class BenchRelay implements AutoCloseable {
   /**
    * Beyond the shipped defaults: agent {@code exec} keys to override, what checks the cloud's bearer
    * tokens, how many instances of its HTTP API and bridge the cloud deploys (0: its default), and
-   * how many clustered nodes the cloud is (up to 1: one node alone; the agent dials the last).
+   * how many clustered nodes the cloud is (up to 1: one node alone; the agent dials the last), and
+   * cloud settings merged over the defaults (one node alone only).
    */
   record Options(JsonObject agentExec, Function<TokenService, TokenVerifier> bearer, int cloudInstances,
-      int cloudNodes) {
+      int cloudNodes, JsonObject cloudOverrides) {
     static final Options DEFAULTS = new Options(new JsonObject(), tokens -> tokens);
 
     Options(JsonObject agentExec, Function<TokenService, TokenVerifier> bearer) {
       this(agentExec, bearer, 0, 1);
+    }
+
+    Options(JsonObject agentExec, Function<TokenService, TokenVerifier> bearer, int cloudInstances, int cloudNodes) {
+      this(agentExec, bearer, cloudInstances, cloudNodes, new JsonObject());
     }
   }
 
@@ -85,7 +90,7 @@ final class BenchRelay implements AutoCloseable {
     }
     nodes = options.cloudNodes() > 1
         ? BenchCloud.cluster(dir.resolve("cloud"), options.cloudNodes(), options.bearer(), options.cloudInstances())
-        : List.of(BenchCloud.start(dir.resolve("cloud"), options.bearer(), options.cloudInstances()));
+        : List.of(BenchCloud.start(dir.resolve("cloud"), options.bearer(), options.cloudInstances(), options.cloudOverrides()));
     benchCloud = nodes.get(nodes.size() - 1);
     cloud = benchCloud.node;
     PracticeStore.Created practice = benchCloud.practice("Benchmark Practice");

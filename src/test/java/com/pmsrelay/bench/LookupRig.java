@@ -43,11 +43,16 @@ final class LookupRig implements AutoCloseable {
 
   private LookupRig(Path workDir, String name, int patients, Function<TokenService, TokenVerifier> bearer,
       int cloudInstances, int cloudNodes) throws Exception {
+    this(workDir, name, patients, bearer, cloudInstances, cloudNodes, new JsonObject());
+  }
+
+  private LookupRig(Path workDir, String name, int patients, Function<TokenService, TokenVerifier> bearer,
+      int cloudInstances, int cloudNodes, JsonObject cloudOverrides) throws Exception {
     this.patients = patients;
     JsonObject exec = new JsonObject().put("queueCapacity", QUEUE).put("queuePerIntegrator", QUEUE);
     try {
       relay = BenchRelay.start(Files.createDirectories(workDir.resolve(name + "-" + System.nanoTime())), patients,
-          new BenchRelay.Grants(RATE_PER_MINUTE, RATE_PER_MINUTE), new BenchRelay.Options(exec, bearer, cloudInstances, cloudNodes));
+          new BenchRelay.Grants(RATE_PER_MINUTE, RATE_PER_MINUTE), new BenchRelay.Options(exec, bearer, cloudInstances, cloudNodes, cloudOverrides));
     } catch (Exception | Error e) {
       load.close().await();
       throw e;
@@ -73,6 +78,11 @@ final class LookupRig implements AutoCloseable {
    */
   static LookupRig startCluster(Path workDir, String name, int patients, int cloudNodes) throws Exception {
     return new LookupRig(workDir, name, patients, tokens -> tokens, 0, cloudNodes);
+  }
+
+  /** The relay with {@code cloudOverrides} merged over its cloud's settings. */
+  static LookupRig start(Path workDir, String name, int patients, JsonObject cloudOverrides) throws Exception {
+    return new LookupRig(workDir, name, patients, tokens -> tokens, 0, 1, cloudOverrides);
   }
 
   /** The relay whose bearer check is {@code bearer}, made from the cloud's token service. */

@@ -9,7 +9,6 @@ import com.pmsrelay.cloud.store.GrantStore;
 import com.pmsrelay.cloud.store.IntegratorStore;
 import com.pmsrelay.cloud.store.PracticeStore;
 import com.pmsrelay.common.config.ConfigLoader;
-import com.pmsrelay.common.crypto.PasswordHasher;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -64,7 +63,10 @@ final class SeededCloud {
     try {
       PracticeStore practiceStore = new PracticeStore(db);
       GrantStore grants = new GrantStore(db);
-      IntegratorStore.Created integrator = new IntegratorStore(db, new PasswordHasher()).create("Bench status reader", null).await();
+      // The node started on a copy of this data directory finds the master key generated here.
+      com.pmsrelay.cloud.keys.MasterKey keys = com.pmsrelay.cloud.keys.MasterKey.load(config.keys(), config.dataDir());
+      IntegratorStore.Created integrator = com.pmsrelay.cloud.store.Stores.over(db, keys).integrators()
+          .create("Bench status reader", null).await();
       List<PracticeStore.Created> practices = new ArrayList<>(count);
       for (int from = 0; from < count; from += SEED_BATCH) {
         List<Future<PracticeStore.Created>> batch = new ArrayList<>();

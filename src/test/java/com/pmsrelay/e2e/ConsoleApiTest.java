@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The practice admins' console API: sessions, CSRF, lock-out, grants, pairing, keys, audit, isolation. */
+/** The practice admins' console API: sessions, CSRF, grants, pairing, keys, audit, isolation. */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class ConsoleApiTest extends RelayTest {
@@ -179,19 +179,7 @@ class ConsoleApiTest extends RelayTest {
         .onComplete(ctx.succeedingThenComplete());
   }
 
-  @Test
-  void repeatedFailuresLockTheAccount(VertxTestContext ctx) {
-    String username = user(1).getString("username");
-    Future<HttpResponse<Buffer>> chain = Future.succeededFuture();
-    for (int i = 0; i < 5; i++) {
-      chain = chain.compose(r -> loginResponse(username, "not-the-password"));
-    }
-    chain.compose(r -> loginResponse(username, user(1).getString("password")))
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.statusCode()).as("locked: even the right password is refused").isEqualTo(401);
-          ctx.completeNow();
-        })));
-  }
+  // Failed logins: ConsoleLoginThrottleTest (a delay per address and per account, no lock-out).
 
   @Test
   void logoutEndsTheSession(VertxTestContext ctx) {

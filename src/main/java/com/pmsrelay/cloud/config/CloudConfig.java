@@ -23,7 +23,8 @@ public record CloudConfig(
     int shutdownGraceMs,
     com.pmsrelay.cloud.cluster.ClusterConfig cluster,
     com.pmsrelay.cloud.monitor.MonitorConfig monitor,
-    com.pmsrelay.cloud.metrics.ManagementConfig management) {
+    com.pmsrelay.cloud.metrics.ManagementConfig management,
+    com.pmsrelay.cloud.throttle.ThrottleConfig throttle) {
 
   /** The integrator API's listener; {@code instances} copies of it share the port. */
   public record HttpConfig(String host, int port, int maxBodyBytes, int instances) {}
@@ -84,19 +85,20 @@ public record CloudConfig(
         root.integer("shutdownGraceMs", 0, 600_000),
         cluster,
         com.pmsrelay.cloud.monitor.MonitorConfig.from(root.section("monitor")),
-        com.pmsrelay.cloud.metrics.ManagementConfig.from(root.section("management")));
+        com.pmsrelay.cloud.metrics.ManagementConfig.from(root.section("management")),
+        com.pmsrelay.cloud.throttle.ThrottleConfig.from(root.section("throttle")));
   }
 
   /** The same settings with this many HTTP API and bridge instances. */
   public CloudConfig withInstances(int httpInstances, int bridgeInstances) {
     return new CloudConfig(dataDir, new HttpConfig(http.host(), http.port(), http.maxBodyBytes(), httpInstances),
         bridge.withInstances(bridgeInstances), store, jwt, queries, results, keys, auditRetentionDays, auditSignEveryMs, shutdownGraceMs,
-        cluster, monitor, management);
+        cluster, monitor, management, throttle);
   }
 
   public CloudConfig withPorts(int httpPort, int bridgePort) {
     return new CloudConfig(dataDir, new HttpConfig(http.host(), httpPort, http.maxBodyBytes(), http.instances()),
         bridge.withPort(bridgePort), store, jwt, queries, results, keys, auditRetentionDays, auditSignEveryMs, shutdownGraceMs,
-        cluster, monitor, management);
+        cluster, monitor, management, throttle);
   }
 }

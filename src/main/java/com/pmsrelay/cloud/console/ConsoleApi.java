@@ -15,6 +15,7 @@ import com.pmsrelay.cloud.store.PairingStore;
 import com.pmsrelay.cloud.store.PracticeStore;
 import com.pmsrelay.cloud.store.SignedHead;
 import com.pmsrelay.cloud.store.QuarantineStore;
+import com.pmsrelay.cloud.throttle.FailureThrottle;
 import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.error.RelayException;
 import io.vertx.core.Future;
@@ -50,9 +51,12 @@ public final class ConsoleApi {
   private static final int TOP_QUERIES = 10;
 
   private final Parts parts;
+  /** The node's throttle of failed logins (this object is the node's, shared by every HTTP instance). */
+  private final FailureThrottle logins;
 
-  public ConsoleApi(Parts parts) {
+  public ConsoleApi(Parts parts, FailureThrottle logins) {
     this.parts = parts;
+    this.logins = logins;
   }
 
   /** A router for {@code /console/api/*}. */
@@ -81,9 +85,31 @@ public final class ConsoleApi {
     JsonObject body = ConsoleRequests.json(ctx);
     String username = ConsoleRequests.text(body, "username", 100);
     String password = ConsoleRequests.text(body, "password", 500);
+    String address = FailureThrottle.addressKey(ctx.request().remoteAddress());
+    long waitMs = logins.admit(username, address);
+    if (waitMs > 0) {
+      // Not checked at all, even if right: the KDF runs only for attempts the throttle admits.
+      int retryAfter = FailureThrottle.retryAfterSeconds(waitMs);
+      logins.hold(ctx.vertx(), waitMs).onComplete(held -> {
+        if (!ctx.response().closed()) {
+          ctx.fail(new RelayException(ErrorCode.RATE_LIMITED,
+              "too many failed logins: try again in " + retryAfter + " s", retryAfter));
+        }
+      });
+      return;
+    }
     parts.users().authenticate(username, password)
+        .andThen(checked -> {
+          if (checked.succeeded()) {
+            if (checked.result().isPresent()) {
+              logins.succeeded(username, address);
+            } else {
+              logins.failed(username, address);
+            }
+          }
+        })
         .compose(user -> user.isPresent() ? parts.sessions().create(user.get().username(), user.get().practiceId(), SESSION_TTL_MS)
-            : Future.failedFuture(new RelayException(ErrorCode.INVALID_LOGIN, "wrong username or password, or too many attempts")))
+            : Future.failedFuture(new RelayException(ErrorCode.INVALID_LOGIN, "wrong username or password")))
         .compose(created -> {
           ctx.response().addCookie(ConsoleSession.cookie(created.cookieValue(), SESSION_TTL_MS / 1000));
           return sessionJson(created.session());

@@ -36,7 +36,8 @@ import java.util.function.BooleanSupplier;
 public final class HttpApi extends VerticleBase {
   /**
    * What the API needs from the rest of the cloud node, the same for every instance; {@code bearer}
-   * checks the access tokens, {@code queryRates} and {@code pairingRates} are the node's limiters.
+   * checks the access tokens, {@code queryRates} and {@code pairingRates} are the node's limiters,
+   * {@code tokenThrottle} its throttle of failed token requests.
    */
   public record Parts(
       CloudConfig config,
@@ -57,7 +58,8 @@ public final class HttpApi extends VerticleBase {
       RateLimiter queryRates,
       RateLimiter pairingRates,
       SqlGuard guard,
-      com.pmsrelay.cloud.cluster.ClusterView cluster) {}
+      com.pmsrelay.cloud.cluster.ClusterView cluster,
+      com.pmsrelay.cloud.throttle.FailureThrottle tokenThrottle) {}
 
   private final Parts parts;
   private HttpServer server;
@@ -74,7 +76,7 @@ public final class HttpApi extends VerticleBase {
     CloudConfig config = parts.config();
     Router router = Router.router(vertx);
     BearerAuth bearer = new BearerAuth(parts.bearer(), parts.integrators());
-    TokenEndpoint token = new TokenEndpoint(parts.tokens(), parts.integrators());
+    TokenEndpoint token = new TokenEndpoint(parts.tokens(), parts.integrators(), parts.tokenThrottle());
     PracticesEndpoint practices = new PracticesEndpoint(parts.grants(),
         new LiveAgentStatus(vertx, Duration.ofMillis(config.bridge().heartbeatTimeoutMs())));
     KeptQueries kept = new KeptQueries(vertx, parts.queryRecords(), parts.results(), parts.async(), parts.dispatcher());

@@ -2,6 +2,7 @@ package com.pmsrelay.cloud.http;
 
 import com.pmsrelay.cloud.auth.TokenService;
 import com.pmsrelay.cloud.store.IntegratorStore;
+import com.pmsrelay.cloud.throttle.FailureThrottle;
 import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.error.RelayException;
 import com.pmsrelay.common.protocol.Addresses;
@@ -11,14 +12,21 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
-/** {@code POST /v1/token}: OAuth 2.0 client credentials, in the form body or by HTTP Basic. */
+/**
+ * {@code POST /v1/token}: OAuth 2.0 client credentials, in the form body or by HTTP Basic. Failed
+ * attempts slow their source down ({@link FailureThrottle}, per client id and per address): an
+ * attempt made while it must wait gets 429 {@code rate_limited} with {@code Retry-After} before
+ * any hash or store access, even with the right secret.
+ */
 final class TokenEndpoint {
   private final TokenService tokens;
   private final IntegratorStore integrators;
+  private final FailureThrottle throttle;
 
-  TokenEndpoint(TokenService tokens, IntegratorStore integrators) {
+  TokenEndpoint(TokenService tokens, IntegratorStore integrators, FailureThrottle throttle) {
     this.tokens = tokens;
     this.integrators = integrators;
+    this.throttle = throttle;
   }
 
   void handle(RoutingContext ctx) {
@@ -42,13 +50,29 @@ final class TokenEndpoint {
       throw new RelayException(ErrorCode.INVALID_CLIENT, "unknown client or wrong secret");
     }
     String client = clientId;
+    String address = FailureThrottle.addressKey(ctx.request().remoteAddress());
+    long waitMs = throttle.admit(client, address);
+    if (waitMs > 0) {
+      // Still a failed request to the monitor: a flood must trip its rule, whatever the throttle refuses.
+      tellMonitor(ctx, client);
+      int retryAfter = FailureThrottle.retryAfterSeconds(waitMs);
+      throttle.hold(ctx.vertx(), waitMs).onComplete(held -> {
+        if (!ctx.response().closed()) {
+          ctx.fail(new RelayException(ErrorCode.RATE_LIMITED,
+              "too many failed attempts: retry after " + retryAfter + " s", retryAfter));
+        }
+      });
+      return;
+    }
     integrators.authenticate(clientId, secret).onComplete(result -> {
       if (result.failed()) {
-        ctx.fail(result.cause());
+        ctx.fail(result.cause()); // the store's failure, not the client's: not counted
       } else if (result.result().isEmpty() || result.result().get().blocked()) {
         tellMonitor(ctx, client);
+        throttle.failed(client, address); // a blocked client's loop is slowed down like a wrong secret's
         ctx.fail(new RelayException(ErrorCode.INVALID_CLIENT, "unknown client or wrong secret"));
       } else {
+        throttle.succeeded(client, address);
         ctx.response()
             .putHeader("Content-Type", "application/json")
             .putHeader("Cache-Control", "no-store")

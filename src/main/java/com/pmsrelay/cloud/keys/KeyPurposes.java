@@ -11,6 +11,8 @@ public final class KeyPurposes {
   public static final String SIGNING_KEYS = "signing-keys";
   /** The seed of the Ed25519 key that signs the audit chains' heads ({@link AuditHeadKeys}). */
   public static final String AUDIT_HEADS = "audit-heads";
+  /** Keys the HMAC-SHA-256 of integrators' client secrets (IntegratorStore, KeyedHasher). */
+  public static final String CLIENT_SECRETS = "client-secrets";
 
   private KeyPurposes() {}
 }

@@ -3,6 +3,7 @@ package com.pmsrelay.cloud.store;
 import com.pmsrelay.cloud.keys.AuditHeadKeys;
 import com.pmsrelay.cloud.keys.KeyPurposes;
 import com.pmsrelay.cloud.keys.MasterKey;
+import com.pmsrelay.common.crypto.KeyedHasher;
 import com.pmsrelay.common.crypto.PasswordHasher;
 
 /**
@@ -27,9 +28,12 @@ public record Stores(
     BaselineStore baselines,
     SignedHeadStore signedHeads) {
 
-  /** For one command: each audit record is committed before the command goes on. */
-  public static Stores over(Database db, MasterKey masterKey) {
-    return over(db, masterKey, new AuditStore(db));
+  /**
+   * For one command: each audit record is committed before the command goes on. {@code keys}: the
+   * node's master key, from which the stores' keys at rest are derived.
+   */
+  public static Stores over(Database db, MasterKey keys) {
+    return over(db, keys, new AuditStore(db));
   }
 
   /**
@@ -44,7 +48,9 @@ public record Stores(
     PasswordHasher hasher = new PasswordHasher();
     GrantStore grants = new GrantStore(db);
     ChangeStore changes = new ChangeStore(db);
-    return new Stores(db, new PracticeStore(db), new IntegratorStore(db, hasher), grants,
+    IntegratorStore integrators = new IntegratorStore(db, hasher,
+        new KeyedHasher(masterKey.derive(KeyPurposes.CLIENT_SECRETS), masterKey.derivePrevious(KeyPurposes.CLIENT_SECRETS)));
+    return new Stores(db, new PracticeStore(db), integrators, grants,
         new ConsoleUserStore(db, hasher), new ConsoleSessionStore(db), audit, changes,
         new PairingStore(db, grants), new QueryRecordStore(db),
         new SigningKeyStore(db, masterKey.sealing(KeyPurposes.SIGNING_KEYS)),

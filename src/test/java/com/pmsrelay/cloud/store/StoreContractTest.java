@@ -8,6 +8,7 @@ import com.pmsrelay.cloud.keys.AuditHeadKeys;
 import com.pmsrelay.cloud.keys.KeyPurposes;
 import com.pmsrelay.cloud.keys.MasterKey;
 import com.pmsrelay.common.config.ConfigException;
+import com.pmsrelay.common.crypto.KeyedHasher;
 import com.pmsrelay.common.crypto.PasswordHasher;
 import com.pmsrelay.common.crypto.Secrets;
 import io.vertx.core.Future;
@@ -52,6 +53,9 @@ abstract class StoreContractTest {
   private static final PasswordHasher HASHER = new PasswordHasher(1_000);
   /** The node's master key, from which the sealing and audit-head keys are derived. */
   private static final MasterKey MASTER = MasterKey.of(Secrets.randomBytes(32), null);
+  /** The client secrets' key as the master key would derive it, and the one it replaced. */
+  private static final byte[] SECRETS_KEY = Secrets.randomBytes(32);
+  private static final byte[] PREVIOUS_SECRETS_KEY = Secrets.randomBytes(32);
 
   private Vertx vertx;
   private StoreConfig config;
@@ -100,7 +104,7 @@ abstract class StoreContractTest {
     config = database;
     db = Database.open(vertx, config);
     practices = new PracticeStore(db);
-    integrators = new IntegratorStore(db, HASHER);
+    integrators = integrators(db, HASHER, new KeyedHasher(SECRETS_KEY, null));
     grants = new GrantStore(db);
     signingKeys = new SigningKeyStore(db, MASTER.sealing(KeyPurposes.SIGNING_KEYS));
     consoleUsers = new ConsoleUserStore(db, HASHER);
@@ -463,7 +467,97 @@ abstract class StoreContractTest {
     assertThat(integrators.find("cli_unknown").await()).isEmpty();
     assertThat(stringColumn("SELECT secret_hash FROM integrators WHERE client_id = ?", a.clientId()))
         .doesNotContain(a.clientSecret())
-        .satisfies(hash -> assertThat(HASHER.verify(a.clientSecret(), hash)).isTrue());
+        .startsWith("hmac-sha256$" + new KeyedHasher(SECRETS_KEY, null).currentKeyId() + "$")
+        .satisfies(hash -> assertThat(new KeyedHasher(SECRETS_KEY, null).verify(a.clientId(), a.clientSecret(), hash))
+            .isEqualTo(KeyedHasher.Verdict.MATCH));
+    // 256 bits of entropy: what makes a fast keyed hash enough
+    assertThat(java.util.Base64.getUrlDecoder().decode(a.clientSecret().substring("pmss_".length()))).hasSize(32);
+  }
+
+  @Test
+  void aSecretHashedUnderAnotherKeyDoesNotAuthenticate() throws SQLException {
+    IntegratorStore.Created a = integrators.create("A", null).await();
+    IntegratorStore other = integrators(db, HASHER, new KeyedHasher(Secrets.randomBytes(32), null));
+
+    assertThat(other.authenticate(a.clientId(), a.clientSecret()).await()).as("another master key").isEmpty();
+    // Whoever writes the store cannot make a hash that works without the key: not even by copying
+    // a hash of a known secret from another row (the client id is under the MAC).
+    IntegratorStore.Created b = integrators.create("B", null).await();
+    execute("UPDATE integrators SET secret_hash = ? WHERE client_id = ?",
+        stringColumn("SELECT secret_hash FROM integrators WHERE client_id = ?", b.clientId()), a.clientId());
+    assertThat(integrators.authenticate(a.clientId(), b.clientSecret()).await()).isEmpty();
+    execute("UPDATE integrators SET secret_hash = ? WHERE client_id = ?", "sha256$" + Secrets.sha256Hex(a.clientSecret()),
+        a.clientId());
+    assertThat(integrators.authenticate(a.clientId(), a.clientSecret()).await()).as("an unknown scheme").isEmpty();
+  }
+
+  @Test
+  void aSecretHashedUnderThePreviousMasterKeyIsRehashedAtItsNextUse() throws SQLException {
+    IntegratorStore before = integrators(db, HASHER, new KeyedHasher(PREVIOUS_SECRETS_KEY, null));
+    IntegratorStore.Created a = before.create("A", null).await();
+    IntegratorStore rotating = integrators(db, HASHER, new KeyedHasher(SECRETS_KEY, PREVIOUS_SECRETS_KEY));
+    IntegratorStore after = integrators(db, HASHER, new KeyedHasher(SECRETS_KEY, null));
+    String old = stringColumn("SELECT secret_hash FROM integrators WHERE client_id = ?", a.clientId());
+
+    assertThat(after.authenticate(a.clientId(), a.clientSecret()).await()).as("previous key not configured").isEmpty();
+    assertThat(rotating.authenticate(a.clientId(), "pmss_wrong").await()).isEmpty();
+    assertThat(stringColumn("SELECT secret_hash FROM integrators WHERE client_id = ?", a.clientId()))
+        .as("a wrong secret changes nothing").isEqualTo(old);
+    assertThat(rotating.authenticate(a.clientId(), a.clientSecret()).await()).isPresent();
+
+    assertThat(stringColumn("SELECT secret_hash FROM integrators WHERE client_id = ?", a.clientId()))
+        .startsWith("hmac-sha256$" + new KeyedHasher(SECRETS_KEY, null).currentKeyId() + "$");
+    assertThat(after.authenticate(a.clientId(), a.clientSecret()).await()).as("once the previous key is dropped").isPresent();
+    assertThat(before.authenticate(a.clientId(), a.clientSecret()).await()).isEmpty();
+  }
+
+  @Test
+  void aPbkdf2HashFromBeforeIsVerifiedOnceThenReplacedByAKeyedHash() throws SQLException {
+    IntegratorStore.Created a = integrators.create("A", null).await();
+    String pbkdf2 = HASHER.hash(a.clientSecret());
+    execute("UPDATE integrators SET secret_hash = ? WHERE client_id = ?", pbkdf2, a.clientId());
+
+    assertThat(integrators.authenticate(a.clientId(), "pmss_wrong").await()).isEmpty();
+    assertThat(stringColumn("SELECT secret_hash FROM integrators WHERE client_id = ?", a.clientId())).isEqualTo(pbkdf2);
+    assertThat(integrators.authenticate(a.clientId(), a.clientSecret()).await()).map(Integrator::clientId).contains(a.clientId());
+
+    String migrated = stringColumn("SELECT secret_hash FROM integrators WHERE client_id = ?", a.clientId());
+    assertThat(migrated).startsWith("hmac-sha256$");
+    assertThat(new KeyedHasher(SECRETS_KEY, null).verify(a.clientId(), a.clientSecret(), migrated))
+        .isEqualTo(KeyedHasher.Verdict.MATCH);
+    assertThat(integrators.authenticate(a.clientId(), a.clientSecret()).await()).isPresent();
+  }
+
+  @Test
+  void noStoreConnectionIsHeldWhileASecretOrPasswordIsChecked() {
+    // One connection in the pool, and a KDF slow enough to see: another store call made while a
+    // check runs is answered long before the check ends, so the check does not hold the connection.
+    Database one = Database.open(vertx, new StoreConfig(config.jdbcUrl(), config.user(), config.password(), 1));
+    try {
+      PasswordHasher slow = new PasswordHasher(1_500_000);
+      IntegratorStore.Created a = integrators.create("A", null).await();
+      execute("UPDATE integrators SET secret_hash = ? WHERE client_id = ?", slow.hash(a.clientSecret()), a.clientId());
+      String practice = practices.create("P").await().practiceId();
+      consoleUsers.create("admin", practice, "pw").await();
+      execute("UPDATE console_users SET password_hash = ? WHERE username = ?", slow.hash("pw"), "admin");
+      IntegratorStore legacy = integrators(one, slow, new KeyedHasher(SECRETS_KEY, null));
+      ConsoleUserStore users = new ConsoleUserStore(one, slow);
+
+      for (java.util.function.Supplier<Future<?>> check : List.<java.util.function.Supplier<Future<?>>>of(
+          () -> legacy.authenticate(a.clientId(), a.clientSecret()), () -> users.authenticate("admin", "pw"))) {
+        long started = System.nanoTime();
+        Future<?> checking = check.get();
+        new PracticeStore(one).find(practice).await();
+        long otherMs = (System.nanoTime() - started) / 1_000_000;
+        assertThat(checking.isComplete()).as("the check is still running (%d ms)", otherMs).isFalse();
+        assertThat(((Optional<?>) checking.await())).isPresent();
+        long checkMs = (System.nanoTime() - started) / 1_000_000;
+        assertThat(otherMs).as("the other call (%d ms) did not wait for the check (%d ms)", otherMs, checkMs)
+            .isLessThan(checkMs / 2);
+      }
+    } finally {
+      one.close().await();
+    }
   }
 
   @Test
@@ -1364,6 +1458,21 @@ abstract class StoreContractTest {
     try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
       rs.next();
       return rs.getInt(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static IntegratorStore integrators(Database db, PasswordHasher legacy, KeyedHasher secrets) {
+    return new IntegratorStore(db, legacy, secrets);
+  }
+
+  private void execute(String sql, String... args) {
+    try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        ps.setString(i + 1, args[i]);
+      }
+      ps.executeUpdate();
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
