@@ -90,6 +90,7 @@ public final class CloudNode {
           java.nio.file.Files.createDirectories(config.dataDir());
           database = Database.open(vertx, config.store());
           tls = TlsMaterial.configuredOrSelfSigned(config.bridge(), config.dataDir());
+          config.http().tls().checkFiles();
           results = new ResultFiles(vertx, config.results().dir(),
               ResultKey.load(config.results().key(), config.dataDir()));
           return null;
@@ -140,12 +141,14 @@ public final class CloudNode {
               () -> bridgeListening, stores.queryRecords(), results, async,
               new RateLimiter(config.queries().rateBurstSeconds()),
               new RateLimiter(60), // pairing codes: a minute's attempts at once, people mistype
-              new SqlGuard(config.queries().maxSqlChars()), cluster);
+              new SqlGuard(config.queries().maxSqlChars()), cluster,
+              new com.pmsrelay.cloud.http.ConnectionCap(config.http().maxConnectionsPerAddress()));
           return Instances.deploy(vertx, config.http().instances(), () -> new HttpApi(parts));
         })
         .map(deployed -> {
           http = deployed;
           deployments.add(deployed.deploymentId);
+          LOG.info("cloud node {}: {}", nodeId, config.http().tls().describe());
           // Benchmarks and fault tests read this line up to the fingerprint's closing parenthesis.
           LOG.info("cloud node {} up: API on port {}, agent bridge on port {} (TLS fingerprint SHA-256 {}); {} API and {}"
                   + " bridge instances", nodeId, httpPort(), bridgePort(), tls.fingerprintSha256(), http.all.size(),
