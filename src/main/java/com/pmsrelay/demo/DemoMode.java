@@ -118,7 +118,8 @@ public final class DemoMode {
     int count = Math.max(1, clusters.size());
     JsonObject json = ConfigLoader.defaults("cloud");
     json.put("dataDir", (count == 1 ? cloudDir : cloudDir.resolve("node" + (i + 1))).toString());
-    json.getJsonObject("http").put("host", host).put("port", httpPort);
+    // Every demo client (browser, curl, the tests' pools) is 127.0.0.1: a per-address cap would cap them all together.
+    json.getJsonObject("http").put("host", host).put("port", httpPort).put("maxConnectionsPerAddress", 1024);
     json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);
     if (count > 1) {
       com.pmsrelay.cloud.bridge.TlsMaterial tls = com.pmsrelay.cloud.bridge.TlsMaterial.configuredOrSelfSigned(
