@@ -61,9 +61,4 @@ final class ApiConnections {
       clock.requestBegun();
     }
   }
-
-  /** Connections of this instance open now. */
-  int open() {
-    return clocks.size();
-  }
 }
