@@ -5,6 +5,7 @@ import { integrationsPage } from './integrations.js';
 import { activityPage } from './activity.js';
 import { auditPage } from './audit.js';
 import { securityPage } from './security.js';
+import { quarantinePage } from './quarantine.js';
 
 const state = { session: null, names: new Map() };
 const pages = {
@@ -12,6 +13,7 @@ const pages = {
   activity: activityPage(state),
   audit: auditPage(state),
   security: securityPage(state),
+  quarantine: quarantinePage(state),
 };
 let agentTimer = null;
 
@@ -72,6 +74,7 @@ async function refreshAgent() {
     // The agent does not report its queue yet: a dash, never an invented number.
     setLoad('agent-queue', agent.queueDepth);
     setLoad('agent-running', agent.running);
+    await pages.quarantine.banner();
   } catch (e) {
     failure(e);
   }

@@ -61,8 +61,11 @@ export function auditPage(state) {
     const words = {
       'grant.enabled': 'enabled', 'grant.disabled': 'disabled', 'grant.blocked': 'blocked',
       'pairing.create': 'created a pairing code for', 'practice.rotate-key': 'rotated the agent key',
+      'practice.quarantine': 'quarantined the practice', 'practice.resume': 'resumed',
     };
-    return `${words[r.action] || r.action}${target}`;
+    const all = r.action === 'practice.resume' && !target ? ' every paused integration' : '';
+    const why = r.action === 'practice.quarantine' && after && after.reason ? `: “${after.reason}”` : '';
+    return `${words[r.action] || r.action}${target}${all}${why}`;
   }
 
   return {

@@ -14,10 +14,13 @@ import com.pmsrelay.cloud.store.IntegratorStore;
 import com.pmsrelay.cloud.store.PairingStore;
 import com.pmsrelay.cloud.store.Practice;
 import com.pmsrelay.cloud.store.PracticeStore;
+import com.pmsrelay.cloud.store.Quarantine;
+import com.pmsrelay.cloud.store.QuarantineStore;
 import com.pmsrelay.cloud.store.SigningKeyStore;
 import com.pmsrelay.cloud.store.Stores;
 import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.common.config.ConfigLoader;
+import com.pmsrelay.common.error.RelayException;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
@@ -40,6 +43,10 @@ public final class AdminCommands {
       "  practice create <name>                 new practice; prints its agent key once",
       "  practice list",
       "  practice rotate-key <practiceId>       new agent key (printed once); the old one stops working",
+      "  practice quarantine <practiceId> --reason TEXT [--rotate-agent-key]",
+      "                                         pauses every integration at once (and rotates the agent key)",
+      "  practice resume <practiceId> [--integrator CLIENT_ID]",
+      "                                         gives one integration (or all) back its status from before",
       "  integrator create <name> [--webhook URL]  new integrator; prints its client secret once",
       "  integrator list",
       "  integrator block <clientId>            blocked everywhere: its tokens stop working at once",
@@ -61,6 +68,7 @@ public final class AdminCommands {
   private final ChangeStore changes;
   private final PairingStore pairings;
   private final SigningKeyStore signingKeys;
+  private final QuarantineStore quarantines;
   private final Duration heartbeatTimeout;
 
   private AdminCommands(PrintStream out, Stores stores, Duration heartbeatTimeout) {
@@ -72,6 +80,7 @@ public final class AdminCommands {
     this.changes = stores.changes();
     this.pairings = stores.pairings();
     this.signingKeys = stores.signingKeys();
+    this.quarantines = stores.quarantines();
     this.heartbeatTimeout = heartbeatTimeout;
   }
 
@@ -119,6 +128,9 @@ public final class AdminCommands {
       case "practice create" -> createPractice(arg(w, 2, "name"));
       case "practice list" -> listPractices();
       case "practice rotate-key" -> rotateAgentKey(arg(w, 2, "practiceId"));
+      case "practice quarantine" -> quarantine(arg(w, 2, "practiceId"), required(w, "--reason"),
+          w.contains("--rotate-agent-key"));
+      case "practice resume" -> resume(arg(w, 2, "practiceId"), option(w, "--integrator"));
       case "integrator create" -> createIntegrator(arg(w, 2, "name"), option(w, "--webhook"));
       case "integrator list" -> listIntegrators();
       case "integrator block" -> block(arg(w, 2, "clientId"), true);
@@ -157,6 +169,63 @@ public final class AdminCommands {
     changes.publish(ChangeStore.AGENT_KEY, practiceId).await();
     out.println("agent key " + key);
     out.println("Install it in the practice's agent.json (agentKey) and restart the agent: the old key no longer works.");
+  }
+
+  private void quarantine(String practiceId, String reason, boolean rotateKey) {
+    if (reason.isBlank() || reason.length() > QuarantineStore.MAX_REASON_CHARS) {
+      throw new IllegalArgumentException("--reason must say why, in at most " + QuarantineStore.MAX_REASON_CHARS
+          + " characters");
+    }
+    QuarantineStore.Started started = refusable(() -> quarantines.quarantine(practiceId, OPERATOR, reason.strip(), rotateKey)
+        .await());
+    Quarantine q = started.quarantine();
+    out.println("practice " + practiceId + " quarantined at " + java.time.Instant.ofEpochMilli(q.startedAtMs())
+        + " by " + OPERATOR + ": " + q.reason());
+    for (Quarantine.Hold h : q.holds()) {
+      out.printf("  %-9s  %s  %s  (%s before)%n", h.outcome() == Quarantine.Outcome.PAUSED ? "paused" : "unchanged",
+          h.clientId(), h.name() == null ? "" : h.name(), h.saved().wire());
+    }
+    out.println(q.paused().size() + " integration(s) paused: their queries get 403 integration_disabled; "
+        + started.pairingCodesVoided() + " unused pairing code(s) voided.");
+    started.agentKey().ifPresent(key -> {
+      out.println("agent key " + key);
+      out.println(String.join("\n",
+          "The old key no longer works: its agent was disconnected and is refused. This key is not shown again.",
+          "Put it on the practice server:",
+          "  1. In the agent's settings file, /etc/pms-relay/agent.json on Linux or",
+          "     C:\\ProgramData\\pms-relay\\agent.json on Windows (as an administrator), set \"agentKey\" to it.",
+          "     If the key is set in the environment instead (PMSRELAY_AGENT_KEY, e.g. in a systemd drop-in or the",
+          "     service's environment), change it there: the environment wins over the file.",
+          "  2. Restart the agent: sudo systemctl restart pms-relay-agent (Linux);",
+          "     Restart-Service PmsRelayAgent in an elevated PowerShell (Windows).",
+          "  3. Check that it connects: admin agents shows the practice online."));
+    });
+    out.println("Resume with: admin practice resume " + practiceId + " [--integrator CLIENT_ID]");
+  }
+
+  private void resume(String practiceId, String clientId) {
+    QuarantineStore.Resumed resumed = refusable(() -> quarantines.resume(practiceId, OPERATOR, clientId).await());
+    if (resumed.settled().isEmpty() && clientId != null) {
+      out.println(clientId + " was resumed already");
+    }
+    for (Quarantine.Hold h : resumed.settled()) {
+      String now = h.settledStatus() == null ? "no grant" : h.settledStatus().wire();
+      out.println(h.outcome() == Quarantine.Outcome.RESTORED
+          ? "restored  " + h.clientId() + "  " + now + " (as before the quarantine)"
+          : "kept      " + h.clientId() + "  " + now + " (changed during the quarantine; before it: " + h.saved().wire() + ")");
+    }
+    Quarantine q = resumed.quarantine();
+    out.println(q.active() ? "practice " + practiceId + " is still quarantined: " + q.paused().size()
+        + " integration(s) paused" : "practice " + practiceId + " is no longer quarantined");
+  }
+
+  /** A refusal of the store (unknown practice, not quarantined, ...) as a usage error, with its reason. */
+  private static <T> T refusable(java.util.function.Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (RelayException e) {
+      throw new IllegalArgumentException(e.detail());
+    }
   }
 
   private void createIntegrator(String name, String webhook) {
@@ -265,6 +334,14 @@ public final class AdminCommands {
       throw new IllegalArgumentException("missing <" + name + ">");
     }
     return w.get(index);
+  }
+
+  private static String required(List<String> w, String name) {
+    String value = option(w, name);
+    if (value == null) {
+      throw new IllegalArgumentException("missing " + name);
+    }
+    return value;
   }
 
   private static String option(List<String> w, String name) {

@@ -26,7 +26,8 @@ import com.pmsrelay.cloud.store.PracticeStore;
 import com.pmsrelay.cloud.store.QueryRecordStore;
 import com.pmsrelay.cloud.store.Stores;
 import com.pmsrelay.cloud.results.ResultFiles;
-import com.pmsrelay.cloud.results.ResultKey;
+import com.pmsrelay.cloud.keys.KeyPurposes;
+import com.pmsrelay.cloud.keys.MasterKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.function.Function;
@@ -56,6 +57,8 @@ public final class CloudNode {
   private TlsMaterial tls;
   private Stores stores;
   private ResultFiles results;
+  /** The node's secret outside the store, from which its keys at rest are derived. */
+  private MasterKey masterKey;
   private AsyncQueries async;
   private HeartbeatRecorder heartbeats;
   private Instances<BridgeServer> bridge;
@@ -91,8 +94,8 @@ public final class CloudNode {
           database = Database.open(vertx, config.store());
           tls = TlsMaterial.configuredOrSelfSigned(config.bridge(), config.dataDir());
           config.http().tls().checkFiles();
-          results = new ResultFiles(vertx, config.results().dir(),
-              ResultKey.load(config.results().key(), config.dataDir()));
+          masterKey = MasterKey.load(config.keys(), config.dataDir());
+          results = new ResultFiles(vertx, config.results().dir(), masterKey.sealing(KeyPurposes.RESULTS));
           return null;
         })
         .compose(v -> {
@@ -133,7 +136,8 @@ public final class CloudNode {
         .compose(dispatcher -> {
           ConsoleApi console = new ConsoleApi(new ConsoleApi.Parts(stores.consoleUsers(), stores.consoleSessions(),
               stores.practices(), stores.integrators(), stores.grants(), stores.pairings(), stores.audit(),
-              stores.changes(), new LiveAgentStatus(vertx, java.time.Duration.ofMillis(config.bridge().heartbeatTimeoutMs()))));
+              stores.changes(), new LiveAgentStatus(vertx, java.time.Duration.ofMillis(config.bridge().heartbeatTimeoutMs())),
+              stores.quarantines()));
           // One of each for the node, shared by every instance: a limiter per instance would
           // multiply a grant's rate by the number of instances.
           HttpApi.Parts parts = new HttpApi.Parts(listening, database, tokens, bearer.apply(tokens), stores.integrators(),

@@ -55,10 +55,10 @@ public final class DemoMode {
     deleteTree(cloudDir.resolve("results"));
     List<CloudConfig> configs = new ArrayList<>();
     List<JsonObject> clusters = nodeCount == 1 ? List.of() : com.pmsrelay.cloud.cluster.LoopbackCluster.sections(nodeCount);
-    // Results kept by one node are read at any other: one directory and one key (new each start, as the results are).
-    String resultsKey = com.pmsrelay.cloud.results.ResultKey.generate();
+    // Results kept by one node are read at any other: one directory, one master key (new each start, as the results are).
+    String masterKey = com.pmsrelay.cloud.keys.MasterKey.generate();
     for (int i = 0; i < nodeCount; i++) {
-      configs.add(nodeConfig(cloudDir, i, clusters, host, httpPort == 0 ? 0 : httpPort + i, resultsKey));
+      configs.add(nodeConfig(cloudDir, i, clusters, host, httpPort == 0 ? 0 : httpPort + i, masterKey));
     }
 
     List<Vertx> vertxes = new ArrayList<>();
@@ -111,10 +111,10 @@ public final class DemoMode {
    * Node {@code i} of {@code count}: alone, as the single demo cloud always was; clustered, each
    * under its own directory, on the first node's embedded store (one process) and bridge
    * certificate (generated here once, so every node serves the one the agents pin), kept results
-   * in one directory under one key, members on loopback.
+   * in one directory under one master key, members on loopback.
    */
   private static CloudConfig nodeConfig(Path cloudDir, int i, List<JsonObject> clusters, String host, int httpPort,
-      String resultsKey) throws IOException {
+      String masterKey) throws IOException {
     int count = Math.max(1, clusters.size());
     JsonObject json = ConfigLoader.defaults("cloud");
     json.put("dataDir", (count == 1 ? cloudDir : cloudDir.resolve("node" + (i + 1))).toString());
@@ -127,7 +127,8 @@ public final class DemoMode {
       json.getJsonObject("bridge").put("tls", new JsonObject().put("certPath", tls.certPath()).put("keyPath", tls.keyPath()));
       json.getJsonObject("store").put("url", com.pmsrelay.cloud.store.StoreConfig.embeddedH2(
           cloudDir.resolve("store").resolve("control")));
-      json.getJsonObject("results").put("key", resultsKey).put("dir", cloudDir.resolve("results").toString());
+      json.getJsonObject("keys").put("master", masterKey);
+      json.getJsonObject("results").put("dir", cloudDir.resolve("results").toString());
       json.getJsonObject("cluster").mergeIn(clusters.get(i));
     }
     return CloudConfig.from(json);

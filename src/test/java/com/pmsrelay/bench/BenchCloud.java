@@ -87,14 +87,15 @@ final class BenchCloud implements AutoCloseable {
       throws IOException {
     TlsMaterial tls = TlsMaterial.configuredOrSelfSigned(CloudConfig.from(json(dir, instances)).bridge(), dir);
     List<JsonObject> sections = LoopbackCluster.sections(count);
-    String resultsKey = com.pmsrelay.cloud.results.ResultKey.generate();
+    String masterKey = com.pmsrelay.cloud.keys.MasterKey.generate();
     List<BenchCloud> nodes = new ArrayList<>();
     try {
       for (int i = 0; i < count; i++) {
         JsonObject json = json(dir.resolve("node-" + i), instances);
         json.getJsonObject("bridge").put("tls", new JsonObject().put("certPath", tls.certPath()).put("keyPath", tls.keyPath()));
         json.getJsonObject("store").put("url", StoreConfig.embeddedH2(dir.resolve("store").resolve("control")));
-        json.getJsonObject("results").put("key", resultsKey).put("dir", dir.resolve("results").toString());
+        json.getJsonObject("keys").put("master", masterKey);
+        json.getJsonObject("results").put("dir", dir.resolve("results").toString());
         json.getJsonObject("cluster").mergeIn(sections.get(i));
         CloudConfig config = CloudConfig.from(json);
         nodes.add(new BenchCloud(Clustering.start(config.cluster(), new VertxOptions()).await(), config, bearer));

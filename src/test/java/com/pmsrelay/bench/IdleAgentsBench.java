@@ -18,8 +18,10 @@ import java.util.Map;
 /**
  * What an idle agent costs the cloud: the heap and resident memory of a cloud node holding N
  * connected, registered, heartbeating simulated agents ({@link SimAgent}), against a plain TLS
- * server ({@link RawTlsServer}) holding N connections that do nothing, each server in its own JVM
- * with the same flags and certificate; and the cloud's CPU while its agents idle.
+ * server ({@link RawTlsServer}) holding N connections that ping as often as the agents and get a
+ * pong each time, each server in its own JVM with the same flags and certificate; and the cloud's
+ * CPU while its agents idle, against the raw server's at the same pings: the floor of what
+ * heartbeats cost on this machine (a thread waking for each ping, a TLS read and write).
  *
  * <p>Each repetition starts both servers afresh (relay first, then raw; the next repetition the
  * other way round) and grows the connections through the sizes, opening at most {@code inFlight}
@@ -136,7 +138,8 @@ final class IdleAgentsBench {
     try (ChildJvm.Server server = side == Side.RELAY ? cloud.start() : RawTlsServer.start(work, cloud.tls())) {
       progress(side + " server started at %.1f s", started);
       AgentConfig agent = SimAgent.defaults(server.port(), cloud.tls().fingerprintSha256());
-      Swarm.Opener opener = side == Side.RELAY ? new SimAgent(vertx, cloud.practices(), agent.pingIntervalMs()) : Swarm::tlsOnly;
+      Swarm.Opener opener = side == Side.RELAY ? new SimAgent(vertx, cloud.practices(), agent.pingIntervalMs())
+          : Swarm.pingingTls(vertx, agent.pingIntervalMs());
       try (Swarm swarm = new Swarm(vertx, agent.cloud(), opener)) {
         ChildJvm jvm = server.jvm();
         for (int size : settings.sizes()) {
@@ -262,6 +265,9 @@ final class IdleAgentsBench {
     Spread rssPerAgent = over(repetitions, r -> beyondRaw(r, last, Reading::rssBytes) / 1024);
     // CPU ms per heartbeat: the relay's CPU beyond its own at rest, over the pings its agents sent.
     double pingsPerSecond = largest * 1000.0 / pingIntervalMs;
+    // The same pings through the raw TLS server: relay over that floor, as a ratio and in points of a core.
+    Spread cpuOverFloor = over(repetitions, r -> r.get(Side.RELAY).get(last).cpuPercent() / r.get(Side.RAW).get(last).cpuPercent());
+    Spread cpuAboveFloor = over(repetitions, r -> r.get(Side.RELAY).get(last).cpuPercent() - r.get(Side.RAW).get(last).cpuPercent());
     Spread cpuPerHeartbeat = over(repetitions, r -> (r.get(Side.RELAY).get(last).cpuPercent()
         - r.get(Side.RELAY).get(0).cpuPercent()) * 10.0 / pingsPerSecond);
     JsonArray growth = repetitions.isEmpty() ? new JsonArray() : growthByClass(repetitions.get(0), 10);
@@ -288,8 +294,9 @@ final class IdleAgentsBench {
             + " median [min, max] of %d repetitions)", largest, heapPerAgent.brief(), relayPerAgent.brief(),
             rawPerConnection.brief(), heapPerAgent.n()))
         .add(String.format("RSS per agent beyond raw TLS at %d: %s KiB", largest, rssPerAgent.brief()))
-        .add(String.format("idle CPU at %d agents: relay %s %% of one core, raw %s %%; relay CPU per heartbeat %s ms"
-            + " (a ping every %d ms per agent)", largest, relayCpuAtLargest.brief(), rawCpuAtLargest.brief(),
+        .add(String.format("idle CPU at %d agents: relay %s %% of one core, raw TLS at the same pings %s %%"
+            + " (relay / raw %s, relay - raw %s points); relay CPU per heartbeat %s ms (a ping every %d ms per agent)",
+            largest, relayCpuAtLargest.brief(), rawCpuAtLargest.brief(), cpuOverFloor.brief(), cpuAboveFloor.brief(),
             cpuPerHeartbeat.brief(), pingIntervalMs));
     if (!repetitions.isEmpty()) {
       Cpu relay = repetitions.get(0).get(Side.RELAY).get(last).cpu();
@@ -316,6 +323,8 @@ final class IdleAgentsBench {
         .put("relayIdleCpuAtLargest", repetitions.isEmpty() ? null
             : repetitions.get(0).get(Side.RELAY).get(last).cpu().toJson())
         .put("rawIdleCpuPercentOfCore", rawCpu)
+        .put("relayOverRawCpuAtLargest", cpuOverFloor.toJson())
+        .put("relayAboveRawCpuPointsAtLargest", cpuAboveFloor.toJson())
         .put("relayCpuMsPerHeartbeat", cpuPerHeartbeat.toJson())
         .put("relayHeapGrowthBeyondRawByClass", growth)
         .put("rounds", rounds)

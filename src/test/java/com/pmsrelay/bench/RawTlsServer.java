@@ -2,7 +2,9 @@ package com.pmsrelay.bench;
 
 import com.pmsrelay.cloud.bridge.TlsMaterial;
 import com.pmsrelay.common.VertxRuntime;
+import com.pmsrelay.common.protocol.Frames;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.io.IOException;
@@ -14,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * The baseline of the bridge benchmarks: a Vert.x TLS server with the bridge's certificate and
  * socket options (no idle time-out: nothing is expected of the connections) that accepts
- * connections and holds them, reading and doing nothing. Runs in a child JVM:
+ * connections and holds them, answering whatever arrives in one read with a pong frame (the
+ * least a server does for an agent's ping) and otherwise doing nothing. Runs in a child JVM:
  * {@code RawTlsServer CERT_PEM KEY_PEM} prints the port it listens on, on 127.0.0.1.
  */
 public final class RawTlsServer {
@@ -51,7 +54,10 @@ public final class RawTlsServer {
         .setTcpNoDelay(true);
     int port;
     try {
-      port = vertx.createNetServer(options).connectHandler(socket -> socket.handler(bytes -> { })).listen().await().actualPort();
+      byte[] pong = Frames.encode(Frames.pong()).getBytes();
+      port = vertx.createNetServer(options)
+          .connectHandler(socket -> socket.handler(bytes -> socket.write(Buffer.buffer(pong))))
+          .listen().await().actualPort();
     } catch (RuntimeException e) {
       e.printStackTrace();
       System.exit(1); // the event-loop threads would keep a JVM that serves nothing

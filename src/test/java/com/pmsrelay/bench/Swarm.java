@@ -173,6 +173,25 @@ final class Swarm implements AutoCloseable {
   }
 
   /** The plain TLS connection of the baseline: done once the handshake is, then held doing nothing. */
+  /**
+   * Connections that ping as an idle agent does (the same frame every {@code intervalMs}, spread
+   * over the interval) and read what comes back: on {@link RawTlsServer}, which answers each with a
+   * pong, the floor of what idle agents' heartbeats cost any TLS server on this machine.
+   */
+  static Opener pingingTls(Vertx vertx, long intervalMs) {
+    byte[] ping = com.pmsrelay.common.protocol.Frames.encode(com.pmsrelay.common.protocol.Frames.ping(0, 0)).getBytes();
+    return (client, to, i, onClosed) -> client.connect(to).map(socket -> {
+      long timer = vertx.setPeriodic(1 + java.util.concurrent.ThreadLocalRandom.current().nextLong(intervalMs), intervalMs,
+          id -> socket.write(io.vertx.core.buffer.Buffer.buffer(ping)));
+      socket.handler(bytes -> { });
+      socket.closeHandler(v -> {
+        vertx.cancelTimer(timer);
+        onClosed.handle(null);
+      });
+      return socket;
+    });
+  }
+
   static Future<NetSocket> tlsOnly(NetClient client, ConnectOptions to, int i, Handler<Void> onClosed) {
     return client.connect(to).map(socket -> {
       socket.handler(bytes -> { });

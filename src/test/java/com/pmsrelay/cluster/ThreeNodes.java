@@ -76,7 +76,7 @@ public final class ThreeNodes implements AutoCloseable {
     Path cert = Files.copy(Path.of(pair.certificatePath()), dir.resolve("bridge-cert.pem"));
     Path key = Files.copy(Path.of(pair.privateKeyPath()), dir.resolve("bridge-key.pem"));
     List<JsonObject> clusters = LoopbackCluster.sections(NODES);
-    String resultsKey = com.pmsrelay.cloud.results.ResultKey.generate();
+    String masterKey = com.pmsrelay.cloud.keys.MasterKey.generate();
     for (int i = 0; i < NODES; i++) {
       JsonObject json = ConfigLoader.defaults("cloud");
       json.put("dataDir", dir.resolve("node" + i).toString());
@@ -85,7 +85,8 @@ public final class ThreeNodes implements AutoCloseable {
           .put("tls", new JsonObject().put("certPath", cert.toString()).put("keyPath", key.toString()));
       json.getJsonObject("store").put("url", postgres.getJdbcUrl("postgres", "relay")).put("user", "postgres")
           .put("password", "");
-      json.getJsonObject("results").put("key", resultsKey).put("dir", dir.resolve("results").toString());
+      json.getJsonObject("keys").put("master", masterKey);
+        json.getJsonObject("results").put("dir", dir.resolve("results").toString());
       json.getJsonObject("queries").put("maxRows", BIG_ROWS).put("maxResultBytes", 1L << 30);
       json.getJsonObject("cluster").mergeIn(clusters.get(i));
       CloudConfig config = CloudConfig.from(json);

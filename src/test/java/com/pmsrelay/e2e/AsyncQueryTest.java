@@ -3,7 +3,10 @@ package com.pmsrelay.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.pmsrelay.cloud.results.ResultFile;
-import com.pmsrelay.cloud.results.ResultKey;
+import com.pmsrelay.cloud.keys.KeyPurposes;
+import com.pmsrelay.cloud.keys.KeysConfig;
+import com.pmsrelay.cloud.keys.MasterKey;
+import com.pmsrelay.cloud.keys.SealingKeys;
 import com.pmsrelay.common.crypto.Secrets;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -186,10 +189,10 @@ class AsyncQueryTest {
     Path file = dir.resolve("cloud").resolve("results").resolve(id + ".result");
     String raw = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
     assertThat(raw).as("no row in the clear").doesNotContain("synthetic row");
-    ResultKey wrong = ResultKey.of(Secrets.randomBytes(32));
+    SealingKeys wrong = MasterKey.of(Secrets.randomBytes(32), null).sealing(KeyPurposes.RESULTS);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> ResultFile.open(file, wrong, id))
         .isInstanceOf(ResultFile.UnreadableException.class);
-    ResultKey right = ResultKey.load(null, dir.resolve("cloud"));
+    SealingKeys right = MasterKey.load(new KeysConfig(null, null), dir.resolve("cloud")).sealing(KeyPurposes.RESULTS);
     try (ResultFile.Reader reader = ResultFile.open(file, right, id)) {
       assertThat(reader.page(0, 1, Long.MAX_VALUE).rowCount()).as("with the key it reads").isEqualTo(200);
     }

@@ -60,7 +60,7 @@ final class ClusterRelay implements AutoCloseable {
       SelfSignedCertificate pair = SelfSignedCertificate.create("localhost");
       Path cert = Files.copy(Path.of(pair.certificatePath()), dir.resolve("bridge-cert.pem"));
       Path key = Files.copy(Path.of(pair.privateKeyPath()), dir.resolve("bridge-key.pem"));
-      String resultsKey = com.pmsrelay.cloud.results.ResultKey.generate();
+      String masterKey = com.pmsrelay.cloud.keys.MasterKey.generate();
       List<JsonObject> clusters = com.pmsrelay.cloud.cluster.LoopbackCluster.sections(NODES);
       for (int i = 0; i < NODES; i++) {
         httpPorts[i] = freePort();
@@ -76,7 +76,8 @@ final class ClusterRelay implements AutoCloseable {
                 .put("tls", new JsonObject().put("certPath", cert.toString()).put("keyPath", key.toString())))
             .put("store", new JsonObject().put("url", postgres.getJdbcUrl("postgres", "relay")).put("user", "postgres")
                 .put("password", ""))
-            .put("results", new JsonObject().put("key", resultsKey).put("dir", dir.resolve("results").toString()))
+            .put("keys", new JsonObject().put("master", masterKey))
+            .put("results", new JsonObject().put("dir", dir.resolve("results").toString()))
             .put("cluster", clusters.get(i))
             .encodePrettily());
       }

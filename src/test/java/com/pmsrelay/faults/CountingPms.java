@@ -30,8 +30,9 @@ import org.h2.tools.Server;
  * fetches; its rows still show whether anyone reads it.)
  * <ul>
  *   <li>{@code dbo.QuickRows} (N, Tag): 1,000 rows at once.
- *   <li>{@code dbo.SlowRows} (N, Filler, Tag): 8,000 rows of about 100 bytes, about 0.3 ms each,
- *       produced as the agent fetches them (a long stream).
+ *   <li>{@code dbo.SlowRows} (N, Filler, Tag): 8,000 rows of about 100 bytes, about 1 ms each,
+ *       produced as the agent fetches them (a long stream: one the tests catch mid-way even on a
+ *       machine so loaded that their own threads wait seconds for a core).
  *   <li>{@code dbo.HeldRows} (N, Tag): 20,000 rows of 1 ms each; {@code COUNT(*)} over
  *       {@code TOP n} of them holds a statement on the database for about n ms before its only row.
  * </ul>
@@ -68,7 +69,7 @@ public final class CountingPms implements AutoCloseable {
       // DETERMINISTIC: H2 evaluates a query lazily (row by row as it is fetched) only with such functions.
       s.execute("CREATE ALIAS dbo.ROW_SEEN DETERMINISTIC FOR \"" + CountingPms.class.getName() + ".row\"");
       s.execute(view("QuickRows", 0, QUICK_ROWS, ""));
-      s.execute(view("SlowRows", 250, SLOW_ROWS, "CONCAT('synthetic row ', r.X, SPACE(60), '.') AS Filler, "));
+      s.execute(view("SlowRows", 1_000, SLOW_ROWS, "CONCAT('synthetic row ', r.X, SPACE(60), '.') AS Filler, "));
       s.execute(view("HeldRows", 1_000, HELD_ROWS, ""));
       s.execute("CREATE USER " + READER + " PASSWORD '" + readerPassword + "'");
       s.execute("GRANT SELECT ON SCHEMA dbo TO " + READER);

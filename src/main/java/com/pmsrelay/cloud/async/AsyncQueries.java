@@ -332,7 +332,7 @@ public final class AsyncQueries extends VerticleBase {
       for (QueryRecord r : adopted) {
         Work work;
         try {
-          JsonObject sealed = new JsonObject(files.key().openText(r.queryId(), r.requestSealed()));
+          JsonObject sealed = new JsonObject(files.keys().openText(r.queryId(), r.requestSealed()));
           work = new Work(QueryRequest.fromJson(sealed.getJsonObject("request")), sealed.getString("chain"),
               sealed.getJsonObject("request").getString("sql"), sealed.getJsonObject("request").getJsonArray("params").size());
         } catch (Exception e) {
@@ -350,7 +350,7 @@ public final class AsyncQueries extends VerticleBase {
 
   /** The sealed form of what a run needs, kept in the store until the query ends. */
   public static String seal(ResultFiles files, String queryId, Work work) {
-    return files.key().sealText(queryId,
+    return files.keys().sealText(queryId,
         new JsonObject().put("request", work.request().toJson()).put("chain", work.auditChain()).encode());
   }
 

@@ -17,6 +17,7 @@ public record CloudConfig(
     JwtSettings jwt,
     QueryLimits queries,
     ResultsConfig results,
+    com.pmsrelay.cloud.keys.KeysConfig keys,
     int auditRetentionDays,
     int shutdownGraceMs,
     com.pmsrelay.cloud.cluster.ClusterConfig cluster) {
@@ -117,12 +118,12 @@ public record CloudConfig(
       long asyncQueueTimeoutMs) {}
 
   /**
-   * Kept results (async queries, and immediate ones sent with an idempotency key): the key that
-   * encrypts them (null: generated under dataDir/keys), the directory that holds them (every node
-   * of a cluster reads the others', so there it is one shared directory), how long they are kept,
-   * and how many bytes of them one integrator may hold.
+   * Kept results (async queries, and immediate ones sent with an idempotency key): the directory
+   * that holds them (every node of a cluster reads the others', so there it is one shared
+   * directory), how long they are kept, and how many bytes of them one integrator may hold. The
+   * master key ({@code keys}) seals them.
    */
-  public record ResultsConfig(String key, Path dir, long retentionMs, long quotaBytesPerIntegrator) {}
+  public record ResultsConfig(Path dir, long retentionMs, long quotaBytesPerIntegrator) {}
 
   public static CloudConfig from(JsonObject json) {
     ConfigReader root = new ConfigReader(json);
@@ -132,9 +133,10 @@ public record CloudConfig(
     ConfigReader results = root.section("results");
     String resultsDir = results.optionalString("dir");
     com.pmsrelay.cloud.cluster.ClusterConfig cluster = com.pmsrelay.cloud.cluster.ClusterConfig.from(root.section("cluster"));
-    if (cluster.enabled() && (results.optionalString("key") == null || resultsDir == null)) {
+    ConfigReader keys = root.section("keys");
+    if (cluster.enabled() && (keys.optionalString("master") == null || resultsDir == null)) {
       // A result kept by one node is fetched at any other: they must read the same files with the same key.
-      throw new ConfigException("a clustered node needs 'results.key' (PMSRELAY_RESULTS_KEY) and 'results.dir', "
+      throw new ConfigException("a clustered node needs 'keys.master' (PMSRELAY_KEYS_MASTER) and 'results.dir', "
           + "the same on every node, the directory one that every node shares");
     }
     return new CloudConfig(
@@ -158,10 +160,10 @@ public record CloudConfig(
             q.integer("rateBurstSeconds", 1, 60),
             q.longValue("asyncQueueTimeoutMs", 1_000, 86_400_000)),
         new ResultsConfig(
-            results.optionalString("key"),
             resultsDir == null ? dataDir.resolve("results") : Path.of(resultsDir),
             java.util.concurrent.TimeUnit.HOURS.toMillis(root.integer("results.retentionHours", 1, 24 * 90)),
             root.longValue("results.quotaBytesPerIntegrator", 1024 * 1024, 1L << 44)),
+        new com.pmsrelay.cloud.keys.KeysConfig(keys.optionalString("master"), keys.optionalString("previous")),
         root.integer("audit.retentionDays", 1, 36_500),
         root.integer("shutdownGraceMs", 0, 600_000),
         cluster);
@@ -170,11 +172,11 @@ public record CloudConfig(
   /** The same settings with this many HTTP API and bridge instances. */
   public CloudConfig withInstances(int httpInstances, int bridgeInstances) {
     return new CloudConfig(dataDir, http.withInstances(httpInstances),
-        bridge.withInstances(bridgeInstances), store, jwt, queries, results, auditRetentionDays, shutdownGraceMs, cluster);
+        bridge.withInstances(bridgeInstances), store, jwt, queries, results, keys, auditRetentionDays, shutdownGraceMs, cluster);
   }
 
   public CloudConfig withPorts(int httpPort, int bridgePort) {
     return new CloudConfig(dataDir, http.withPort(httpPort),
-        bridge.withPort(bridgePort), store, jwt, queries, results, auditRetentionDays, shutdownGraceMs, cluster);
+        bridge.withPort(bridgePort), store, jwt, queries, results, keys, auditRetentionDays, shutdownGraceMs, cluster);
   }
 }

@@ -13,6 +13,7 @@ import com.pmsrelay.cloud.store.Integrator;
 import com.pmsrelay.cloud.store.IntegratorStore;
 import com.pmsrelay.cloud.store.PairingStore;
 import com.pmsrelay.cloud.store.PracticeStore;
+import com.pmsrelay.cloud.store.QuarantineStore;
 import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.error.RelayException;
 import io.vertx.core.Future;
@@ -29,15 +30,16 @@ import java.util.stream.Collectors;
 /**
  * The practice admins' console API under {@code /console/api}: log in and out, the practice and its
  * agent, the integration catalogue with this practice's grants (enable, disable, block, pairing
- * codes), agent key rotation and the audit log. Every path names the practice and every handler
- * checks it is the session's own: another practice's id is "not found", like one that does not
- * exist. Every change is audited with before and after, and published to the change feed.
+ * codes), agent key rotation, quarantine ({@link ConsoleQuarantine}) and the audit log. Every path
+ * names the practice and every handler checks it is the session's own: another practice's id is
+ * "not found", like one that does not exist. Every change is audited with before and after, and
+ * published to the change feed.
  */
 public final class ConsoleApi {
   /** What the console needs from the cloud node. */
   public record Parts(ConsoleUserStore users, ConsoleSessionStore sessions, PracticeStore practices,
       IntegratorStore integrators, GrantStore grants, PairingStore pairings, AuditStore audit, ChangeStore changes,
-      LiveAgentStatus agentStatus) {}
+      LiveAgentStatus agentStatus, QuarantineStore quarantines) {}
 
   static final long SESSION_TTL_MS = 8 * 60 * 60 * 1000;
   static final long PAIRING_TTL_MS = 15 * 60 * 1000;
@@ -70,6 +72,7 @@ public final class ConsoleApi {
     api.get("/practices/:practiceId/top-queries").handler(this::topQueries);
     api.get("/practices/:practiceId/alerts").handler(ctx -> own(ctx).map(id -> new JsonObject()
         .put("monitor", false).put("alerts", new JsonArray())).onComplete(reply(ctx)));
+    new ConsoleQuarantine(parts.quarantines()).routes(api);
     return api;
   }
 
@@ -109,7 +112,7 @@ public final class ConsoleApi {
   }
 
   /** The path's practice if it is the session's own; else not found (no existence leak). */
-  private static Future<String> own(RoutingContext ctx) {
+  static Future<String> own(RoutingContext ctx) {
     String practiceId = ctx.pathParam("practiceId");
     if (!ConsoleSession.of(ctx).practiceId().equals(practiceId)) {
       return Future.failedFuture(new RelayException(ErrorCode.NOT_FOUND, "no such practice"));
@@ -249,7 +252,7 @@ public final class ConsoleApi {
     return parts.audit().append(AuditRecord.admin(s.practiceId(), "console:" + s.username(), action, before, after));
   }
 
-  private static io.vertx.core.Handler<io.vertx.core.AsyncResult<JsonObject>> reply(RoutingContext ctx) {
+  static io.vertx.core.Handler<io.vertx.core.AsyncResult<JsonObject>> reply(RoutingContext ctx) {
     return done -> {
       if (done.failed()) {
         ctx.fail(done.cause());

@@ -1,5 +1,8 @@
 package com.pmsrelay.cloud.results;
 
+import com.pmsrelay.cloud.keys.SealingKey;
+import com.pmsrelay.cloud.keys.SealingKeys;
+
 import com.pmsrelay.common.crypto.Secrets;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -50,14 +53,14 @@ public final class ResultFile {
   public static final class Writer implements AutoCloseable {
     private final Path path;
     private final RandomAccessFile file;
-    private final ResultKey key;
+    private final SealingKey key;
     private final String queryId;
     private final byte[] prefix = Secrets.randomBytes(8);
     private int segment;
     private long rows;
     private long bytes;
 
-    Writer(Path path, ResultKey key, String queryId) throws IOException {
+    Writer(Path path, SealingKey key, String queryId) throws IOException {
       this.path = path;
       this.key = key;
       this.queryId = queryId;
@@ -126,7 +129,7 @@ public final class ResultFile {
     }
   }
 
-  public static Writer create(Path path, ResultKey key, String queryId) throws IOException {
+  public static Writer create(Path path, SealingKey key, String queryId) throws IOException {
     return new Writer(path, key, queryId);
   }
 
@@ -136,13 +139,12 @@ public final class ResultFile {
   /** Reads one result: its columns, its end, and rows from any offset. */
   public static final class Reader implements AutoCloseable {
     private final RandomAccessFile file;
-    private final ResultKey key;
+    private final SealingKey key;
     private final String queryId;
     private final byte[] prefix = new byte[8];
     private int segment;
 
-    Reader(Path path, ResultKey key, String queryId) throws IOException {
-      this.key = key;
+    Reader(Path path, SealingKeys keys, String queryId) throws IOException {
       this.queryId = queryId;
       this.file = new RandomAccessFile(path.toFile(), "r");
       byte[] magic = new byte[8];
@@ -155,7 +157,8 @@ public final class ResultFile {
         file.close();
         throw new UnreadableException("the result file is incomplete");
       }
-      if (!java.util.Arrays.equals(magic, MAGIC) || !key.hasId(id)) {
+      this.key = keys.withId(id);
+      if (!java.util.Arrays.equals(magic, MAGIC) || key == null) {
         file.close();
         throw new UnreadableException("the result file is not one of this relay's, or another key sealed it");
       }
@@ -266,8 +269,8 @@ public final class ResultFile {
     }
   }
 
-  public static Reader open(Path path, ResultKey key, String queryId) throws IOException {
-    return new Reader(path, key, queryId);
+  public static Reader open(Path path, SealingKeys keys, String queryId) throws IOException {
+    return new Reader(path, keys, queryId);
   }
 
   private static byte[] header(byte kind, long firstRow, int rows) {
@@ -275,7 +278,7 @@ public final class ResultFile {
   }
 
   private static byte[] nonce(byte[] prefix, int segment) {
-    return ByteBuffer.allocate(ResultKey.NONCE_BYTES).put(prefix).putInt(segment).array();
+    return ByteBuffer.allocate(SealingKey.NONCE_BYTES).put(prefix).putInt(segment).array();
   }
 
   private static byte[] aad(String queryId, int segment, byte[] header) {

@@ -1,5 +1,7 @@
 package com.pmsrelay.cloud.results;
 
+import com.pmsrelay.cloud.keys.SealingKeys;
+
 import com.pmsrelay.cloud.dispatch.Flow;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,17 +21,18 @@ public final class ResultFiles {
   private static final Pattern QUERY_ID = Pattern.compile("[0-9a-f-]{36}");
 
   private final Path dir;
-  private final ResultKey key;
+  private final SealingKeys keys;
   private final WorkerExecutor workers;
 
-  public ResultFiles(Vertx vertx, Path dir, ResultKey key) {
+  public ResultFiles(Vertx vertx, Path dir, SealingKeys keys) {
     this.dir = dir;
-    this.key = key;
+    this.keys = keys;
     this.workers = vertx.createSharedWorkerExecutor("result-files", 4);
   }
 
-  public ResultKey key() {
-    return key;
+  /** The keys that seal kept results and the queries kept to run them (the current one seals). */
+  public SealingKeys keys() {
+    return keys;
   }
 
   Path path(String queryId) {
@@ -59,13 +62,13 @@ public final class ResultFiles {
   }
 
   Future<ResultFile.Writer> create(String queryId) {
-    return blocking(() -> ResultFile.create(path(queryId), key, queryId));
+    return blocking(() -> ResultFile.create(path(queryId), keys.current(), queryId));
   }
 
   /** A page of a kept result: up to {@code limit} rows from {@code offset}, and at most about {@code maxBytes}. */
   public Future<ResultFile.Page> page(String queryId, long offset, int limit, long maxBytes) {
     return reading(queryId, () -> {
-      try (ResultFile.Reader reader = ResultFile.open(path(queryId), key, queryId)) {
+      try (ResultFile.Reader reader = ResultFile.open(path(queryId), keys, queryId)) {
         return reader.page(offset, limit, maxBytes);
       }
     });
@@ -73,7 +76,7 @@ public final class ResultFiles {
 
   /** Opens a kept result to read it segment by segment ({@link #next}). */
   public Future<ResultFile.Reader> open(String queryId) {
-    return reading(queryId, () -> ResultFile.open(path(queryId), key, queryId));
+    return reading(queryId, () -> ResultFile.open(path(queryId), keys, queryId));
   }
 
   public Future<ResultFile.Reader.Segment> next(ResultFile.Reader reader) {

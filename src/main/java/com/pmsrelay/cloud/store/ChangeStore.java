@@ -3,6 +3,7 @@ package com.pmsrelay.cloud.store;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.Optional;
@@ -38,15 +39,19 @@ public final class ChangeStore {
    * of it only once it is committed (a NOTIFY is delivered at commit, and dropped on rollback).
    */
   public Future<Void> publish(String kind, String subject) {
+    return db.transaction(c -> publish(c, kind, subject));
+  }
+
+  /** Records a change in the caller's transaction: it is seen (and, on PostgreSQL, announced) only if that commits. */
+  Future<Void> publish(SqlConnection c, String kind, String subject) {
     Tuple change = Tuple.of(kind, subject, System.currentTimeMillis());
     if (!db.postgres()) { // nothing is announced on H2, so the new id is not needed there
-      return db.update("INSERT INTO changes (kind, subject, at_ms) VALUES (?, ?, ?)", change).mapEmpty();
+      return Sql.update(c, "INSERT INTO changes (kind, subject, at_ms) VALUES (?, ?, ?)", change).mapEmpty();
     }
-    return db.transaction(c -> Sql.first(c, "INSERT INTO changes (kind, subject, at_ms) VALUES (?, ?, ?) RETURNING id",
-            change, row -> row.getLong(0))
+    return Sql.first(c, "INSERT INTO changes (kind, subject, at_ms) VALUES (?, ?, ?) RETURNING id", change, row -> row.getLong(0))
         .compose(id -> Sql.first(c, "SELECT pg_notify(?, ?)", Tuple.of(CHANNEL, Long.toString(id.orElseThrow())),
             row -> true))
-        .mapEmpty());
+        .mapEmpty();
   }
 
   /** True where changes are announced (PostgreSQL): followers listen, and poll only as a safety net. */

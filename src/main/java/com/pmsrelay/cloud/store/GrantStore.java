@@ -43,14 +43,29 @@ public final class GrantStore {
     cache.invalidate(practiceId + "/" + clientId);
   }
 
+  /**
+   * Update, else insert (both portable; only the first grant of a pair inserts). Every write moves
+   * the grant's revision on: a quarantine resumes only grants whose revision it left them at.
+   */
   static Future<Void> put(SqlConnection c, Grant g) {
-    return Sql.update(c, "DELETE FROM grants WHERE practice_id = ? AND client_id = ?", Tuple.of(g.practiceId(), g.clientId()))
-        .compose(deleted -> Sql.update(c, "INSERT INTO grants (practice_id, client_id, status, scopes, max_rows, "
-                + "max_timeout_ms, max_queue_timeout_ms, rate_per_minute, weight, updated_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            Tuple.of(g.practiceId(), g.clientId(), g.status().wire(), g.scopes().encode(), g.maxRows(),
-                g.maxTimeoutMs(), g.maxQueueTimeoutMs(), g.ratePerMinute(), g.weight(), PracticeStore.now())))
+    return Sql.update(c, "UPDATE grants SET status = ?, scopes = ?, max_rows = ?, max_timeout_ms = ?, "
+                + "max_queue_timeout_ms = ?, rate_per_minute = ?, weight = ?, updated_at = ?, revision = revision + 1 "
+                + "WHERE practice_id = ? AND client_id = ?",
+            Tuple.of(g.status().wire(), g.scopes().encode(), g.maxRows(), g.maxTimeoutMs(), g.maxQueueTimeoutMs(),
+                g.ratePerMinute(), g.weight(), PracticeStore.now(), g.practiceId(), g.clientId()))
+        .compose(updated -> updated > 0 ? Future.succeededFuture(updated)
+            : Sql.update(c, "INSERT INTO grants (practice_id, client_id, status, scopes, max_rows, "
+                    + "max_timeout_ms, max_queue_timeout_ms, rate_per_minute, weight, updated_at, revision) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                Tuple.of(g.practiceId(), g.clientId(), g.status().wire(), g.scopes().encode(), g.maxRows(),
+                    g.maxTimeoutMs(), g.maxQueueTimeoutMs(), g.ratePerMinute(), g.weight(), PracticeStore.now())))
         .mapEmpty();
+  }
+
+  /** Sets one grant's status and revision (the caller holds its row locked and knows its revision). */
+  static Future<Void> setStatus(SqlConnection c, String practiceId, String clientId, GrantStatus status, long revision) {
+    return Sql.update(c, "UPDATE grants SET status = ?, updated_at = ?, revision = ? WHERE practice_id = ? AND client_id = ?",
+        Tuple.of(status.wire(), PracticeStore.now(), revision, practiceId, clientId)).mapEmpty();
   }
 
   public Future<Optional<Grant>> find(String practiceId, String clientId) {

@@ -58,8 +58,12 @@ public final class PracticeStore {
 
   /** Replaces the agent key; the old one stops working at once. Returns the new key. */
   public Future<Optional<String>> rotateAgentKey(String practiceId) {
+    return db.transaction(c -> rotateAgentKey(c, practiceId));
+  }
+
+  static Future<Optional<String>> rotateAgentKey(SqlConnection c, String practiceId) {
     String agentKey = newAgentKey();
-    return db.update("UPDATE practices SET agent_key_hash = ? WHERE practice_id = ?",
+    return Sql.update(c, "UPDATE practices SET agent_key_hash = ? WHERE practice_id = ?",
             Tuple.of(Secrets.sha256Hex(agentKey), practiceId))
         .map(updated -> updated == 1 ? Optional.of(agentKey) : Optional.empty());
   }

@@ -17,7 +17,8 @@ public record Stores(
     ChangeStore changes,
     PairingStore pairings,
     QueryRecordStore queryRecords,
-    SigningKeyStore signingKeys) {
+    SigningKeyStore signingKeys,
+    QuarantineStore quarantines) {
 
   /** For one command: each audit record is committed before the command goes on. */
   public static Stores over(Database db) {
@@ -35,8 +36,10 @@ public record Stores(
   private static Stores over(Database db, AuditStore audit) {
     PasswordHasher hasher = new PasswordHasher();
     GrantStore grants = new GrantStore(db);
+    ChangeStore changes = new ChangeStore(db);
     return new Stores(db, new PracticeStore(db), new IntegratorStore(db, hasher), grants,
-        new ConsoleUserStore(db, hasher), new ConsoleSessionStore(db), audit, new ChangeStore(db),
-        new PairingStore(db, grants), new QueryRecordStore(db), new SigningKeyStore(db));
+        new ConsoleUserStore(db, hasher), new ConsoleSessionStore(db), audit, changes,
+        new PairingStore(db, grants), new QueryRecordStore(db), new SigningKeyStore(db),
+        new QuarantineStore(db, grants, changes, audit));
   }
 }

@@ -20,6 +20,10 @@ public enum ErrorCode {
   NOT_ACCEPTABLE(406, "Not acceptable"),
   /** The query has no result to read: it has not finished, failed or was cancelled (the detail says which). */
   RESULTS_UNAVAILABLE(409, "Results unavailable"),
+  /** Console and operator: the practice is quarantined already (resume it first). */
+  ALREADY_QUARANTINED(409, "Already quarantined"),
+  /** Console and operator: there is no quarantine to resume. */
+  NOT_QUARANTINED(409, "Not quarantined"),
   RESULTS_EXPIRED(410, "Results expired"),
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
   /** The request line (method, path and query) is longer than the HTTP codec reads. */

@@ -3,6 +3,8 @@ package com.pmsrelay.cloud.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.pmsrelay.cloud.keys.SealingKey;
+import com.pmsrelay.cloud.keys.SealingKeys;
 import com.pmsrelay.common.crypto.Secrets;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -21,7 +23,8 @@ class ResultFileTest {
   private static final JsonArray COLUMNS = new JsonArray().add(new JsonObject().put("name", "N").put("type", "INTEGER"))
       .add(new JsonObject().put("name", "Surname").put("type", "VARCHAR"));
   @TempDir Path dir;
-  final ResultKey key = ResultKey.of(Secrets.randomBytes(32));
+  final SealingKey key = SealingKey.of(Secrets.randomBytes(32));
+  final SealingKeys keys = SealingKeys.of(key);
   final String queryId = UUID.randomUUID().toString();
 
   /** 25 rows in segments of 10, 10, 5. */
@@ -52,7 +55,7 @@ class ResultFileTest {
   @Test
   void pagesComeFromAnyOffsetWithTheColumnsAndTheEnd() throws Exception {
     Path file = write(true);
-    try (ResultFile.Reader r = ResultFile.open(file, key, queryId)) {
+    try (ResultFile.Reader r = ResultFile.open(file, keys, queryId)) {
       ResultFile.Page page = r.page(8, 5, Long.MAX_VALUE);
       assertThat(new JsonArray(page.columns())).isEqualTo(COLUMNS);
       assertThat(text(page)).containsExactly("[8,\"Nguyen-8\"]", "[9,\"Nguyen-9\"]", "[10,\"Nguyen-10\"]",
@@ -62,17 +65,17 @@ class ResultFileTest {
       assertThat(page.rowCount()).isEqualTo(25);
       assertThat(page.truncated()).isTrue();
     }
-    try (ResultFile.Reader r = ResultFile.open(file, key, queryId)) {
+    try (ResultFile.Reader r = ResultFile.open(file, keys, queryId)) {
       ResultFile.Page last = r.page(20, 1000, Long.MAX_VALUE);
       assertThat(last.rows()).hasSize(5);
       assertThat(last.nextOffset()).as("the last page").isNull();
     }
-    try (ResultFile.Reader r = ResultFile.open(file, key, queryId)) {
+    try (ResultFile.Reader r = ResultFile.open(file, keys, queryId)) {
       ResultFile.Page past = r.page(99, 10, Long.MAX_VALUE);
       assertThat(past.rows()).isEmpty();
       assertThat(past.nextOffset()).isNull();
     }
-    try (ResultFile.Reader r = ResultFile.open(file, key, queryId)) {
+    try (ResultFile.Reader r = ResultFile.open(file, keys, queryId)) {
       assertThat(r.page(0, 1000, 30).rows()).as("a byte cap stops the page once passed").hasSize(3);
     }
   }
@@ -82,10 +85,10 @@ class ResultFileTest {
     Path file = write(true);
     String raw = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
     assertThat(raw).doesNotContain("Nguyen").doesNotContain("Surname");
-    assertThatThrownBy(() -> ResultFile.open(file, ResultKey.of(Secrets.randomBytes(32)), queryId))
+    assertThatThrownBy(() -> ResultFile.open(file, SealingKeys.of(SealingKey.of(Secrets.randomBytes(32))), queryId))
         .isInstanceOf(ResultFile.UnreadableException.class);
     assertThatThrownBy(() -> {
-      try (ResultFile.Reader r = ResultFile.open(file, key, UUID.randomUUID().toString())) {
+      try (ResultFile.Reader r = ResultFile.open(file, keys, UUID.randomUUID().toString())) {
         r.page(0, 10, Long.MAX_VALUE); // another query's id: its segments do not authenticate
       }
     }).isInstanceOf(ResultFile.UnreadableException.class);
@@ -101,14 +104,14 @@ class ResultFileTest {
       f.write(b ^ 1);
     }
     assertThatThrownBy(() -> {
-      try (ResultFile.Reader r = ResultFile.open(file, key, queryId)) {
+      try (ResultFile.Reader r = ResultFile.open(file, keys, queryId)) {
         r.page(0, 100, Long.MAX_VALUE);
       }
     }).isInstanceOf(ResultFile.UnreadableException.class);
 
     Path unfinished = write(false);
     assertThatThrownBy(() -> {
-      try (ResultFile.Reader r = ResultFile.open(unfinished, key, queryId)) {
+      try (ResultFile.Reader r = ResultFile.open(unfinished, keys, queryId)) {
         r.page(0, 100, Long.MAX_VALUE);
       }
     }).isInstanceOf(ResultFile.UnreadableException.class).hasMessageContaining("end");
@@ -120,7 +123,7 @@ class ResultFileTest {
     assertThat(sealed).doesNotContain("Nguyen");
     assertThat(key.openText("q1", sealed)).endsWith("'Nguyen'");
     assertThatThrownBy(() -> key.openText("q2", sealed)).isInstanceOf(java.security.GeneralSecurityException.class);
-    assertThatThrownBy(() -> ResultKey.of(Secrets.randomBytes(32)).openText("q1", sealed))
+    assertThatThrownBy(() -> SealingKey.of(Secrets.randomBytes(32)).openText("q1", sealed))
         .isInstanceOf(java.security.GeneralSecurityException.class);
   }
 }

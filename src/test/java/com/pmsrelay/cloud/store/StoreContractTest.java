@@ -708,6 +708,170 @@ abstract class StoreContractTest {
         .isInstanceOf(SQLException.class);
   }
 
+  // ---- quarantine ----
+
+  /** A practice with one grant of each status, and its quarantine store. */
+  private record Quarantined(QuarantineStore store, String practice, String enabled, String disabled, String blocked,
+      String pending, String alsoEnabled) {}
+
+  private Quarantined practiceWithEveryKindOfGrant() {
+    QuarantineStore store = new QuarantineStore(db, grants, new ChangeStore(db), new AuditStore(db));
+    String practice = practices.create("Harbourside").await().practiceId();
+    String[] clients = new String[5];
+    GrantStatus[] statuses = {GrantStatus.ENABLED, GrantStatus.DISABLED, GrantStatus.BLOCKED, GrantStatus.PENDING,
+        GrantStatus.ENABLED};
+    for (int i = 0; i < clients.length; i++) {
+      clients[i] = integrators.create("Integrator " + i, null).await().clientId();
+      grants.put(new Grant(practice, clients[i], statuses[i], new JsonArray().add("dbo.Patients"), 100 + i, 5_000, 5_000,
+          30, 2)).await();
+    }
+    return new Quarantined(store, practice, clients[0], clients[1], clients[2], clients[3], clients[4]);
+  }
+
+  private GrantStatus statusOf(String practice, String client) {
+    return grants.find(practice, client).await().orElseThrow().status();
+  }
+
+  @Test
+  void quarantinePausesTheEnabledGrantsOnlyAndResumingAllGivesEveryStatusBackExactly() {
+    Quarantined q = practiceWithEveryKindOfGrant();
+    String elsewhere = practices.create("Riverbend").await().practiceId();
+    grants.put(Grant.withDefaults(elsewhere, q.enabled(), GrantStatus.ENABLED)).await();
+    Grant before = grants.find(q.practice(), q.enabled()).await().orElseThrow();
+    ChangeStore changes = new ChangeStore(db);
+    long lastChange = changes.latestId().await();
+
+    QuarantineStore.Started started = q.store().quarantine(q.practice(), "console:pm", "ransomware on the server", false)
+        .await();
+
+    assertThat(started.agentKey()).isEmpty();
+    Quarantine quarantine = started.quarantine();
+    assertThat(quarantine.active()).isTrue();
+    assertThat(quarantine.reason()).isEqualTo("ransomware on the server");
+    assertThat(quarantine.startedBy()).isEqualTo("console:pm");
+    assertThat(quarantine.startedAtMs()).isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(10_000L));
+    assertThat(quarantine.paused()).extracting(Quarantine.Hold::clientId).containsExactlyInAnyOrder(q.enabled(), q.alsoEnabled());
+    assertThat(quarantine.holds()).hasSize(5).allSatisfy(h -> assertThat(h.changedSince()).isFalse());
+    assertThat(statusOf(q.practice(), q.enabled())).isEqualTo(GrantStatus.DISABLED);
+    assertThat(statusOf(q.practice(), q.alsoEnabled())).isEqualTo(GrantStatus.DISABLED);
+    assertThat(statusOf(q.practice(), q.disabled())).isEqualTo(GrantStatus.DISABLED);
+    assertThat(statusOf(q.practice(), q.blocked())).isEqualTo(GrantStatus.BLOCKED);
+    assertThat(statusOf(q.practice(), q.pending())).isEqualTo(GrantStatus.PENDING);
+    assertThat(statusOf(elsewhere, q.enabled())).as("another practice is untouched").isEqualTo(GrantStatus.ENABLED);
+    assertThat(changes.after(lastChange).await()).extracting(ChangeStore.Change::subject)
+        .containsExactlyInAnyOrder(q.practice() + "/" + q.enabled(), q.practice() + "/" + q.alsoEnabled());
+    assertThat(q.store().find(q.practice()).await()).contains(quarantine);
+
+    QuarantineStore.Resumed resumed = q.store().resume(q.practice(), "operator", null).await();
+
+    assertThat(resumed.quarantine().active()).isFalse();
+    assertThat(resumed.quarantine().resumedBy()).isEqualTo("operator");
+    assertThat(resumed.settled()).extracting(Quarantine.Hold::outcome).containsOnly(Quarantine.Outcome.RESTORED);
+    assertThat(statusOf(q.practice(), q.enabled())).isEqualTo(GrantStatus.ENABLED);
+    assertThat(statusOf(q.practice(), q.alsoEnabled())).isEqualTo(GrantStatus.ENABLED);
+    assertThat(statusOf(q.practice(), q.disabled())).isEqualTo(GrantStatus.DISABLED);
+    assertThat(statusOf(q.practice(), q.blocked())).isEqualTo(GrantStatus.BLOCKED);
+    assertThat(statusOf(q.practice(), q.pending())).isEqualTo(GrantStatus.PENDING);
+    assertThat(grants.find(q.practice(), q.enabled()).await()).as("scopes and limits too").contains(before);
+    assertThatThrownBy(() -> q.store().resume(q.practice(), "operator", null).await())
+        .isInstanceOfSatisfying(com.pmsrelay.common.error.RelayException.class,
+            e -> assertThat(e.code()).isEqualTo(com.pmsrelay.common.error.ErrorCode.NOT_QUARANTINED));
+  }
+
+  @Test
+  void resumingOneGivesBackThatOneOnlyAndTheLastOneEndsTheQuarantine() {
+    Quarantined q = practiceWithEveryKindOfGrant();
+    q.store().quarantine(q.practice(), "operator", "leaked key", false).await();
+
+    QuarantineStore.Resumed one = q.store().resume(q.practice(), "console:pm", q.enabled()).await();
+
+    assertThat(one.settled()).extracting(Quarantine.Hold::clientId).containsExactly(q.enabled());
+    assertThat(one.quarantine().active()).isTrue();
+    assertThat(one.quarantine().paused()).extracting(Quarantine.Hold::clientId).containsExactly(q.alsoEnabled());
+    assertThat(statusOf(q.practice(), q.enabled())).isEqualTo(GrantStatus.ENABLED);
+    assertThat(statusOf(q.practice(), q.alsoEnabled())).isEqualTo(GrantStatus.DISABLED);
+    assertThat(q.store().resume(q.practice(), "console:pm", q.enabled()).await().settled()).as("resumed already").isEmpty();
+    assertThatThrownBy(() -> q.store().resume(q.practice(), "console:pm", "cli_unknown").await())
+        .isInstanceOfSatisfying(com.pmsrelay.common.error.RelayException.class,
+            e -> assertThat(e.code()).isEqualTo(com.pmsrelay.common.error.ErrorCode.NOT_FOUND));
+
+    QuarantineStore.Resumed last = q.store().resume(q.practice(), "console:pm", q.alsoEnabled()).await();
+
+    assertThat(last.quarantine().active()).isFalse();
+    assertThat(statusOf(q.practice(), q.alsoEnabled())).isEqualTo(GrantStatus.ENABLED);
+  }
+
+  @Test
+  void aGrantChangedDuringTheQuarantineKeepsItsNewStatusWhenResumed() {
+    Quarantined q = practiceWithEveryKindOfGrant();
+    q.store().quarantine(q.practice(), "operator", "suspicious reads", false).await();
+    // The admin blocks one paused integration, and disables another "again" (same status, still a decision).
+    Grant enabled = grants.find(q.practice(), q.enabled()).await().orElseThrow();
+    grants.put(new Grant(q.practice(), q.enabled(), GrantStatus.BLOCKED, enabled.scopes(), enabled.maxRows(),
+        enabled.maxTimeoutMs(), enabled.maxQueueTimeoutMs(), enabled.ratePerMinute(), enabled.weight())).await();
+    grants.put(grants.find(q.practice(), q.alsoEnabled()).await().orElseThrow()).await();
+    // ... and enables one the quarantine found disabled.
+    Grant disabled = grants.find(q.practice(), q.disabled()).await().orElseThrow();
+    grants.put(new Grant(q.practice(), q.disabled(), GrantStatus.ENABLED, disabled.scopes(), disabled.maxRows(),
+        disabled.maxTimeoutMs(), disabled.maxQueueTimeoutMs(), disabled.ratePerMinute(), disabled.weight())).await();
+    assertThat(q.store().find(q.practice()).await().orElseThrow().paused())
+        .allSatisfy(h -> assertThat(h.changedSince()).as(h.clientId()).isTrue());
+
+    QuarantineStore.Resumed resumed = q.store().resume(q.practice(), "operator", null).await();
+
+    assertThat(resumed.settled()).extracting(Quarantine.Hold::outcome).containsOnly(Quarantine.Outcome.KEPT);
+    assertThat(resumed.settled()).filteredOn(h -> h.clientId().equals(q.enabled()))
+        .extracting(Quarantine.Hold::settledStatus).containsExactly(GrantStatus.BLOCKED);
+    assertThat(statusOf(q.practice(), q.enabled())).isEqualTo(GrantStatus.BLOCKED);
+    assertThat(statusOf(q.practice(), q.alsoEnabled())).isEqualTo(GrantStatus.DISABLED);
+    assertThat(statusOf(q.practice(), q.disabled())).as("the admin's own choice").isEqualTo(GrantStatus.ENABLED);
+  }
+
+  @Test
+  void aQuarantineVoidsPairingCodesRotatesTheKeyOnRequestAndIsAudited() {
+    Quarantined q = practiceWithEveryKindOfGrant();
+    PairingStore pairings = new PairingStore(db, grants);
+    PracticeStore.Created other = practices.create("Other").await();
+    PairingStore.Code code = pairings.create(q.practice(), q.pending(), "console:pm", 60_000).await();
+    PairingStore.Code elsewhere = pairings.create(other.practiceId(), q.pending(), "console:pm", 60_000).await();
+    assertThatThrownBy(() -> q.store().quarantine(UUID.randomUUID().toString(), "operator", "x", true).await())
+        .isInstanceOfSatisfying(com.pmsrelay.common.error.RelayException.class,
+            e -> assertThat(e.code()).isEqualTo(com.pmsrelay.common.error.ErrorCode.NOT_FOUND));
+
+    QuarantineStore.Started started = q.store().quarantine(q.practice(), "console:pm", "laptop stolen", true).await();
+
+    assertThat(started.pairingCodesVoided()).isEqualTo(1);
+    assertThat(pairings.redeem(q.pending(), code.code()).await()).as("a code made before is void").isEmpty();
+    assertThat(statusOf(q.practice(), q.pending())).isEqualTo(GrantStatus.PENDING);
+    assertThat(pairings.redeem(q.pending(), elsewhere.code()).await()).as("another practice's code still works").isPresent();
+    String key = started.agentKey().orElseThrow();
+    assertThat(key).startsWith("pmsa_");
+    assertThat(practices.verifyAgentKey(q.practice(), key).await()).isTrue();
+    assertThatThrownBy(() -> q.store().quarantine(q.practice(), "operator", "again", false).await())
+        .isInstanceOfSatisfying(com.pmsrelay.common.error.RelayException.class,
+            e -> assertThat(e.code()).isEqualTo(com.pmsrelay.common.error.ErrorCode.ALREADY_QUARANTINED));
+    q.store().resume(q.practice(), "console:pm", q.enabled()).await();
+    q.store().resume(q.practice(), "console:pm", null).await();
+    // A later quarantine replaces the finished one.
+    assertThat(q.store().quarantine(q.practice(), "operator", "second incident", false).await().quarantine().reason())
+        .isEqualTo("second incident");
+
+    AuditStore audit = new AuditStore(db);
+    List<AuditRecord> records = audit.list(new AuditStore.Query(q.practice(), null, null, null, "admin", null, null, 50))
+        .await();
+    assertThat(records).extracting(AuditRecord::action).containsExactly("practice.quarantine", "practice.resume",
+        "practice.resume", "practice.rotate-key", "practice.quarantine");
+    AuditRecord first = records.get(4);
+    assertThat(first.actor()).isEqualTo("console:pm");
+    JsonObject detail = new JsonObject(first.detail());
+    assertThat(detail.getJsonObject("after").getString("reason")).isEqualTo("laptop stolen");
+    assertThat(detail.getJsonObject("after").getBoolean("agentKeyRotated")).isTrue();
+    assertThat(detail.getJsonObject("before").getJsonObject("grants").getString(q.blocked())).isEqualTo("blocked");
+    assertThat(new JsonObject(records.get(3).detail()).toString()).doesNotContain(key);
+    assertThat(new JsonObject(records.get(1).detail()).getJsonObject("after").getBoolean("quarantineEnded")).isTrue();
+    assertThat(audit.verify().await().intact()).isTrue();
+  }
+
   // ---- change feed ----
 
   @Test

@@ -57,19 +57,21 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void aClusteredNodeNeedsOneResultsKeyAndDirectory() {
+  void aClusteredNodeNeedsOneMasterKeyAndResultsDirectory() {
     Map<String, String> clustered = Map.of("PMSRELAY_CLUSTER_ENABLED", "true");
     CloudConfig alone = CloudConfig.from(ConfigLoader.load("cloud", null, Map.of()));
     assertThat(alone.results().dir()).isEqualTo(alone.dataDir().resolve("results"));
     assertThatThrownBy(() -> CloudConfig.from(ConfigLoader.load("cloud", null, clustered)))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("results.key").hasMessageContaining("results.dir");
+        .isInstanceOf(ConfigException.class).hasMessageContaining("keys.master").hasMessageContaining("results.dir");
     Map<String, String> keyOnly = new java.util.HashMap<>(clustered);
-    keyOnly.put("PMSRELAY_RESULTS_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+    keyOnly.put("PMSRELAY_KEYS_MASTER", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
     assertThatThrownBy(() -> CloudConfig.from(ConfigLoader.load("cloud", null, keyOnly)))
         .isInstanceOf(ConfigException.class).hasMessageContaining("results.dir");
     Map<String, String> both = new java.util.HashMap<>(keyOnly);
     both.put("PMSRELAY_RESULTS_DIR", "/mnt/relay-results");
-    assertThat(CloudConfig.from(ConfigLoader.load("cloud", null, both)).results().dir()).isEqualTo(Path.of("/mnt/relay-results"));
+    CloudConfig clusteredConfig = CloudConfig.from(ConfigLoader.load("cloud", null, both));
+    assertThat(clusteredConfig.results().dir()).isEqualTo(Path.of("/mnt/relay-results"));
+    assertThat(clusteredConfig.keys().master()).isEqualTo("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
   }
 
   @Test
