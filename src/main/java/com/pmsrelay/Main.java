@@ -85,6 +85,8 @@ public final class Main {
   private static void startCloud(CommandLine cli) {
     JsonObject json = ConfigLoader.load("cloud", cli.configFile(), System.getenv());
     CloudConfig config = CloudConfig.from(json);
+    // Integrators' tokens and patients' data cross this API: plain HTTP only where the operator says a proxy encrypts.
+    config.http().tls().requireForProduction().checkFiles();
     if (cli.port() != null) {
       config = config.withPorts(cli.port(), config.bridge().port());
     }

@@ -100,6 +100,7 @@ public final class CloudNode {
           java.nio.file.Files.createDirectories(config.dataDir());
           database = Database.open(vertx, config.store());
           tls = TlsMaterial.configuredOrSelfSigned(config.bridge(), config.dataDir());
+          config.http().tls().checkFiles();
           masterKey = MasterKey.load(config.keys(), config.dataDir());
           results = new ResultFiles(vertx, config.results().dir(), masterKey.sealing(KeyPurposes.RESULTS));
           return null;
@@ -170,12 +171,14 @@ public final class CloudNode {
               new RateLimiter(config.queries().rateBurstSeconds()),
               new RateLimiter(60), // pairing codes: a minute's attempts at once, people mistype
               guard, cluster,
-              new FailureThrottle("token", config.throttle().token()));
+              new FailureThrottle("token", config.throttle().token()),
+              new com.pmsrelay.cloud.http.ConnectionCap(config.http().maxConnectionsPerAddress()));
           return Instances.deploy(vertx, config.http().instances(), () -> new HttpApi(parts));
         })
         .map(deployed -> {
           http = deployed;
           deployments.add(deployed.deploymentId);
+          LOG.info("cloud node {}: {}", nodeId, config.http().tls().describe());
           // Benchmarks and fault tests read this line up to the fingerprint's closing parenthesis.
           LOG.info("cloud node {} up: API on port {}, agent bridge on port {} (TLS fingerprint SHA-256 {}); {} API and {}"
                   + " bridge instances", nodeId, httpPort(), bridgePort(), tls.fingerprintSha256(), http.all.size(),

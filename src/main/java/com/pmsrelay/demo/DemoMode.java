@@ -133,7 +133,8 @@ public final class DemoMode {
     int count = Math.max(1, clusters.size());
     JsonObject json = ConfigLoader.defaults("cloud").mergeIn(overrides.copy(), true);
     json.put("dataDir", (count == 1 ? cloudDir : cloudDir.resolve("node" + (i + 1))).toString());
-    json.getJsonObject("http").put("host", host).put("port", httpPort);
+    // Every demo client (browser, curl, the tests' pools) is 127.0.0.1: a per-address cap would cap them all together.
+    json.getJsonObject("http").put("host", host).put("port", httpPort).put("maxConnectionsPerAddress", 1024);
     json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);
     // /metrics on a free loopback port (written to credentials.json as metricsUrl): demos and tests side by side.
     json.getJsonObject("management").put("host", "127.0.0.1").put("port", 0);

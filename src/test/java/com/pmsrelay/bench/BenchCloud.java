@@ -51,7 +51,8 @@ final class BenchCloud implements AutoCloseable {
   private static JsonObject json(Path dataDir, int instances) {
     JsonObject json = ConfigLoader.defaults("cloud");
     json.put("dataDir", dataDir.toString());
-    json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0);
+    // Every benchmark client comes from 127.0.0.1, with up to 256 connections: no per-address cap.
+    json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0).put("maxConnectionsPerAddress", 1_000_000);
     json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);
     json.getJsonObject("management").put("port", 0); // /metrics on a free port: nodes side by side
     if (instances > 0) {

@@ -86,7 +86,9 @@ final class SeededCloud {
   private static Path writeConfig(Path dir, Path dataDir) throws IOException {
     JsonObject overrides = new JsonObject()
         .put("dataDir", dataDir.toAbsolutePath().toString())
-        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+        // Measured without TLS, as behind a TLS-terminating proxy (the cloud mode needs TLS or this switch).
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0)
+            .put("tls", new JsonObject().put("behindProxy", true)))
         .put("management", new JsonObject().put("port", 0))
         .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", 0));
     Files.createDirectories(dir);

@@ -161,6 +161,71 @@ class DemoJarIT {
     assertThat(output).contains("http.port");
   }
 
+  /**
+   * The cloud mode as the README's production steps start it: without TLS on the API (nor the
+   * proxy switch) it refuses to start, naming the keys; with PEM files it serves HTTPS only, with
+   * HSTS, and says so in its log.
+   */
+  @Test
+  void theCloudModeNeedsTlsAndServesTheApiOverIt() throws Exception {
+    Path plain = dir.resolve("plain.json");
+    Files.writeString(plain, new JsonObject().put("dataDir", dir.resolve("plain").toString()).encode());
+    Process refused = new ProcessBuilder("java", "-jar", jar().toString(), "cloud", "--config", plain.toString())
+        .redirectErrorStream(true).start();
+    String said = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(refused.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(refused.exitValue()).isEqualTo(2);
+    assertThat(said).contains("http.tls.certPath").contains("http.tls.behindProxy");
+
+    io.vertx.core.net.SelfSignedCertificate pair = io.vertx.core.net.SelfSignedCertificate.create("localhost");
+    Path config = dir.resolve("tls.json");
+    Files.writeString(config, new JsonObject().put("dataDir", dir.resolve("cloud").toString())
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1)
+            .put("tls", new JsonObject().put("certPath", pair.certificatePath()).put("keyPath", pair.privateKeyPath())))
+        .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1)).encode());
+    Process cloud = new ProcessBuilder("java", "-jar", jar().toString(), "cloud", "--config", config.toString())
+        .redirectErrorStream(true).start();
+    try {
+      StringBuilder log = new StringBuilder();
+      java.util.regex.Matcher up = CompletableFuture.supplyAsync(() -> {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(cloud.getInputStream(), StandardCharsets.UTF_8))) {
+          java.util.regex.Pattern pattern = java.util.regex.Pattern.compile("up: API on port (\\d+)");
+          for (String line = out.readLine(); line != null; line = out.readLine()) {
+            log.append(line).append('\n');
+            java.util.regex.Matcher m = pattern.matcher(line);
+            if (m.find()) {
+              return m;
+            }
+          }
+          throw new IllegalStateException("the cloud ended without starting:\n" + log);
+        } catch (IOException e) {
+          throw new IllegalStateException(e);
+        }
+      }).get(120, TimeUnit.SECONDS);
+      assertThat(log).contains("API over HTTPS");
+      java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+      trust.load(null, null);
+      try (java.io.InputStream in = Files.newInputStream(Path.of(pair.certificatePath()))) {
+        trust.setCertificateEntry("api", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+      }
+      javax.net.ssl.TrustManagerFactory trustManagers =
+          javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      trustManagers.init(trust);
+      javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+      tls.init(null, trustManagers.getTrustManagers(), null);
+      HttpResponse<String> health = HttpClient.newBuilder().sslContext(tls).build().send(
+          HttpRequest.newBuilder(URI.create("https://localhost:" + up.group(1) + "/health")).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(health.headers().firstValue("Strict-Transport-Security")).hasValue("max-age=31536000");
+    } finally {
+      cloud.destroy();
+      if (!cloud.waitFor(30, TimeUnit.SECONDS)) {
+        cloud.destroyForcibly();
+      }
+    }
+  }
+
   /** Reads the demo's standard output until the line after the curl marker. */
   private static String readCurlExample(Process demo) throws Exception {
     CompletableFuture<String> curl = CompletableFuture.supplyAsync(() -> {

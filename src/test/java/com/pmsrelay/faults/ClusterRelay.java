@@ -69,7 +69,9 @@ final class ClusterRelay implements AutoCloseable {
         Files.writeString(nodeConfigs[i], new JsonObject()
             .put("dataDir", dir.resolve("node" + i).toString())
             .put("shutdownGraceMs", 2_000)
-            .put("http", new JsonObject().put("host", "127.0.0.1").put("port", httpPorts[i]).put("instances", 2))
+            // As behind the load balancer of the README's steps, which terminates TLS.
+            .put("http", new JsonObject().put("host", "127.0.0.1").put("port", httpPorts[i]).put("instances", 2)
+                .put("tls", new JsonObject().put("behindProxy", true)))
             .put("management", new JsonObject().put("port", 0))
             .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", bridgePorts[i]).put("instances", 2)
                 .put("tls", new JsonObject().put("certPath", cert.toString()).put("keyPath", key.toString())))

@@ -70,7 +70,9 @@ final class FaultRelay implements AutoCloseable {
     Files.writeString(cloudConfig, new JsonObject()
         .put("dataDir", dir.resolve("cloud").toString())
         .put("shutdownGraceMs", graceMs)
-        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", httpPort))
+        // The fault tests are about the processes, not TLS: the cloud runs as behind a TLS-terminating proxy.
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", httpPort)
+            .put("tls", new JsonObject().put("behindProxy", true)))
         .put("management", new JsonObject().put("port", 0))
         .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", bridgePort)).encodePrettily());
     this.pms = CountingPms.start();

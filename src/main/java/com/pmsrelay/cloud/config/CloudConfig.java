@@ -26,8 +26,94 @@ public record CloudConfig(
     com.pmsrelay.cloud.metrics.ManagementConfig management,
     com.pmsrelay.cloud.throttle.ThrottleConfig throttle) {
 
-  /** The integrator API's listener; {@code instances} copies of it share the port. */
-  public record HttpConfig(String host, int port, int maxBodyBytes, int instances) {}
+  /**
+   * The integrator API's listener; {@code instances} copies of it share the port. The edge's
+   * time-outs and per-address cap keep idle and slow clients from holding connections for free.
+   */
+  public record HttpConfig(String host, int port, int maxBodyBytes, int instances, long idleTimeoutMs,
+      long headerTimeoutMs, int maxConnectionsPerAddress, ApiTls tls) {
+
+    HttpConfig withPort(int newPort) {
+      return new HttpConfig(host, newPort, maxBodyBytes, instances, idleTimeoutMs, headerTimeoutMs,
+          maxConnectionsPerAddress, tls);
+    }
+
+    HttpConfig withInstances(int count) {
+      return new HttpConfig(host, port, maxBodyBytes, count, idleTimeoutMs, headerTimeoutMs, maxConnectionsPerAddress,
+          tls);
+    }
+
+    /** Whether the per-address cap applies: not behind a proxy, where every connection has the proxy's address. */
+    public boolean capsConnectionsPerAddress() {
+      return !tls.behindProxy();
+    }
+  }
+
+  /**
+   * TLS on the API: PEM certificate and key (both or neither), or the operator's word that a
+   * TLS-terminating proxy is in front ({@code behindProxy}). The cloud mode needs one of the two
+   * ({@link #requireForProduction}); the demo and tests in one process run plain HTTP.
+   */
+  public record ApiTls(String certPath, String keyPath, boolean behindProxy) {
+    public static final String REFUSAL = "the API needs TLS outside the demo: set 'http.tls.certPath' and "
+        + "'http.tls.keyPath' (PEM files; PMSRELAY_HTTP_TLS_CERT_PATH, PMSRELAY_HTTP_TLS_KEY_PATH), or "
+        + "'http.tls.behindProxy': true (PMSRELAY_HTTP_TLS_BEHIND_PROXY) when a TLS-terminating proxy is in front";
+
+    static ApiTls from(ConfigReader tls) {
+      String cert = tls.optionalString("certPath");
+      String key = tls.optionalString("keyPath");
+      if ((cert == null) != (key == null)) {
+        throw new ConfigException("config keys 'http.tls.certPath' and 'http.tls.keyPath' must be set together");
+      }
+      return new ApiTls(cert, key, tls.bool("behindProxy"));
+    }
+
+    /** Whether this node serves HTTPS itself. */
+    public boolean enabled() {
+      return certPath != null;
+    }
+
+    /**
+     * Strict-Transport-Security goes out when the client's connection is TLS: ours, or the proxy's
+     * (browsers ignore it over plain HTTP, so a wrong switch costs nothing).
+     */
+    public boolean hsts() {
+      return enabled() || behindProxy;
+    }
+
+    /** Throws, naming the keys, unless the API has TLS or the operator said a proxy provides it. */
+    public ApiTls requireForProduction() {
+      if (!enabled() && !behindProxy) {
+        throw new ConfigException(REFUSAL);
+      }
+      return this;
+    }
+
+    /** Throws, naming the key, when a configured file cannot be read. Blocking (file system). */
+    public void checkFiles() {
+      if (!enabled()) {
+        return;
+      }
+      for (String[] file : new String[][] {{"http.tls.certPath", certPath}, {"http.tls.keyPath", keyPath}}) {
+        if (!java.nio.file.Files.isReadable(Path.of(file[1]))) {
+          throw new ConfigException("config key '" + file[0] + "': cannot read " + file[1]);
+        }
+      }
+    }
+
+    /** The start-up log's one line on how integrators' connections are secured. */
+    public String describe() {
+      if (enabled()) {
+        return "API over HTTPS (certificate " + certPath + "), Strict-Transport-Security on every answer";
+      }
+      if (behindProxy) {
+        return "API over plain HTTP behind a TLS-terminating proxy (http.tls.behindProxy): the proxy serves HTTPS; "
+            + "no per-address connection cap here (every connection comes from the proxy)";
+      }
+      return "API over plain HTTP without TLS: demo and tests only (the cloud mode needs http.tls.certPath/keyPath "
+          + "or http.tls.behindProxy)";
+    }
+  }
 
   /** Cloud-wide caps on queries; a grant may lower them, a request may lower them further. */
   public record QueryLimits(
@@ -60,7 +146,9 @@ public record CloudConfig(
     return new CloudConfig(
         dataDir,
         new HttpConfig(http.string("host"), http.integer("port", 0, 65_535), http.integer("maxBodyBytes", 1024, 16 * 1024 * 1024),
-            http.instances("instances")),
+            http.instances("instances"), http.longValue("idleTimeoutMs", 100, 3_600_000),
+            http.longValue("headerTimeoutMs", 100, 600_000), http.integer("maxConnectionsPerAddress", 1, 1_000_000),
+            ApiTls.from(http.section("tls"))),
         BridgeConfig.from(root.section("bridge")),
         StoreConfig.from(root.section("store"), dataDir),
         JwtSettings.from(root.section("jwt")),
@@ -91,13 +179,13 @@ public record CloudConfig(
 
   /** The same settings with this many HTTP API and bridge instances. */
   public CloudConfig withInstances(int httpInstances, int bridgeInstances) {
-    return new CloudConfig(dataDir, new HttpConfig(http.host(), http.port(), http.maxBodyBytes(), httpInstances),
+    return new CloudConfig(dataDir, http.withInstances(httpInstances),
         bridge.withInstances(bridgeInstances), store, jwt, queries, results, keys, auditRetentionDays, auditSignEveryMs, shutdownGraceMs,
         cluster, monitor, management, throttle);
   }
 
   public CloudConfig withPorts(int httpPort, int bridgePort) {
-    return new CloudConfig(dataDir, new HttpConfig(http.host(), httpPort, http.maxBodyBytes(), http.instances()),
+    return new CloudConfig(dataDir, http.withPort(httpPort),
         bridge.withPort(bridgePort), store, jwt, queries, results, keys, auditRetentionDays, auditSignEveryMs, shutdownGraceMs,
         cluster, monitor, management, throttle);
   }

@@ -22,6 +22,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
@@ -38,6 +39,7 @@ public final class HttpApi extends VerticleBase {
    * What the API needs from the rest of the cloud node, the same for every instance; {@code bearer}
    * checks the access tokens, {@code queryRates} and {@code pairingRates} are the node's limiters,
    * {@code tokenThrottle} its throttle of failed token requests.
+   * {@code connectionCap} counts every instance's connections per client address.
    */
   public record Parts(
       CloudConfig config,
@@ -59,7 +61,8 @@ public final class HttpApi extends VerticleBase {
       RateLimiter pairingRates,
       SqlGuard guard,
       com.pmsrelay.cloud.cluster.ClusterView cluster,
-      com.pmsrelay.cloud.throttle.FailureThrottle tokenThrottle) {}
+      com.pmsrelay.cloud.throttle.FailureThrottle tokenThrottle,
+      ConnectionCap connectionCap) {}
 
   private final Parts parts;
   private HttpServer server;
@@ -84,8 +87,11 @@ public final class HttpApi extends VerticleBase {
         parts.guard(), parts.audit(), kept);
     QueryResultsEndpoint results = new QueryResultsEndpoint(parts.queryRecords(), parts.results(), parts.async());
 
+    ApiConnections connections = new ApiConnections(vertx, config.http(), parts.connectionCap());
+    boolean hsts = config.http().tls().hsts();
     router.route().handler(ctx -> {
-      ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+      EdgeHeaders.apply(ctx.response(), hsts);
+      connections.begun(ctx);
       ctx.next();
     });
     router.get("/health").handler(ctx -> Json.ok(ctx, new JsonObject().put("status", "UP")));
@@ -111,12 +117,35 @@ public final class HttpApi extends VerticleBase {
     router.route().failureHandler(Problems::handleFailure);
     router.route().last().handler(ctx -> ctx.fail(404));
 
-    server = vertx.createHttpServer(new HttpServerOptions()
-            .setHost(config.http().host())
-            .setPort(config.http().port())
-            .setMaxFormAttributeSize(8192))
+    server = vertx.createHttpServer(serverOptions(config.http()))
+        .connectionHandler(connections::opened)
+        .invalidRequestHandler(request -> {
+          connections.invalid(request);
+          Problems.sendCodecError(request, hsts);
+        })
         .requestHandler(router);
     return server.listen();
+  }
+
+  /**
+   * HTTP/1.1 only (no h2c, no ALPN): the edge's time-outs and cap count HTTP/1.1 connections, and
+   * one request at a time per connection is all an integrator's client needs. With TLS, the
+   * handshake must finish within the header time-out.
+   */
+  static HttpServerOptions serverOptions(CloudConfig.HttpConfig http) {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(http.host())
+        .setPort(http.port())
+        .setMaxFormAttributeSize(8192)
+        .setHttp2ClearTextEnabled(false)
+        .setUseAlpn(false);
+    if (http.tls().enabled()) {
+      options.setSsl(true)
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(http.tls().certPath()).setKeyPath(http.tls().keyPath()))
+          .setSslHandshakeTimeout(http.headerTimeoutMs())
+          .setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+    return options;
   }
 
   private void ready(io.vertx.ext.web.RoutingContext ctx) {

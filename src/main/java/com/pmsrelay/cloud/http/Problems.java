@@ -2,6 +2,10 @@ package com.pmsrelay.cloud.http;
 
 import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.error.RelayException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -19,14 +23,42 @@ public final class Problems {
   private Problems() {}
 
   public static void send(RoutingContext ctx, RelayException problem, String queryId) {
-    HttpServerResponse response = ctx.response();
+    write(ctx.response(), problem, queryId);
+  }
+
+  /**
+   * Answers a request the HTTP codec could not read (the server's invalid-request handler, before
+   * any router): 414 for a request line over the limit, 431 for headers over it, 400 for anything
+   * else malformed. Vert.x closes the connection after this answer.
+   */
+  static void sendCodecError(HttpServerRequest request, boolean hsts) {
+    Throwable cause = request.decoderResult().cause();
+    RelayException problem;
+    if (cause instanceof TooLongHttpLineException) {
+      problem = new RelayException(ErrorCode.URI_TOO_LONG,
+          "the request line is over " + HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH + " bytes");
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      problem = new RelayException(ErrorCode.HEADERS_TOO_LARGE,
+          "the request headers are over " + HttpServerOptions.DEFAULT_MAX_HEADER_SIZE + " bytes");
+    } else {
+      problem = new RelayException(ErrorCode.INVALID_REQUEST, "the request is not well-formed HTTP/1.1");
+    }
+    HttpServerResponse response = request.response();
+    EdgeHeaders.apply(response, hsts);
+    response.putHeader("Connection", "close");
+    write(response, problem, null);
+  }
+
+  private static void write(HttpServerResponse response, RelayException problem, String queryId) {
     if (response.headWritten()) {
       response.reset();
       return;
     }
     ErrorCode code = problem.code();
     JsonObject body = body(problem, queryId);
-    response.setStatusCode(code.status()).putHeader("Content-Type", "application/problem+json");
+    // A handler may have allowed caching (console files) before failing: a problem is never kept.
+    response.setStatusCode(code.status()).putHeader("Content-Type", "application/problem+json")
+        .putHeader("Cache-Control", "no-store");
     if (code == ErrorCode.INVALID_TOKEN || code == ErrorCode.INVALID_CLIENT) {
       response.putHeader("WWW-Authenticate", code == ErrorCode.INVALID_CLIENT
           ? "Basic realm=\"pms-relay\"" : "Bearer realm=\"pms-relay\", error=\"invalid_token\"");

@@ -26,11 +26,15 @@ public enum ErrorCode {
   NOT_QUARANTINED(409, "Not quarantined"),
   RESULTS_EXPIRED(410, "Results expired"),
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
+  /** The request line (method, path and query) is longer than the HTTP codec reads. */
+  URI_TOO_LONG(414, "URI too long"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
   EXECUTION_FAILED(422, "Execution failed"),
   ROW_TOO_LARGE(422, "Row too large"),
   RATE_LIMITED(429, "Rate limited"),
   QUEUE_FULL(429, "Queue full"),
+  /** The request's headers together are larger than the HTTP codec reads. */
+  HEADERS_TOO_LARGE(431, "Request header fields too large"),
   /** Never sent: the client went away before its answer (nginx's 499); the audit log records it. */
   CLIENT_CLOSED(499, "Client closed the request"),
   INTERNAL_ERROR(500, "Internal error"),

@@ -43,6 +43,7 @@ class TokenThrottleTest {
   void start() {
     vertx = Vertx.vertx();
     JsonObject json = ConfigLoader.defaults("cloud");
+    json.getJsonObject("management").put("port", 0);
     json.put("dataDir", dir.toString());
     json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0).put("instances", 2);
     json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0).put("instances", 1);
@@ -142,6 +143,7 @@ class TokenThrottleTest {
   void aThrottledAnswerIsHeldBackSoThatALoopingClientSlowsDown() {
     node.stop().await();
     JsonObject json = ConfigLoader.defaults("cloud");
+    json.getJsonObject("management").put("port", 0);
     json.put("dataDir", dir.toString());
     json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0);
     json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);

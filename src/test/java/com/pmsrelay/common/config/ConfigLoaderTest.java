@@ -75,6 +75,47 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theApiEdgeDefaultsAndTheirRanges() {
+    CloudConfig cloud = CloudConfig.from(ConfigLoader.load("cloud", null, Map.of()));
+    assertThat(cloud.http().idleTimeoutMs()).isEqualTo(60_000);
+    assertThat(cloud.http().headerTimeoutMs()).isEqualTo(10_000);
+    assertThat(cloud.http().maxConnectionsPerAddress()).isEqualTo(64);
+    assertThat(cloud.http().capsConnectionsPerAddress()).isTrue();
+    assertThat(cloud.http().tls().enabled()).isFalse();
+    for (String key : new String[] {"PMSRELAY_HTTP_IDLE_TIMEOUT_MS", "PMSRELAY_HTTP_HEADER_TIMEOUT_MS",
+        "PMSRELAY_HTTP_MAX_CONNECTIONS_PER_ADDRESS"}) {
+      JsonObject json = ConfigLoader.load("cloud", null, Map.of(key, "0"));
+      assertThatThrownBy(() -> CloudConfig.from(json)).isInstanceOf(ConfigException.class).hasMessageContaining("http.");
+    }
+  }
+
+  @Test
+  void theCloudModeNeedsTlsOnTheApiOrTheProxySwitch() {
+    CloudConfig plain = CloudConfig.from(ConfigLoader.load("cloud", null, Map.of()));
+    assertThatThrownBy(() -> plain.http().tls().requireForProduction()).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("http.tls.certPath").hasMessageContaining("http.tls.keyPath")
+        .hasMessageContaining("http.tls.behindProxy")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+
+    CloudConfig tls = CloudConfig.from(ConfigLoader.load("cloud", null,
+        Map.of("PMSRELAY_HTTP_TLS_CERT_PATH", "/etc/relay/api.pem", "PMSRELAY_HTTP_TLS_KEY_PATH", "/etc/relay/api-key.pem")));
+    assertThat(tls.http().tls().requireForProduction().enabled()).isTrue();
+    assertThat(tls.http().tls().hsts()).isTrue();
+    assertThat(tls.http().capsConnectionsPerAddress()).isTrue();
+    assertThatThrownBy(() -> tls.http().tls().checkFiles()).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("http.tls.certPath").hasMessageContaining("/etc/relay/api.pem");
+
+    CloudConfig proxied = CloudConfig.from(ConfigLoader.load("cloud", null, Map.of("PMSRELAY_HTTP_TLS_BEHIND_PROXY", "true")));
+    assertThat(proxied.http().tls().requireForProduction().enabled()).isFalse();
+    assertThat(proxied.http().capsConnectionsPerAddress()).as("every connection comes from the proxy").isFalse();
+    assertThat(proxied.http().tls().describe()).contains("behind a TLS-terminating proxy");
+
+    assertThatThrownBy(() -> CloudConfig.from(ConfigLoader.load("cloud", null,
+        Map.of("PMSRELAY_HTTP_TLS_CERT_PATH", "/etc/relay/api.pem")))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("http.tls.keyPath");
+  }
+
+  @Test
   void envNamesFollowTheKeys() {
     assertThat(ConfigLoader.envName("bridge.maxFrameBytes")).isEqualTo("PMSRELAY_BRIDGE_MAX_FRAME_BYTES");
     assertThat(ConfigLoader.envName("agentKey")).isEqualTo("PMSRELAY_AGENT_KEY");
