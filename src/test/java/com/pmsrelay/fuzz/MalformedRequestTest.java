@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the API fuzzing found: a GET, HEAD or OPTIONS with a form or multipart Content-Type made
- * Vert.x's BodyHandler throw (500, an error logged with its stack). Now the body is read only for
- * methods that carry one, and such a request gets its problem (401: no token).
+ * Vert.x's BodyHandler throw (500, an error logged with its stack), and a path with a malformed
+ * %-escape was answered with a bare "Bad Request" and an error logged. Both are now problems
+ * (401 for want of a token before anything else; 400 invalid_request), and nothing is logged as an error.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class MalformedRequestTest {
@@ -64,6 +65,21 @@ class MalformedRequestTest {
           }
         }
       }
+      assertThat(log.defects()).isEmpty();
+    }
+  }
+
+  @Test
+  void aMalformedEscapeInThePathIsAProblem() {
+    try (LogCapture log = new LogCapture()) {
+      for (String path : List.of("/v1/queries/%zz", "/v1/practices/%/queries", "/v1/queries/%u0041/results", "/x/%4")) {
+        HttpResponse<Buffer> r = http.get(path).send().await();
+        assertThat(r.statusCode()).as(path).isEqualTo(400);
+        assertThat(Problem.check(r.statusCode(), r.getHeader("Content-Type"), r.body())).isEmpty();
+        assertThat(r.bodyAsJsonObject().getString("code")).isEqualTo("invalid_request");
+      }
+      // Well-escaped paths still route as before.
+      assertThat(http.get("/v1/queries/%41").send().await().statusCode()).isEqualTo(401);
       assertThat(log.defects()).isEmpty();
     }
   }

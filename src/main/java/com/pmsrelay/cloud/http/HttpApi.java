@@ -114,7 +114,15 @@ public final class HttpApi extends VerticleBase {
             .setHost(config.http().host())
             .setPort(config.http().port())
             .setMaxFormAttributeSize(8192))
-        .requestHandler(router);
+        .requestHandler(request -> {
+          // The router cannot decode such a path: it logs an error and answers a bare 400.
+          if (!PathCheck.wellEscaped(request.path())) {
+            Problems.send(request.response(), new com.pmsrelay.common.error.RelayException(
+                com.pmsrelay.common.error.ErrorCode.INVALID_REQUEST, "the path holds a malformed %-escape"), null);
+            return;
+          }
+          router.handle(request);
+        });
     return server.listen();
   }
 

@@ -19,7 +19,11 @@ public final class Problems {
   private Problems() {}
 
   public static void send(RoutingContext ctx, RelayException problem, String queryId) {
-    HttpServerResponse response = ctx.response();
+    send(ctx.response(), problem, queryId);
+  }
+
+  /** Writes {@code problem} to a response that no router handles (or before one does). */
+  public static void send(HttpServerResponse response, RelayException problem, String queryId) {
     if (response.headWritten()) {
       response.reset();
       return;
