@@ -31,6 +31,11 @@ final class AgentSession implements SilenceSweep.Watched {
   private static final Buffer PONG = Frames.encode(Frames.pong());
   /** The reply a dispatch gets while the agent does not acknowledge queries. */
   static final int UNRESPONSIVE = 503;
+  /**
+   * The largest frame a socket may send before it has authenticated (its credentials take well
+   * under 1 KiB): a peer without a key cannot make the cloud buffer a full-size frame.
+   */
+  static final int UNAUTHENTICATED_MAX_FRAME_BYTES = 16 * 1024;
 
   private final Vertx vertx;
   /** The socket's event loop: everything that touches this session's state runs there. */
@@ -43,6 +48,7 @@ final class AgentSession implements SilenceSweep.Watched {
   private final SilenceSweep sweep;
   private final String nodeId;
   private final BridgeGuard guard = new BridgeGuard();
+  private final FrameReader frames;
   /** This connection, told to the practice's other sessions (on any node) when it takes over. */
   private final String sessionId = java.util.UUID.randomUUID().toString();
   private MessageConsumer<JsonObject> consumer;
@@ -75,7 +81,8 @@ final class AgentSession implements SilenceSweep.Watched {
     this.directory = directory;
     this.sweep = sweep;
     this.nodeId = nodeId;
-    FrameReader frames = new FrameReader(config.maxFrameBytes(), bytes -> onFrame(Frame.decode(bytes)), this::refuse);
+    frames = new FrameReader(Math.min(UNAUTHENTICATED_MAX_FRAME_BYTES, config.maxFrameBytes()),
+        bytes -> onFrame(Frame.decode(bytes)), this::refuse);
     socket.handler(bytes -> {
       lastReadMs = System.currentTimeMillis();
       frames.handle(bytes);
@@ -132,6 +139,7 @@ final class AgentSession implements SilenceSweep.Watched {
       }
       vertx.cancelTimer(authTimer);
       guard.authenticated(practiceId);
+      frames.maxFrameBytes(config.maxFrameBytes());
       bootId = text(body, "bootId");
       heartbeats = recorder.track(practiceId);
       JsonObject pms = body.getValue("pms") instanceof JsonObject p ? p : new JsonObject();

@@ -31,6 +31,16 @@ public final class QueryStream implements Flow {
   private static final long DEADLINE_SLACK_MS = 2_000;
   /** Retry-After for a query whose agent went away or is not there. */
   static final int AGENT_RETRY_SECONDS = 5;
+  /**
+   * The problems an agent may end a stream with (and the cloud's own AGENT_OFFLINE when its socket
+   * closes). Its own failures ({@code internal_error}, or a code this cloud does not know) are 502
+   * {@code agent_error}, not the relay's 500; any other code is the agent breaking the protocol
+   * (also 502), never passed on to mislead the integrator (say {@code invalid_token}).
+   */
+  private static final java.util.Set<ErrorCode> AGENT_CODES = java.util.EnumSet.of(ErrorCode.INVALID_REQUEST,
+      ErrorCode.SQL_REJECTED, ErrorCode.SCOPE_DENIED, ErrorCode.PRACTICE_NOT_FOUND, ErrorCode.EXECUTION_FAILED,
+      ErrorCode.ROW_TOO_LARGE, ErrorCode.QUEUE_FULL, ErrorCode.AGENT_OFFLINE, ErrorCode.PMS_UNAVAILABLE,
+      ErrorCode.QUERY_INTERRUPTED, ErrorCode.QUEUE_TIMEOUT, ErrorCode.QUERY_TIMEOUT);
 
   private final Vertx vertx;
   private final QueryRequest query;
@@ -167,6 +177,14 @@ public final class QueryStream implements Flow {
     }
     if (message.error() != null) {
       ErrorCode code = message.error().code();
+      if (code == ErrorCode.INTERNAL_ERROR) { // the agent failed, or sent a code this cloud does not know
+        fail(new RelayException(ErrorCode.AGENT_ERROR, "the practice's agent failed: " + message.error().detail()));
+        return;
+      }
+      if (!AGENT_CODES.contains(code)) {
+        violation("an error the agent may not send (" + code.code() + ")");
+        return;
+      }
       fail(new RelayException(code, message.error().detail(), retryAfter(code)));
       return;
     }
@@ -237,7 +255,7 @@ public final class QueryStream implements Flow {
     LOG.warn("the result stream of query {} from the agent of practice {} broke the protocol: {}", query.queryId(),
         query.practiceId(), what);
     stopAtAgent();
-    fail(new RelayException(ErrorCode.INTERNAL_ERROR, "the result stream from the agent was incomplete"));
+    fail(new RelayException(ErrorCode.AGENT_ERROR, "the result stream from the practice's agent was broken"));
   }
 
   private void stopAtAgent() {

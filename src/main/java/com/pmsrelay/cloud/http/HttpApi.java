@@ -99,7 +99,8 @@ public final class HttpApi extends VerticleBase {
     router.get("/.well-known/jwks.json").handler(ctx -> Json.ok(ctx, parts.tokens().jwks()));
 
     // The body is read first: later handlers (token checks) are asynchronous.
-    router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
+    // Only on methods with a body: on others Vert.x's BodyHandler throws for a form Content-Type (a 500).
+    bodied(router.route("/v1/*")).handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
     router.post("/v1/token").handler(token::handle);
     router.route("/v1/*").handler(bearer);
     router.get("/v1/practices").handler(practices::list);
@@ -111,7 +112,7 @@ public final class HttpApi extends VerticleBase {
     PairingsEndpoint pairing = new PairingsEndpoint(parts.pairings(), parts.changes(), parts.audit(),
         parts.pairingRates(), practices);
     router.post("/v1/pairings").handler(pairing::redeem);
-    router.route("/console/api/*").handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
+    bodied(router.route("/console/api/*")).handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
     router.route("/console/api/*").subRouter(parts.console().router(vertx));
     ConsoleStatic.mount(router);
     router.route().failureHandler(Problems::handleFailure);
@@ -123,7 +124,16 @@ public final class HttpApi extends VerticleBase {
           connections.invalid(request);
           Problems.sendCodecError(request, hsts);
         })
-        .requestHandler(router);
+        .requestHandler(request -> {
+          // The router cannot decode such a path: it logs an error and answers a bare 400.
+          if (!PathCheck.wellEscaped(request.path())) {
+            EdgeHeaders.apply(request.response(), hsts);
+            Problems.send(request.response(), new com.pmsrelay.common.error.RelayException(
+                com.pmsrelay.common.error.ErrorCode.INVALID_REQUEST, "the path holds a malformed %-escape"), null);
+            return;
+          }
+          router.handle(request);
+        });
     return server.listen();
   }
 
@@ -146,6 +156,11 @@ public final class HttpApi extends VerticleBase {
           .setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
     }
     return options;
+  }
+
+  private static io.vertx.ext.web.Route bodied(io.vertx.ext.web.Route route) {
+    return route.method(io.vertx.core.http.HttpMethod.POST).method(io.vertx.core.http.HttpMethod.PUT)
+        .method(io.vertx.core.http.HttpMethod.PATCH).method(io.vertx.core.http.HttpMethod.DELETE);
   }
 
   private void ready(io.vertx.ext.web.RoutingContext ctx) {

@@ -219,7 +219,7 @@ final class KeptQueries {
     }
     return switch (p.code()) {
       case RATE_LIMITED, QUEUE_FULL, QUEUE_TIMEOUT, AGENT_OFFLINE, PMS_UNAVAILABLE, SHUTTING_DOWN, QUERY_INTERRUPTED,
-          INTERNAL_ERROR, CLIENT_CLOSED -> true;
+          INTERNAL_ERROR, AGENT_ERROR, CLIENT_CLOSED -> true;
       default -> false;
     };
   }

@@ -49,6 +49,11 @@ public final class Problems {
     write(response, problem, null);
   }
 
+  /** Writes {@code problem} to a response that no router handles (or before one does). */
+  public static void send(HttpServerResponse response, RelayException problem, String queryId) {
+    write(response, problem, queryId);
+  }
+
   private static void write(HttpServerResponse response, RelayException problem, String queryId) {
     if (response.headWritten()) {
       response.reset();

@@ -39,6 +39,11 @@ public enum ErrorCode {
   CLIENT_CLOSED(499, "Client closed the request"),
   INTERNAL_ERROR(500, "Internal error"),
   NOT_IMPLEMENTED(501, "Not implemented"),
+  /**
+   * The practice's agent answered in a way it must not: a broken result stream, or an error the
+   * agent has no business sending. Not the integrator's fault, nor the relay's own (a 500).
+   */
+  AGENT_ERROR(502, "Bad answer from the agent"),
   AGENT_OFFLINE(503, "Agent offline"),
   PMS_UNAVAILABLE(503, "PMS unavailable"),
   /**

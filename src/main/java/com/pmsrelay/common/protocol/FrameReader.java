@@ -18,7 +18,7 @@ public final class FrameReader implements Handler<Buffer> {
     }
   }
 
-  private final int maxFrameBytes;
+  private int maxFrameBytes;
   private final Handler<Buffer> onFrame;
   private final Handler<String> onViolation;
   /** The start of a frame (or of its length) whose rest has not come yet; null when none. */
@@ -30,6 +30,11 @@ public final class FrameReader implements Handler<Buffer> {
     this.maxFrameBytes = maxFrameBytes;
     this.onFrame = onFrame;
     this.onViolation = onViolation;
+  }
+
+  /** Changes the limit for the frames still to come (a peer that authenticated may send larger ones). */
+  public void maxFrameBytes(int maxFrameBytes) {
+    this.maxFrameBytes = maxFrameBytes;
   }
 
   /** Hands each frame to {@code onFrame} as a JSON object; a frame that is not one is a violation. */
