@@ -32,7 +32,9 @@ class WrongMasterKeyTest {
   private Path config(String masterKey) throws Exception {
     Path file = dir.resolve("cloud.json");
     Files.writeString(file, new JsonObject().put("dataDir", dir.resolve("data").toString())
-        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0)
+            .put("tls", new JsonObject().put("behindProxy", true)))
+        .put("management", new JsonObject().put("port", 0))
         .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", 0))
         .put("keys", new JsonObject().put("master", masterKey)).encode());
     return file;

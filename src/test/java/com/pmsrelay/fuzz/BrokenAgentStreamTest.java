@@ -50,7 +50,7 @@ class BrokenAgentStreamTest {
         r -> problem(r, 502, "agent_error"));
     assertThat(answer(List.of(columns, new JsonObject().put("seq", 1).put("end", new JsonObject().put("rowCount", 3)))))
         .satisfies(r -> problem(r, 502, "agent_error"));
-    for (String code : List.of("internal_error", "no_such_code", "invalid_token", "integration_blocked")) {
+    for (String code : List.of("internal_error", "no_such_code", "invalid_token", "rate_limited")) {
       assertThat(answer(List.of(error(code)))).as(code).satisfies(r -> problem(r, 502, "agent_error"));
     }
     assertThat(answer(List.of(error("execution_failed")))).satisfies(r -> problem(r, 422, "execution_failed"));

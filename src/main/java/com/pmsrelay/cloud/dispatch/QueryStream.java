@@ -33,14 +33,16 @@ public final class QueryStream implements Flow {
   static final int AGENT_RETRY_SECONDS = 5;
   /**
    * The problems an agent may end a stream with (and the cloud's own AGENT_OFFLINE when its socket
-   * closes). Its own failures ({@code internal_error}, or a code this cloud does not know) are 502
+   * closes, and the grant refusals it sends the agent with {@code cancelClient}). Its own failures ({@code internal_error}, or a code this cloud does not know) are 502
    * {@code agent_error}, not the relay's 500; any other code is the agent breaking the protocol
    * (also 502), never passed on to mislead the integrator (say {@code invalid_token}).
    */
   private static final java.util.Set<ErrorCode> AGENT_CODES = java.util.EnumSet.of(ErrorCode.INVALID_REQUEST,
       ErrorCode.SQL_REJECTED, ErrorCode.SCOPE_DENIED, ErrorCode.PRACTICE_NOT_FOUND, ErrorCode.EXECUTION_FAILED,
       ErrorCode.ROW_TOO_LARGE, ErrorCode.QUEUE_FULL, ErrorCode.AGENT_OFFLINE, ErrorCode.PMS_UNAVAILABLE,
-      ErrorCode.QUERY_INTERRUPTED, ErrorCode.QUEUE_TIMEOUT, ErrorCode.QUERY_TIMEOUT);
+      ErrorCode.QUERY_INTERRUPTED, ErrorCode.QUEUE_TIMEOUT, ErrorCode.QUERY_TIMEOUT,
+      // the cloud's own refusals, which the agent echoes when told to drop an integrator's queue
+      ErrorCode.INTEGRATION_DISABLED, ErrorCode.INTEGRATION_BLOCKED);
 
   private final Vertx vertx;
   private final QueryRequest query;
