@@ -51,6 +51,10 @@ public final class TokenService implements TokenVerifier {
    * {@link SigningKeyStore#sealAtRest}), then loads the active keys, creating the first one if
    * there is none.
    */
+  private static final long UNKNOWN_KID_RELOAD_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+  /** When a token's unknown kid last made this node read its keys again (nanoTime; volatile: any event loop). */
+  private volatile long lastUnknownKidReload = System.nanoTime() - UNKNOWN_KID_RELOAD_NANOS;
+
   public Future<Void> start(SigningKeyStore store) {
     this.store = store;
     return store.sealAtRest()
@@ -128,12 +132,27 @@ public final class TokenService implements TokenVerifier {
     if (known != null && known.expiresAtSeconds() > System.currentTimeMillis() / 1000) {
       return Future.succeededFuture(known.clientId());
     }
-    Keys current = keys;
     JsonObject header = segment(token, 0);
-    if (header == null || !EcJwk.ALGORITHM.equals(header.getValue("alg"))
-        || !current.kids().contains(String.valueOf(header.getValue("kid")))) {
+    if (header == null || !EcJwk.ALGORITHM.equals(header.getValue("alg"))) {
       return invalid("the token is not signed by this relay");
     }
+    String kid = String.valueOf(header.getValue("kid"));
+    if (keys.kids().contains(kid)) {
+      return check(keys, token);
+    }
+    // A key this node has not read yet: another node made it (nodes started together on an empty
+    // store each make a first one) or rotated to it before its change reached us. Read the keys
+    // again, at most once a second whatever kids are sent, and check once more.
+    long now = System.nanoTime();
+    if (store == null || now - lastUnknownKidReload < UNKNOWN_KID_RELOAD_NANOS) {
+      return invalid("the token is not signed by this relay");
+    }
+    lastUnknownKidReload = now;
+    return reload().compose(v -> keys.kids().contains(kid) ? check(keys, token)
+        : invalid("the token is not signed by this relay"));
+  }
+
+  private Future<String> check(Keys current, String token) {
     return current.verifier().authenticate(new TokenCredentials(token))
         .recover(e -> invalid("the token is invalid or expired"))
         .compose(user -> {
