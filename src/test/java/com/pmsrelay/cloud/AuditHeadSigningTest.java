@@ -8,7 +8,6 @@ import com.pmsrelay.cloud.keys.KeysConfig;
 import com.pmsrelay.cloud.keys.MasterKey;
 import com.pmsrelay.cloud.store.AuditRecord;
 import com.pmsrelay.cloud.store.SignedHead;
-import com.pmsrelay.common.config.ConfigLoader;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -47,11 +46,7 @@ class AuditHeadSigningTest {
   }
 
   private CloudConfig config(int signEveryMs) {
-    JsonObject json = ConfigLoader.defaults("cloud");
-    json.getJsonObject("management").put("port", 0);
-    json.put("dataDir", dir.toString());
-    json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0).put("instances", 1);
-    json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0).put("instances", 1);
+    JsonObject json = LoopbackCloud.json(dir);
     json.getJsonObject("audit").put("signHeadsEveryMs", signEveryMs);
     return CloudConfig.from(json);
   }

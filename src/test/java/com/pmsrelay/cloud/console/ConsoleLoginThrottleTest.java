@@ -1,10 +1,10 @@
 package com.pmsrelay.cloud.console;
 
+import com.pmsrelay.cloud.LoopbackCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.pmsrelay.cloud.CloudNode;
 import com.pmsrelay.cloud.config.CloudConfig;
-import com.pmsrelay.common.config.ConfigLoader;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -40,11 +40,8 @@ class ConsoleLoginThrottleTest {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    JsonObject json = ConfigLoader.defaults("cloud");
-    json.getJsonObject("management").put("port", 0);
-    json.put("dataDir", dir.toString());
-    json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0).put("instances", 2);
-    json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0).put("instances", 1);
+    JsonObject json = LoopbackCloud.json(dir);
+    json.getJsonObject("http").put("instances", 2);
     // 3 free failures, then 3 s (long enough to check within on a busy machine) for addresses and accounts alike.
     JsonObject throttle = json.getJsonObject("throttle").put("holdMs", 0);
     throttle.getJsonObject("console").put("freeFailures", 3).put("baseDelayMs", 3_000).put("maxDelayMs", 900_000)

@@ -1,5 +1,6 @@
 package com.pmsrelay.cloud.http;
 
+import com.pmsrelay.cloud.LoopbackCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +10,6 @@ import ch.qos.logback.core.read.ListAppender;
 import com.pmsrelay.cloud.CloudNode;
 import com.pmsrelay.cloud.config.CloudConfig;
 import com.pmsrelay.cloud.store.IntegratorStore;
-import com.pmsrelay.common.config.ConfigLoader;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SelfSignedCertificate;
@@ -87,11 +87,10 @@ class ApiEdgeTest {
   }
 
   private static CloudConfig config(Path dir, JsonObject http) {
-    JsonObject json = ConfigLoader.defaults("cloud");
-    json.put("dataDir", dir.resolve("cloud").toString());
-    json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0).mergeIn(http, true);
-    json.getJsonObject("management").put("port", 0); // several nodes at once in this class
-    json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);
+    JsonObject json = LoopbackCloud.json(dir.resolve("cloud"));
+    // Both edges at their shipped instance count (one per processor) unless a test says otherwise.
+    json.getJsonObject("http").putNull("instances").mergeIn(http, true);
+    json.getJsonObject("bridge").putNull("instances");
     return CloudConfig.from(json);
   }
 

@@ -1,11 +1,11 @@
 package com.pmsrelay.cloud.http;
 
+import com.pmsrelay.cloud.LoopbackCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.pmsrelay.cloud.CloudNode;
 import com.pmsrelay.cloud.config.CloudConfig;
 import com.pmsrelay.cloud.store.IntegratorStore;
-import com.pmsrelay.common.config.ConfigLoader;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -42,11 +42,8 @@ class TokenThrottleTest {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    JsonObject json = ConfigLoader.defaults("cloud");
-    json.getJsonObject("management").put("port", 0);
-    json.put("dataDir", dir.toString());
-    json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0).put("instances", 2);
-    json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0).put("instances", 1);
+    JsonObject json = LoopbackCloud.json(dir);
+    json.getJsonObject("http").put("instances", 2);
     JsonObject throttle = json.getJsonObject("throttle");
     throttle.getJsonObject("token").put("freeFailures", FREE).put("baseDelayMs", 500).put("maxDelayMs", 60_000)
         .put("accountMaxDelayMs", 1_000);
@@ -142,11 +139,7 @@ class TokenThrottleTest {
   @Test
   void aThrottledAnswerIsHeldBackSoThatALoopingClientSlowsDown() {
     node.stop().await();
-    JsonObject json = ConfigLoader.defaults("cloud");
-    json.getJsonObject("management").put("port", 0);
-    json.put("dataDir", dir.toString());
-    json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0);
-    json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);
+    JsonObject json = LoopbackCloud.json(dir);
     json.getJsonObject("throttle").put("holdMs", 400);
     node = new CloudNode(vertx, CloudConfig.from(json)).start().await();
     WebClient attacker = from("127.0.0.5");
