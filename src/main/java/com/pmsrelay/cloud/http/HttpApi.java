@@ -125,11 +125,10 @@ public final class HttpApi extends VerticleBase {
           Problems.sendCodecError(request, hsts);
         })
         .requestHandler(request -> {
-          // The router cannot decode such a path: it logs an error and answers a bare 400.
-          if (!PathCheck.wellEscaped(request.path())) {
+          if (!PathCheck.wellEscaped(request.uri())) {
             EdgeHeaders.apply(request.response(), hsts);
             Problems.send(request.response(), new com.pmsrelay.common.error.RelayException(
-                com.pmsrelay.common.error.ErrorCode.INVALID_REQUEST, "the path holds a malformed %-escape"), null);
+                com.pmsrelay.common.error.ErrorCode.INVALID_REQUEST, "the request target holds a malformed %-escape"), null);
             return;
           }
           router.handle(request);
