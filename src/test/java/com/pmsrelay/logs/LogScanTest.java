@@ -40,9 +40,17 @@ class LogScanTest {
         "Caused by: java.io.IOException: token " + JWT,
         "\t... 3 more");
     LogScan.Result result = LogScan.scan(List.of(log), Set.of(new LogScan.Secret("connection password", PASSWORD)));
-    assertThat(result.findings()).extracting(LogScan.Finding::toString).containsExactly(
+    assertThat(result.findings()).extracting(LogScan.Finding::toString).containsExactlyInAnyOrder(
         "a connection password in a line of logger c.p.a.l.AgentLink (b-output.txt:2)",
+        "a connection string password in a line of logger c.p.a.l.AgentLink (b-output.txt:2)",
         "an access token in a line of logger c.p.a.l.AgentLink (b-output.txt:4)");
+  }
+
+  @Test
+  void aMaskedConnectionPasswordIsNotAFinding() throws Exception {
+    Path log = write("d-output.txt",
+        "08:01:02.345 INFO  [main] c.p.a.p.PooledPms - opened jdbc:sqlserver://pms;user=relay;password=***");
+    assertThat(LogScan.scan(List.of(log), Set.of()).findings()).isEmpty();
   }
 
   @Test
