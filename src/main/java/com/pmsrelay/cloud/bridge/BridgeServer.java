@@ -10,9 +10,14 @@ import io.vertx.core.net.PemKeyCertOptions;
 /**
  * The TLS endpoint agents dial into. It speaks the framing of Vert.x's TCP event-bus bridge but is
  * our own, because that bridge's parser has no frame limit and no hook before it: here every
- * socket is held to {@link BridgeGuard} from its first byte.
+ * socket is held to {@link BridgeGuard} from its first byte. Behind a TCP load balancer that sends
+ * the PROXY protocol ({@code bridge.proxyProtocol}), Vert.x reads the header before TLS and the
+ * socket's remote address (logged, and compared by the monitor's agentKey rule) is the agent's.
  */
 public final class BridgeServer extends VerticleBase {
+  /** One for the node's every bridge instance (they share the port). */
+  private static final com.pmsrelay.cloud.edge.ProxyHeaderRefusals REFUSALS =
+      new com.pmsrelay.cloud.edge.ProxyHeaderRefusals("bridge.proxyProtocol");
   private final BridgeConfig config;
   private final TlsMaterial tls;
   private final PracticeStore practices;
@@ -42,10 +47,19 @@ public final class BridgeServer extends VerticleBase {
         .setSsl(true)
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()))
         .setTcpNoDelay(true);
+    if (config.proxyProtocol()) {
+      // Netty reads the header before the TLS handshake; a connection without one is closed by it.
+      options.setUseProxyProtocol(true)
+          .setProxyProtocolTimeout(config.authTimeoutMs())
+          .setProxyProtocolTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
     sweep = new SilenceSweep(config.heartbeatTimeoutMs());
     sweepTimer = vertx.setPeriodic(sweep.periodMs(), id -> sweep.sweep(System.currentTimeMillis()));
-    server = vertx.createNetServer(options)
-        .connectHandler(socket -> new AgentSession(vertx, socket, config, practices, heartbeats, directory, sweep, nodeId));
+    server = vertx.createNetServer(options);
+    if (config.proxyProtocol()) {
+      server.exceptionHandler(REFUSALS::failed);
+    }
+    server.connectHandler(socket -> new AgentSession(vertx, socket, config, practices, heartbeats, directory, sweep, nodeId));
     return server.listen();
   }
 
