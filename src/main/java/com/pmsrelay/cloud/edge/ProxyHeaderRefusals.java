@@ -55,8 +55,13 @@ public final class ProxyHeaderRefusals {
     }
   }
 
+  /** The innermost cause's message: Netty wraps the parser's exception, whose message names the defect. */
   private static String reason(Throwable cause) {
-    return cause instanceof HAProxyProtocolException ? cause.getMessage() : cause.getCause().getMessage();
+    Throwable inner = cause;
+    for (int depth = 0; inner.getCause() != null && inner.getCause() != inner && depth < 8; depth++) {
+      inner = inner.getCause();
+    }
+    return inner.getMessage();
   }
 
   /** Netty's reason, without the bytes it quotes after a colon (the peer's: they may be anything, even a secret). */
