@@ -138,8 +138,12 @@ public final class CloudNode {
           heartbeats = new HeartbeatRecorder(vertx, stores.practices(), nodeId);
           return deploy(heartbeats);
         })
-        .compose(v -> Instances.deploy(vertx, config.bridge().instances(),
-            () -> new BridgeServer(listening.bridge(), tls, stores.practices(), heartbeats, agents, nodeId)))
+        .compose(v -> {
+          com.pmsrelay.cloud.edge.ProxyHeaderRefusals refusals =
+              new com.pmsrelay.cloud.edge.ProxyHeaderRefusals("bridge.proxyProtocol");
+          return Instances.deploy(vertx, config.bridge().instances(),
+              () -> new BridgeServer(listening.bridge(), tls, stores.practices(), heartbeats, agents, nodeId, refusals));
+        })
         .compose(deployed -> {
           bridge = deployed;
           deployments.add(deployed.deploymentId);
@@ -180,7 +184,11 @@ public final class CloudNode {
           http = deployed;
           deployments.add(deployed.deploymentId);
           LOG.info("cloud node {}: {}", nodeId, config.http().tls().describe());
-          LOG.info("cloud node {}: {}", nodeId, config.describeClientAddresses());
+          if (config.blindBehindProxy()) {
+            LOG.warn("cloud node {}: {}", nodeId, config.describeClientAddresses());
+          } else {
+            LOG.info("cloud node {}: {}", nodeId, config.describeClientAddresses());
+          }
           // Benchmarks and fault tests read this line up to the fingerprint's closing parenthesis.
           LOG.info("cloud node {} up: API on port {}, agent bridge on port {} (TLS fingerprint SHA-256 {}); {} API and {}"
                   + " bridge instances", nodeId, httpPort(), bridgePort(), tls.fingerprintSha256(), http.all.size(),

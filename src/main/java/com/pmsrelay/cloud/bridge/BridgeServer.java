@@ -15,27 +15,27 @@ import io.vertx.core.net.PemKeyCertOptions;
  * socket's remote address (logged, and compared by the monitor's agentKey rule) is the agent's.
  */
 public final class BridgeServer extends VerticleBase {
-  /** One for the node's every bridge instance (they share the port). */
-  private static final com.pmsrelay.cloud.edge.ProxyHeaderRefusals REFUSALS =
-      new com.pmsrelay.cloud.edge.ProxyHeaderRefusals("bridge.proxyProtocol");
   private final BridgeConfig config;
   private final TlsMaterial tls;
   private final PracticeStore practices;
   private final HeartbeatRecorder heartbeats;
   private final AgentDirectory directory;
   private final String nodeId;
+  /** The node's one log of connections refused for want of a PROXY header, shared by every instance. */
+  private final com.pmsrelay.cloud.edge.ProxyHeaderRefusals refusals;
   private NetServer server;
   private SilenceSweep sweep;
   private long sweepTimer;
 
   public BridgeServer(BridgeConfig config, TlsMaterial tls, PracticeStore practices, HeartbeatRecorder heartbeats,
-      AgentDirectory directory, String nodeId) {
+      AgentDirectory directory, String nodeId, com.pmsrelay.cloud.edge.ProxyHeaderRefusals refusals) {
     this.config = config;
     this.tls = tls;
     this.practices = practices;
     this.heartbeats = heartbeats;
     this.directory = directory;
     this.nodeId = nodeId;
+    this.refusals = refusals;
   }
 
   @Override
@@ -57,7 +57,7 @@ public final class BridgeServer extends VerticleBase {
     sweepTimer = vertx.setPeriodic(sweep.periodMs(), id -> sweep.sweep(System.currentTimeMillis()));
     server = vertx.createNetServer(options);
     if (config.proxyProtocol()) {
-      server.exceptionHandler(REFUSALS::failed);
+      server.exceptionHandler(refusals::failed);
     }
     server.connectHandler(socket -> new AgentSession(vertx, socket, config, practices, heartbeats, directory, sweep, nodeId));
     return server.listen();

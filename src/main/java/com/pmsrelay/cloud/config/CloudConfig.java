@@ -216,11 +216,16 @@ public record CloudConfig(
         .append(bridge.proxyProtocol() ? "expected" : "off").append(" on the agent bridge (bridge.proxyProtocol)");
     line.append("; per-address connection cap ").append(http.capsConnectionsPerAddress()
         ? http.maxConnectionsPerAddress() : "off (every connection comes from the proxy)");
-    if (http.tls().behindProxy() && http.trustedProxies().isEmpty() && !http.proxyProtocol()) {
+    if (blindBehindProxy()) {
       line.append("; WARNING: behind a proxy (http.tls.behindProxy) that is not trusted, every integrator has the "
           + "proxy's address: one client's failures throttle all; set http.trustedProxies");
     }
     return line.toString();
+  }
+
+  /** Behind a TLS proxy that is neither trusted nor sending the PROXY protocol: every client has its address. */
+  public boolean blindBehindProxy() {
+    return http.tls().behindProxy() && http.trustedProxies().isEmpty() && !http.proxyProtocol();
   }
 
   /** The same settings with this many HTTP API and bridge instances. */
