@@ -255,6 +255,11 @@ public final class CloudNode {
     return bridge.first().actualPort();
   }
 
+  /** One instance of the HTTP API (they all route alike): tests compare its routes with the API's description. */
+  public HttpApi httpApi() {
+    return http.first();
+  }
+
   /** How many instances of the HTTP API share its port. */
   public int httpInstances() {
     return http.all.size();

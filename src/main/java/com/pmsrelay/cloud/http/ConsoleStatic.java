@@ -47,7 +47,7 @@ final class ConsoleStatic {
         .setSendVaryHeader(false));
   }
 
-  private static void securityHeaders(RoutingContext ctx) {
+  static void securityHeaders(RoutingContext ctx) {
     ctx.response()
         .putHeader("Content-Security-Policy", CSP)
         .putHeader("X-Frame-Options", "DENY")

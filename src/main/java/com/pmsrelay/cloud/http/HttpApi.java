@@ -67,6 +67,7 @@ public final class HttpApi extends VerticleBase {
       com.pmsrelay.cloud.edge.ProxyHeaderRefusals proxyHeaderRefusals) {}
 
   private final Parts parts;
+  private Router router;
   private HttpServer server;
   private QueriesEndpoint queries;
   /** Set when the node begins to shut down: /ready answers 503 so that load balancers look elsewhere. */
@@ -79,7 +80,7 @@ public final class HttpApi extends VerticleBase {
   @Override
   public Future<?> start() {
     CloudConfig config = parts.config();
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     BearerAuth bearer = new BearerAuth(parts.bearer(), parts.integrators());
     com.pmsrelay.cloud.edge.ClientAddress clients = config.http().clientAddress();
     TokenEndpoint token = new TokenEndpoint(parts.tokens(), parts.integrators(), parts.tokenThrottle(), clients);
@@ -105,6 +106,9 @@ public final class HttpApi extends VerticleBase {
     // Only on methods with a body: on others Vert.x's BodyHandler throws for a form Content-Type (a 500).
     bodied(router.route("/v1/*")).handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
     router.post("/v1/token").handler(token::handle);
+    // The API's description is public: an integrator reads it before it has a token.
+    ApiDescription description = new ApiDescription(vertx);
+    router.get("/v1/openapi.json").handler(description::handle);
     router.route("/v1/*").handler(bearer);
     router.get("/v1/practices").handler(practices::list);
     router.get("/v1/practices/:practiceId").handler(practices::one);
@@ -118,6 +122,7 @@ public final class HttpApi extends VerticleBase {
     bodied(router.route("/console/api/*")).handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
     router.route("/console/api/*").subRouter(parts.console().router(vertx));
     ConsoleStatic.mount(router);
+    ApiReference.mount(router);
     router.route().failureHandler(Problems::handleFailure);
     router.route().last().handler(ctx -> ctx.fail(404));
 
@@ -212,6 +217,26 @@ public final class HttpApi extends VerticleBase {
   public Future<?> stop() {
     // Answers being written still go out; idle keep-alive connections are closed.
     return server.shutdown(2, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  /**
+   * The routes of the integrator API, as {@code "METHOD /path"} with path parameters in OpenAPI's
+   * {@code {name}} form: every {@code /v1} route with a method, and the public ones beside it
+   * (JWKS, health). Tests compare them with the OpenAPI description, so that no endpoint goes undescribed.
+   */
+  public java.util.List<String> apiRoutes() {
+    java.util.List<String> routes = new java.util.ArrayList<>();
+    for (io.vertx.ext.web.Route route : router.getRoutes()) {
+      String path = route.getPath();
+      if (path == null || route.methods() == null || path.endsWith("/")
+          || !(path.startsWith("/v1/") || path.equals("/health") || path.equals("/ready") || path.startsWith("/.well-known/"))) {
+        continue;
+      }
+      for (io.vertx.core.http.HttpMethod method : route.methods()) {
+        routes.add(method.name() + " " + path.replaceAll(":([A-Za-z0-9_]+)", "{$1}"));
+      }
+    }
+    return routes;
   }
 
   /** The port bound, the same for every instance (they share the server). */
