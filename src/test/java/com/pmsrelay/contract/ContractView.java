@@ -26,7 +26,8 @@ import java.util.Map;
  *       line schema (the published schema describes one line);
  *   <li>{@code application/x-www-form-urlencoded}: the form's fields as a JSON object of strings.
  * </ul>
- * And the OAuth flow's {@code tokenUrl}, a relative reference as OpenAPI 3.1 allows for every URL
+ * A response's header names are written in lower case (vertx-openapi 5.0.7 looks a response's
+ * headers up by the name as written, in a map it made lower case). And the OAuth flow's {@code tokenUrl}, a relative reference as OpenAPI 3.1 allows for every URL
  * ("Relative References in URLs", resolved against the server), is made absolute: vertx-json-schema
  * asserts the 3.1 schema's {@code format: uri}, which that schema means only as an annotation.
  * Nothing else changes: paths, parameters, headers, schemas and status codes are the published
@@ -91,6 +92,13 @@ public final class ContractView {
           renamed.put(RENAMED.getOrDefault(type, type), mediaType);
         }
         object.put("content", renamed);
+      }
+      if (object.containsKey("description") && object.getValue("headers") instanceof JsonObject headers) {
+        // A response's headers by their lower-case names: ValidatableResponse keys what it was given so,
+        // and vertx-openapi 5.0.7 looks them up by the name as written.
+        JsonObject lower = new JsonObject();
+        headers.forEach(e -> lower.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
+        object.put("headers", lower);
       }
       for (String key : object.fieldNames()) {
         if (!key.equals("content")) {

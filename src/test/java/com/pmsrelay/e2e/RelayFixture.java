@@ -41,9 +41,10 @@ final class RelayFixture implements AutoCloseable {
     Files.writeString(config, new JsonObject().put("patients", 300).encode());
     DemoMode.Running demo = DemoMode.start(config, 0, dir.resolve("data"), 1, cloudOverrides,
         new PrintStream(new ByteArrayOutputStream()));
-    WebClient http = WebClient.create(demo.vertx(), new WebClientOptions()
+    // Every exchange is recorded for OpenApiContractIT, which checks it against the API's description.
+    WebClient http = com.pmsrelay.contract.ApiExchanges.recording(WebClient.create(demo.vertx(), new WebClientOptions()
         .setDefaultHost("127.0.0.1").setDefaultPort(demo.cloud().httpPort()),
-        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64)));
     return new RelayFixture(demo, http);
   }
 

@@ -73,7 +73,8 @@ class SqlServerAgentTest {
     }
     assertThat(agent.isConnected()).isTrue();
 
-    WebClient http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(cloud.httpPort()));
+    WebClient http = com.pmsrelay.contract.ApiExchanges.recording(
+        WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(cloud.httpPort())));
     http.post("/v1/token").sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")
             .add("client_id", integrator.clientId()).add("client_secret", integrator.clientSecret()))
         .map(r -> r.bodyAsJsonObject().getString("access_token"))

@@ -11,6 +11,7 @@ import com.pmsrelay.cloud.store.IntegratorStore;
 import com.pmsrelay.cloud.store.PracticeStore;
 import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.common.config.ConfigLoader;
+import com.pmsrelay.contract.ApiExchanges;
 import com.pmsrelay.guard.SqlGuard;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -63,6 +64,8 @@ public final class StreamingRelay implements AutoCloseable {
   /** Where the streaming client runs. */
   private final io.vertx.core.Context clientContext;
   final JdbcDataSource database;
+  /** The test using this relay, named in the exchanges it records. */
+  private final String test = ApiExchanges.currentTest();
 
   /** Rows of {@code Trickle}, each {@link #TRICKLE_ROW_MS} apart. */
   static final int TRICKLE_ROWS = 800;
@@ -108,8 +111,9 @@ public final class StreamingRelay implements AutoCloseable {
     agentJson.getJsonObject("exec").put("maxRows", 2 * BIG_ROWS).put("maxResultBytes", 1L << 30).mergeIn(agentExec);
     agentConfig = AgentConfig.from(agentJson);
     startAgent();
-    web = WebClient.create(cloudVertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(cloud.httpPort()),
-        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
+    // Every exchange is recorded for OpenApiContractIT (streams by their head: the test reads their bodies).
+    web = ApiExchanges.recording(WebClient.create(cloudVertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(cloud.httpPort()), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32)));
     clientContext = cloudVertx.getOrCreateContext();
     http = cloudVertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(cloud.httpPort()).setReceiveBufferSize(64 * 1024), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
@@ -197,11 +201,12 @@ public final class StreamingRelay implements AutoCloseable {
     // Sent from the client's event loop: from another thread, the response may be handed over by a
     // later task, after its first bytes were dropped for want of a handler.
     io.vertx.core.Promise<HttpClientResponse> paused = io.vertx.core.Promise.promise();
-    clientContext.runOnContext(v -> http.request(options).compose(request -> request.send(body.toBuffer()))
+    clientContext.runOnContext(v -> http.request(options).compose(request -> request.send(body.toBuffer())
         .map(response -> {
           response.pause();
+          ApiExchanges.recordHead(test, HttpMethod.POST, options.getURI(), request.headers(), body.toBuffer(), response);
           return response;
-        }).onComplete(paused));
+        })).onComplete(paused));
     return paused.future();
   }
 
