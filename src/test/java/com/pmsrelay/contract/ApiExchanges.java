@@ -54,7 +54,7 @@ public final class ApiExchanges {
     try {
       if (ctx.phase() == ClientPhase.PREPARE_REQUEST) {
         ctx.set(BODY, requestBody(ctx.body())); // as the test gave it (later, a form is the client's multipart form)
-      } else if (ctx.phase() == ClientPhase.SEND_REQUEST) {
+      } else if (ctx.phase() == ClientPhase.SEND_REQUEST && isApi(ctx.clientRequest().getURI())) {
         // The request as it goes out (the client lets go of it before the answer is dispatched).
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(ctx.clientRequest().headers());
         if (!headers.contains("Content-Type") && ctx.contentType() != null) {
@@ -74,6 +74,12 @@ public final class ApiExchanges {
       write(() -> new JsonObject().put("recordingFailed", e.toString()));
     }
     ctx.next();
+  }
+
+  /** The integrator API's paths (the OpenAPI description's); the console's API is not part of it. */
+  static boolean isApi(String uri) {
+    return uri.startsWith("/v1/") || uri.startsWith("/.well-known/") || uri.equals("/health") || uri.equals("/ready")
+        || uri.startsWith("/health?") || uri.startsWith("/ready?");
   }
 
   private static final String SENT = ApiExchanges.class.getName() + ".sent";
