@@ -27,6 +27,8 @@ final class ApiReference {
         ctx.next();
       }
     });
+    // Files only: a folder of the WebJar would be answered with its own index.html (the petstore demo page).
+    router.getWithRegex("/docs/lib/.*/").handler(ctx -> ctx.fail(404));
     router.route(HttpMethod.GET, "/docs/lib/swagger-ui/*").handler(StaticHandler.create(WEBJAR + swaggerUiVersion())
         .setDirectoryListing(false).setIncludeHidden(false).setCachingEnabled(true).setMaxAgeSeconds(86_400));
     router.route(HttpMethod.GET, "/docs/*").handler(ctx -> {
