@@ -29,6 +29,12 @@ final class ApiReference {
     });
     // Files only: a folder of the WebJar would be answered with its own index.html (the petstore demo page).
     router.getWithRegex("/docs/lib/.*/").handler(ctx -> ctx.fail(404));
+    // The library changes only with its version (the pom's): a day in a browser's cache. Set here, since the
+    // edge's no-store comes first and StaticHandler leaves it in place for files read from the classpath.
+    router.route(HttpMethod.GET, "/docs/lib/swagger-ui/*").handler(ctx -> {
+      ctx.response().putHeader("Cache-Control", "public, max-age=86400");
+      ctx.next();
+    });
     router.route(HttpMethod.GET, "/docs/lib/swagger-ui/*").handler(StaticHandler.create(WEBJAR + swaggerUiVersion())
         .setDirectoryListing(false).setIncludeHidden(false).setCachingEnabled(true).setMaxAgeSeconds(86_400));
     router.route(HttpMethod.GET, "/docs/*").handler(ctx -> {
