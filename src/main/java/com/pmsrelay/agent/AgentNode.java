@@ -52,7 +52,7 @@ public final class AgentNode {
           SqlGuard guard = embeddedGuard == null ? new SqlGuard(config.exec().maxSqlChars()) : embeddedGuard;
           // The version is known once a connection was made (probed at start); never block for it here.
           link = new AgentLink(config, () -> new QueryExecutor(vertx, pms, config.exec(), guard),
-              new AgentLink.Identity(Version.current(), pms.kind(), pms::version));
+              new AgentLink.Identity(Version.current(), pms.kind(), pms::version, pms.catalogues()));
           return vertx.deployVerticle(link);
         })
         .map(id -> {

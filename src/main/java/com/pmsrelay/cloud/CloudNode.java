@@ -172,7 +172,8 @@ public final class CloudNode {
               new RateLimiter(60), // pairing codes: a minute's attempts at once, people mistype
               guard, cluster,
               new FailureThrottle("token", config.throttle().token()),
-              new com.pmsrelay.cloud.http.ConnectionCap(config.http().maxConnectionsPerAddress()));
+              new com.pmsrelay.cloud.http.ConnectionCap(config.http().maxConnectionsPerAddress()),
+              new com.pmsrelay.cloud.schema.SchemaCache(vertx, dispatcher, config.schema()));
           return Instances.deploy(vertx, config.http().instances(), () -> new HttpApi(parts));
         })
         .map(deployed -> {

@@ -154,18 +154,9 @@ public final class SqlGuard {
    * collection means no restriction). Names that are not one- or two-part names allow nothing.
    */
   public void checkScope(Checked checked, Collection<String> allowedTables) {
-    if (allowedTables == null || allowedTables.isEmpty()) {
-      return;
-    }
-    Set<String> allowed = new HashSet<>();
-    for (String name : allowedTables) {
-      String normal = name == null ? null : TableName.parse(name);
-      if (normal != null) {
-        allowed.add(normal);
-      }
-    }
+    TableScopes scopes = TableScopes.of(allowedTables);
     for (String table : checked.tables()) {
-      if (!allowed.contains(table)) {
+      if (!scopes.allowsNormal(table)) {
         throw new ScopeException(table);
       }
     }

@@ -24,7 +24,8 @@ public record CloudConfig(
     com.pmsrelay.cloud.cluster.ClusterConfig cluster,
     com.pmsrelay.cloud.monitor.MonitorConfig monitor,
     com.pmsrelay.cloud.metrics.ManagementConfig management,
-    com.pmsrelay.cloud.throttle.ThrottleConfig throttle) {
+    com.pmsrelay.cloud.throttle.ThrottleConfig throttle,
+    com.pmsrelay.cloud.schema.SchemaConfig schema) {
 
   /**
    * The integrator API's listener; {@code instances} copies of it share the port. The edge's
@@ -174,19 +175,20 @@ public record CloudConfig(
         cluster,
         com.pmsrelay.cloud.monitor.MonitorConfig.from(root.section("monitor")),
         com.pmsrelay.cloud.metrics.ManagementConfig.from(root.section("management")),
-        com.pmsrelay.cloud.throttle.ThrottleConfig.from(root.section("throttle")));
+        com.pmsrelay.cloud.throttle.ThrottleConfig.from(root.section("throttle")),
+        com.pmsrelay.cloud.schema.SchemaConfig.from(root.section("schema")));
   }
 
   /** The same settings with this many HTTP API and bridge instances. */
   public CloudConfig withInstances(int httpInstances, int bridgeInstances) {
     return new CloudConfig(dataDir, http.withInstances(httpInstances),
         bridge.withInstances(bridgeInstances), store, jwt, queries, results, keys, auditRetentionDays, auditSignEveryMs, shutdownGraceMs,
-        cluster, monitor, management, throttle);
+        cluster, monitor, management, throttle, schema);
   }
 
   public CloudConfig withPorts(int httpPort, int bridgePort) {
     return new CloudConfig(dataDir, http.withPort(httpPort),
         bridge.withPort(bridgePort), store, jwt, queries, results, keys, auditRetentionDays, auditSignEveryMs, shutdownGraceMs,
-        cluster, monitor, management, throttle);
+        cluster, monitor, management, throttle, schema);
   }
 }

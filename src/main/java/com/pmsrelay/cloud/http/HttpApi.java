@@ -62,11 +62,13 @@ public final class HttpApi extends VerticleBase {
       SqlGuard guard,
       com.pmsrelay.cloud.cluster.ClusterView cluster,
       com.pmsrelay.cloud.throttle.FailureThrottle tokenThrottle,
-      ConnectionCap connectionCap) {}
+      ConnectionCap connectionCap,
+      com.pmsrelay.cloud.schema.SchemaCache schemas) {}
 
   private final Parts parts;
   private HttpServer server;
   private QueriesEndpoint queries;
+  private SchemaEndpoint schema;
   /** Set when the node begins to shut down: /ready answers 503 so that load balancers look elsewhere. */
   private volatile boolean draining;
 
@@ -85,6 +87,7 @@ public final class HttpApi extends VerticleBase {
     KeptQueries kept = new KeptQueries(vertx, parts.queryRecords(), parts.results(), parts.async(), parts.dispatcher());
     queries = new QueriesEndpoint(parts.grants(), parts.dispatcher(), config.queries(), parts.queryRates(),
         parts.guard(), parts.audit(), kept);
+    schema = new SchemaEndpoint(parts.grants(), parts.queryRates(), parts.audit(), parts.schemas());
     QueryResultsEndpoint results = new QueryResultsEndpoint(parts.queryRecords(), parts.results(), parts.async());
 
     ApiConnections connections = new ApiConnections(vertx, config.http(), parts.connectionCap());
@@ -106,6 +109,7 @@ public final class HttpApi extends VerticleBase {
     router.get("/v1/practices").handler(practices::list);
     router.get("/v1/practices/:practiceId").handler(practices::one);
     router.post("/v1/practices/:practiceId/queries").handler(queries::submit);
+    router.get("/v1/practices/:practiceId/schema").handler(schema::get);
     router.get("/v1/queries/:queryId").handler(results::status);
     router.get("/v1/queries/:queryId/results").handler(results::results);
     router.delete("/v1/queries/:queryId").handler(results::cancel);
@@ -191,6 +195,7 @@ public final class HttpApi extends VerticleBase {
   public Future<Void> drain(long graceMs) {
     draining = true;
     queries.refuseNew();
+    schema.refuseNew();
     io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
     context.runOnContext(v -> queries.drain(vertx, graceMs).onComplete(drained));
     return drained.future();
