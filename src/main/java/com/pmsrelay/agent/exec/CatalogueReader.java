@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Rows go out as {@link SchemaRow}s in chunks under the stream's credit, like a query's.
  */
 final class CatalogueReader implements QueryTask.Work {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CatalogueReader.class);
   static final String SQL = "SELECT t.TABLE_SCHEMA, t.TABLE_NAME, t.TABLE_TYPE, c.COLUMN_NAME, c.DATA_TYPE, "
       + "c.CHARACTER_MAXIMUM_LENGTH, c.NUMERIC_PRECISION, c.NUMERIC_SCALE, c.DATETIME_PRECISION, c.IS_NULLABLE, "
       + "k.ORDINAL_POSITION "
@@ -92,8 +93,9 @@ final class CatalogueReader implements QueryTask.Work {
         JdbcRunner.fail(task, ErrorCode.PMS_UNAVAILABLE, "the practice database is not reachable");
         return JdbcRunner.Outcome.PMS_DOWN;
       }
-      return JdbcRunner.fail(task, ErrorCode.EXECUTION_FAILED,
-          e.getMessage() == null ? "the database refused to list its tables" : e.getMessage());
+      // Logged here, not sent: the integrator's problem says only what failed.
+      LOG.warn("reading the catalogue {} failed: {}", catalogue, e.getMessage());
+      return JdbcRunner.fail(task, ErrorCode.EXECUTION_FAILED, "the practice database refused to list its tables");
     } finally {
       task.statement = null;
     }
