@@ -101,7 +101,8 @@ public final class HttpApi extends VerticleBase {
     // The body is read first: later handlers (token checks) are asynchronous.
     // Only on methods with a body: on others Vert.x's BodyHandler throws for a form Content-Type (a 500).
     bodied(router.route("/v1/*")).handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
-    router.post("/v1/token").handler(token::handle);
+    // Before the router's own: token failures, the body handler's included, carry OAuth's fields.
+    router.post("/v1/token").handler(token::handle).failureHandler(TokenErrors::handle);
     router.route("/v1/*").handler(bearer);
     router.get("/v1/practices").handler(practices::list);
     router.get("/v1/practices/:practiceId").handler(practices::one);
@@ -127,8 +128,13 @@ public final class HttpApi extends VerticleBase {
         .requestHandler(request -> {
           if (!PathCheck.wellEscaped(request.uri())) {
             EdgeHeaders.apply(request.response(), hsts);
-            Problems.send(request.response(), new com.pmsrelay.common.error.RelayException(
-                com.pmsrelay.common.error.ErrorCode.INVALID_REQUEST, "the request target holds a malformed %-escape"), null);
+            com.pmsrelay.common.error.RelayException malformed = new com.pmsrelay.common.error.RelayException(
+                com.pmsrelay.common.error.ErrorCode.INVALID_REQUEST, "the request target holds a malformed %-escape");
+            if (request.method() == io.vertx.core.http.HttpMethod.POST && request.path().startsWith("/v1/token")) {
+              Problems.sendOAuth(request.response(), malformed, TokenErrors.INVALID_REQUEST);
+            } else {
+              Problems.send(request.response(), malformed, null);
+            }
             return;
           }
           router.handle(request);

@@ -16,7 +16,8 @@ import java.util.Base64;
  * {@code POST /v1/token}: OAuth 2.0 client credentials, in the form body or by HTTP Basic. Failed
  * attempts slow their source down ({@link FailureThrottle}, per client id and per address): an
  * attempt made while it must wait gets 429 {@code rate_limited} with {@code Retry-After} before
- * any hash or store access, even with the right secret.
+ * any hash or store access, even with the right secret. Every failure also carries OAuth's
+ * {@code error} and {@code error_description} ({@link TokenErrors}).
  */
 final class TokenEndpoint {
   private final TokenService tokens;
@@ -32,8 +33,13 @@ final class TokenEndpoint {
   void handle(RoutingContext ctx) {
     MultiMap form = ctx.request().formAttributes();
     String grantType = form.get("grant_type");
+    if (grantType == null) {
+      throw new RelayException(ErrorCode.INVALID_REQUEST,
+          "grant_type is required, in a form-encoded body (application/x-www-form-urlencoded)");
+    }
     if (!"client_credentials".equals(grantType)) {
-      throw new RelayException(ErrorCode.INVALID_REQUEST, "grant_type must be client_credentials (form-encoded)");
+      throw new TokenErrors.Failure(new RelayException(ErrorCode.INVALID_REQUEST,
+          "grant_type must be client_credentials"), TokenErrors.UNSUPPORTED_GRANT_TYPE);
     }
     String clientId = form.get("client_id");
     String secret = form.get("client_secret");
