@@ -44,8 +44,11 @@ import net.sf.jsqlparser.statement.Statements;
  * did not check) both call {@link #check(Vertx, QueryRequest)}.
  */
 public final class SqlGuard {
-  /** What the guard learnt of a statement it allowed: the text to run and the tables it reads. */
-  public record Checked(String sql, Set<String> tables) {}
+  /**
+   * What the guard learnt of a statement it allowed: the text to run, the tables it reads, and its
+   * {@code ?} placeholders (counted on T-SQL's tokens: a {@code ?} in a string or a comment is none).
+   */
+  public record Checked(String sql, Set<String> tables, int placeholders) {}
 
   private static final AtomicBoolean WARMED = new AtomicBoolean();
 
@@ -101,11 +104,21 @@ public final class SqlGuard {
       throw new GuardException("the statement's tables could not be read with certainty (read as "
           + lexical.tables() + " and as " + tables + ")");
     }
-    Checked checked = new Checked(sql, Collections.unmodifiableSet(new TreeSet<>(tables)));
+    Checked checked = new Checked(sql, Collections.unmodifiableSet(new TreeSet<>(tables)), placeholders(lexed.tokens()));
     if (cache != null) {
       cache.put(checked);
     }
     return checked;
+  }
+
+  private static int placeholders(List<SqlToken> tokens) {
+    int n = 0;
+    for (SqlToken t : tokens) {
+      if (t.kind() == SqlToken.Kind.SYMBOL && "?".equals(t.text())) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /**
