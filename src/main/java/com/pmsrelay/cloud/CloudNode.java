@@ -138,8 +138,12 @@ public final class CloudNode {
           heartbeats = new HeartbeatRecorder(vertx, stores.practices(), nodeId);
           return deploy(heartbeats);
         })
-        .compose(v -> Instances.deploy(vertx, config.bridge().instances(),
-            () -> new BridgeServer(listening.bridge(), tls, stores.practices(), heartbeats, agents, nodeId)))
+        .compose(v -> {
+          com.pmsrelay.cloud.edge.ProxyHeaderRefusals refusals =
+              new com.pmsrelay.cloud.edge.ProxyHeaderRefusals("bridge.proxyProtocol");
+          return Instances.deploy(vertx, config.bridge().instances(),
+              () -> new BridgeServer(listening.bridge(), tls, stores.practices(), heartbeats, agents, nodeId, refusals));
+        })
         .compose(deployed -> {
           bridge = deployed;
           deployments.add(deployed.deploymentId);
@@ -162,7 +166,7 @@ public final class CloudNode {
               stores.practices(), stores.integrators(), stores.grants(), stores.pairings(), stores.audit(),
               stores.changes(), new LiveAgentStatus(vertx, java.time.Duration.ofMillis(config.bridge().heartbeatTimeoutMs())),
               stores.quarantines(), stores.alerts(), config.monitor().enabled()),
-              new FailureThrottle("console login", config.throttle().console()));
+              new FailureThrottle("console login", config.throttle().console()), config.http().clientAddress());
           // One of each for the node, shared by every instance: a limiter per instance would
           // multiply a grant's rate by the number of instances.
           HttpApi.Parts parts = new HttpApi.Parts(listening, database, tokens, bearer.apply(tokens), stores.integrators(),
@@ -173,6 +177,7 @@ public final class CloudNode {
               guard, cluster,
               new FailureThrottle("token", config.throttle().token()),
               new com.pmsrelay.cloud.http.ConnectionCap(config.http().maxConnectionsPerAddress()),
+              new com.pmsrelay.cloud.edge.ProxyHeaderRefusals("http.proxyProtocol"),
               new com.pmsrelay.cloud.schema.SchemaCache(vertx, dispatcher, config.schema()));
           return Instances.deploy(vertx, config.http().instances(), () -> new HttpApi(parts));
         })
@@ -180,6 +185,11 @@ public final class CloudNode {
           http = deployed;
           deployments.add(deployed.deploymentId);
           LOG.info("cloud node {}: {}", nodeId, config.http().tls().describe());
+          if (config.blindBehindProxy()) {
+            LOG.warn("cloud node {}: {}", nodeId, config.describeClientAddresses());
+          } else {
+            LOG.info("cloud node {}: {}", nodeId, config.describeClientAddresses());
+          }
           // Benchmarks and fault tests read this line up to the fingerprint's closing parenthesis.
           LOG.info("cloud node {} up: API on port {}, agent bridge on port {} (TLS fingerprint SHA-256 {}); {} API and {}"
                   + " bridge instances", nodeId, httpPort(), bridgePort(), tls.fingerprintSha256(), http.all.size(),

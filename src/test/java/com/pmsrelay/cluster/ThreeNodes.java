@@ -77,6 +77,7 @@ public final class ThreeNodes implements AutoCloseable {
     Path key = Files.copy(Path.of(pair.privateKeyPath()), dir.resolve("bridge-key.pem"));
     List<JsonObject> clusters = LoopbackCluster.sections(NODES);
     String masterKey = com.pmsrelay.cloud.keys.MasterKey.generate();
+    com.pmsrelay.logs.TestSecrets.record("master key", masterKey);
     for (int i = 0; i < NODES; i++) {
       JsonObject json = ConfigLoader.defaults("cloud");
       json.put("dataDir", dir.resolve("node" + i).toString());

@@ -18,11 +18,13 @@ import java.util.concurrent.TimeUnit;
 final class DemoJar implements AutoCloseable {
   final Process process;
   final JsonObject credentials;
+  private final Path log;
   final String base;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private DemoJar(Process process, JsonObject credentials) {
+  private DemoJar(Process process, JsonObject credentials, Path log) {
     this.process = process;
+    this.log = log;
     this.credentials = credentials;
     this.base = credentials.getString("apiBaseUrl");
   }
@@ -46,7 +48,8 @@ final class DemoJar implements AutoCloseable {
       Thread.sleep(200);
     }
     Thread.sleep(200); // the file is written in one go; a short pause covers a reader racing the writer
-    DemoJar demo = new DemoJar(p, new JsonObject(Files.readString(file)));
+    DemoJar demo = new DemoJar(p, new JsonObject(Files.readString(file)), dir.resolve("demo.log"));
+    com.pmsrelay.logs.TestSecrets.recordCredentials(demo.credentials);
     demo.awaitAgentsOnline();
     return demo;
   }
@@ -148,5 +151,6 @@ final class DemoJar implements AutoCloseable {
     if (!process.waitFor(20, TimeUnit.SECONDS)) {
       process.destroyForcibly();
     }
+    com.pmsrelay.logs.TestLogs.keep("demo-jar", log);
   }
 }

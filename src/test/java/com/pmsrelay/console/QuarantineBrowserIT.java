@@ -78,6 +78,7 @@ class QuarantineBrowserIT {
       if (!agent.waitFor(20, TimeUnit.SECONDS)) {
         agent.destroyForcibly();
       }
+      com.pmsrelay.logs.TestLogs.keep("agent-jar", dir.resolve("new-agent.log"));
     }
     if (browser != null) {
       browser.close();

@@ -68,6 +68,7 @@ class DemoJarIT {
       if (!demo.waitFor(20, TimeUnit.SECONDS)) {
         demo.destroyForcibly();
       }
+      com.pmsrelay.logs.TestLogs.keep("demo-jar", dir.resolve("demo.log"));
     }
   }
 
@@ -138,6 +139,7 @@ class DemoJarIT {
       if (!demo.waitFor(30, TimeUnit.SECONDS)) {
         demo.destroyForcibly();
       }
+      com.pmsrelay.logs.TestLogs.keep("demo-jar", dir.resolve("demo.log"));
     }
   }
 
@@ -195,8 +197,8 @@ class DemoJarIT {
         .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1)).encode());
     Process cloud = new ProcessBuilder("java", "-jar", jar().toString(), "cloud", "--config", config.toString())
         .redirectErrorStream(true).start();
+    StringBuilder log = new StringBuilder();
     try {
-      StringBuilder log = new StringBuilder();
       java.util.regex.Matcher up = CompletableFuture.supplyAsync(() -> {
         try (BufferedReader out = new BufferedReader(new InputStreamReader(cloud.getInputStream(), StandardCharsets.UTF_8))) {
           java.util.regex.Pattern pattern = java.util.regex.Pattern.compile("up: API on port (\\d+)");
@@ -233,6 +235,7 @@ class DemoJarIT {
       if (!cloud.waitFor(30, TimeUnit.SECONDS)) {
         cloud.destroyForcibly();
       }
+      com.pmsrelay.logs.TestLogs.keep("cloud-jar", log.toString());
     }
   }
 

@@ -28,6 +28,7 @@ final class RelayFixture implements AutoCloseable {
     this.demo = demo;
     this.http = http;
     this.credentials = demo.credentials();
+    com.pmsrelay.logs.TestSecrets.recordCredentials(credentials);
   }
 
   static RelayFixture start(Path dir) throws IOException {
@@ -76,6 +77,7 @@ final class RelayFixture implements AutoCloseable {
   }
 
   Future<HttpResponse<Buffer>> query(String token, String practiceId, JsonObject body) {
+    com.pmsrelay.logs.TestSecrets.recordParams(body);
     return http.post("/v1/practices/" + practiceId + "/queries")
         .putHeader("Authorization", "Bearer " + token)
         .sendJsonObject(body);

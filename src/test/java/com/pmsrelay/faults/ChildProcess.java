@@ -184,6 +184,11 @@ final class ChildProcess implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     kill();
+    synchronized (lines) {
+      StringBuilder all = new StringBuilder();
+      lines.forEach(l -> all.append(l.text()).append('\n'));
+      com.pmsrelay.logs.TestLogs.keep(name, all.toString());
+    }
     try {
       Runtime.getRuntime().removeShutdownHook(killer);
     } catch (IllegalStateException e) {

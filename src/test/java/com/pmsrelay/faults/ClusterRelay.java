@@ -61,6 +61,7 @@ final class ClusterRelay implements AutoCloseable {
       Path cert = Files.copy(Path.of(pair.certificatePath()), dir.resolve("bridge-cert.pem"));
       Path key = Files.copy(Path.of(pair.privateKeyPath()), dir.resolve("bridge-key.pem"));
       String masterKey = com.pmsrelay.cloud.keys.MasterKey.generate();
+    com.pmsrelay.logs.TestSecrets.record("master key", masterKey);
       List<JsonObject> clusters = com.pmsrelay.cloud.cluster.LoopbackCluster.sections(NODES);
       for (int i = 0; i < NODES; i++) {
         httpPorts[i] = freePort();

@@ -66,6 +66,7 @@ final class IntegratorClient {
     HttpRequest.Builder request = HttpRequest.newBuilder(api(port, path)).timeout(ANSWER_TIMEOUT)
         .header("Authorization", "Bearer " + token(port, who));
     if (body != null) {
+      com.pmsrelay.logs.TestSecrets.recordParams(body);
       request.header("Content-Type", "application/json");
     }
     request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()

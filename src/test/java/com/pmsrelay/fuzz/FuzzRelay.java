@@ -50,6 +50,7 @@ final class FuzzRelay implements AutoCloseable {
     this.demo = demo;
     this.cloud = demo.cloud();
     this.credentials = demo.credentials();
+    com.pmsrelay.logs.TestSecrets.recordCredentials(credentials);
     this.http = WebClient.create(clients, new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(cloud.httpPort()).setKeepAlive(true), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(8));
     this.demoConnections = demo.agents().stream().mapToInt(a -> a.connectionsAccepted()).toArray();

@@ -3,8 +3,9 @@ package com.pmsrelay.cloud.bridge;
 import com.pmsrelay.common.config.ConfigReader;
 
 /**
- * The agents' TLS endpoint: where it listens, its certificate, the limits of the guard, and how
- * many instances share its port.
+ * The agents' TLS endpoint: where it listens, its certificate, the limits of the guard, how
+ * many instances share its port, and whether a PROXY protocol header (from a TCP load balancer)
+ * precedes each connection's TLS.
  */
 public record BridgeConfig(
     String host,
@@ -15,7 +16,8 @@ public record BridgeConfig(
     int authTimeoutMs,
     int heartbeatTimeoutMs,
     int ackTimeoutMs,
-    int instances) {
+    int instances,
+    boolean proxyProtocol) {
 
   public static BridgeConfig from(ConfigReader bridge) {
     String cert = bridge.optionalString("tls.certPath");
@@ -33,16 +35,17 @@ public record BridgeConfig(
         bridge.integer("authTimeoutMs", 100, 120_000),
         bridge.integer("heartbeatTimeoutMs", 1000, 3_600_000),
         bridge.integer("ackTimeoutMs", 100, 600_000),
-        bridge.instances("instances"));
+        bridge.instances("instances"),
+        bridge.bool("proxyProtocol"));
   }
 
   public BridgeConfig withPort(int newPort) {
     return new BridgeConfig(host, newPort, certPath, keyPath, maxFrameBytes, authTimeoutMs, heartbeatTimeoutMs,
-        ackTimeoutMs, instances);
+        ackTimeoutMs, instances, proxyProtocol);
   }
 
   public BridgeConfig withInstances(int count) {
     return new BridgeConfig(host, port, certPath, keyPath, maxFrameBytes, authTimeoutMs, heartbeatTimeoutMs,
-        ackTimeoutMs, count);
+        ackTimeoutMs, count, proxyProtocol);
   }
 }

@@ -2,6 +2,8 @@ package com.pmsrelay.cloud.config;
 
 import com.pmsrelay.cloud.auth.JwtSettings;
 import com.pmsrelay.cloud.bridge.BridgeConfig;
+import com.pmsrelay.cloud.edge.ClientAddress;
+import com.pmsrelay.cloud.edge.TrustedProxies;
 import com.pmsrelay.cloud.store.StoreConfig;
 import com.pmsrelay.common.config.ConfigException;
 import com.pmsrelay.common.config.ConfigReader;
@@ -32,21 +34,31 @@ public record CloudConfig(
    * time-outs and per-address cap keep idle and slow clients from holding connections for free.
    */
   public record HttpConfig(String host, int port, int maxBodyBytes, int instances, long idleTimeoutMs,
-      long headerTimeoutMs, int maxConnectionsPerAddress, ApiTls tls) {
+      long headerTimeoutMs, int maxConnectionsPerAddress, ApiTls tls, TrustedProxies trustedProxies,
+      ClientAddress.Header forwardedHeader, boolean proxyProtocol) {
 
     HttpConfig withPort(int newPort) {
       return new HttpConfig(host, newPort, maxBodyBytes, instances, idleTimeoutMs, headerTimeoutMs,
-          maxConnectionsPerAddress, tls);
+          maxConnectionsPerAddress, tls, trustedProxies, forwardedHeader, proxyProtocol);
     }
 
     HttpConfig withInstances(int count) {
       return new HttpConfig(host, port, maxBodyBytes, count, idleTimeoutMs, headerTimeoutMs, maxConnectionsPerAddress,
-          tls);
+          tls, trustedProxies, forwardedHeader, proxyProtocol);
     }
 
-    /** Whether the per-address cap applies: not behind a proxy, where every connection has the proxy's address. */
+    /**
+     * Whether the per-address cap applies: not behind a TLS proxy that this node cannot tell apart
+     * from its clients (no trusted proxies, no PROXY protocol), where every connection has the
+     * proxy's address. Trusted proxies' own connections are exempt ({@link ClientAddress#fromTrustedProxy}).
+     */
     public boolean capsConnectionsPerAddress() {
-      return !tls.behindProxy();
+      return !tls.behindProxy() || !trustedProxies.isEmpty() || proxyProtocol;
+    }
+
+    /** The resolver of requests' client addresses these settings make. */
+    public ClientAddress clientAddress() {
+      return new ClientAddress(trustedProxies, forwardedHeader);
     }
   }
 
@@ -108,8 +120,7 @@ public record CloudConfig(
         return "API over HTTPS (certificate " + certPath + "), Strict-Transport-Security on every answer";
       }
       if (behindProxy) {
-        return "API over plain HTTP behind a TLS-terminating proxy (http.tls.behindProxy): the proxy serves HTTPS; "
-            + "no per-address connection cap here (every connection comes from the proxy)";
+        return "API over plain HTTP behind a TLS-terminating proxy (http.tls.behindProxy): the proxy serves HTTPS";
       }
       return "API over plain HTTP without TLS: demo and tests only (the cloud mode needs http.tls.certPath/keyPath "
           + "or http.tls.behindProxy)";
@@ -149,7 +160,10 @@ public record CloudConfig(
         new HttpConfig(http.string("host"), http.integer("port", 0, 65_535), http.integer("maxBodyBytes", 1024, 16 * 1024 * 1024),
             http.instances("instances"), http.longValue("idleTimeoutMs", 100, 3_600_000),
             http.longValue("headerTimeoutMs", 100, 600_000), http.integer("maxConnectionsPerAddress", 1, 1_000_000),
-            ApiTls.from(http.section("tls"))),
+            ApiTls.from(http.section("tls")),
+            TrustedProxies.parse("http.trustedProxies", http.array("trustedProxies").getList()),
+            forwardedHeader(http.oneOf("forwardedHeader", FORWARDED_HEADERS)),
+            http.bool("proxyProtocol")),
         BridgeConfig.from(root.section("bridge")),
         StoreConfig.from(root.section("store"), dataDir),
         JwtSettings.from(root.section("jwt")),
@@ -177,6 +191,43 @@ public record CloudConfig(
         com.pmsrelay.cloud.metrics.ManagementConfig.from(root.section("management")),
         com.pmsrelay.cloud.throttle.ThrottleConfig.from(root.section("throttle")),
         com.pmsrelay.cloud.schema.SchemaConfig.from(root.section("schema")));
+  }
+
+  private static final java.util.List<String> FORWARDED_HEADERS = java.util.Arrays.stream(ClientAddress.Header.values())
+      .map(ClientAddress.Header::headerName).toList();
+
+  private static ClientAddress.Header forwardedHeader(String name) {
+    return ClientAddress.Header.named(name);
+  }
+
+  /**
+   * The start-up log's one line on where clients' addresses come from (the throttles', the
+   * connection cap's and the monitor's key): trusted proxies and their header, the PROXY protocol
+   * on either listener, or the TCP peer alone; and a warning when behind a proxy none of it is set.
+   */
+  public String describeClientAddresses() {
+    StringBuilder line = new StringBuilder("client addresses: ");
+    if (http.trustedProxies().isEmpty()) {
+      line.append("no trusted proxies (http.trustedProxies empty: forwarded headers ignored)");
+    } else {
+      line.append(http.forwardedHeader().headerName()).append(" read from trusted proxies ")
+          .append(String.join(", ", http.trustedProxies().entries()))
+          .append(" (their own connections not capped per address)");
+    }
+    line.append("; PROXY protocol ").append(http.proxyProtocol() ? "expected" : "off").append(" on the API (http.proxyProtocol), ")
+        .append(bridge.proxyProtocol() ? "expected" : "off").append(" on the agent bridge (bridge.proxyProtocol)");
+    line.append("; per-address connection cap ").append(http.capsConnectionsPerAddress()
+        ? http.maxConnectionsPerAddress() : "off (every connection comes from the proxy)");
+    if (blindBehindProxy()) {
+      line.append("; WARNING: behind a proxy (http.tls.behindProxy) that is not trusted, every integrator has the "
+          + "proxy's address: one client's failures throttle all; set http.trustedProxies");
+    }
+    return line.toString();
+  }
+
+  /** Behind a TLS proxy that is neither trusted nor sending the PROXY protocol: every client has its address. */
+  public boolean blindBehindProxy() {
+    return http.tls().behindProxy() && http.trustedProxies().isEmpty() && !http.proxyProtocol();
   }
 
   /** The same settings with this many HTTP API and bridge instances. */

@@ -53,10 +53,13 @@ public final class ConsoleApi {
   private final Parts parts;
   /** The node's throttle of failed logins (this object is the node's, shared by every HTTP instance). */
   private final FailureThrottle logins;
+  /** Whose failures a login counts: the client's address, behind a trusted proxy the one it forwards. */
+  private final com.pmsrelay.cloud.edge.ClientAddress clients;
 
-  public ConsoleApi(Parts parts, FailureThrottle logins) {
+  public ConsoleApi(Parts parts, FailureThrottle logins, com.pmsrelay.cloud.edge.ClientAddress clients) {
     this.parts = parts;
     this.logins = logins;
+    this.clients = clients;
   }
 
   /** A router for {@code /console/api/*}. */
@@ -85,7 +88,7 @@ public final class ConsoleApi {
     JsonObject body = ConsoleRequests.json(ctx);
     String username = ConsoleRequests.text(body, "username", 100);
     String password = ConsoleRequests.text(body, "password", 500);
-    String address = FailureThrottle.addressKey(ctx.request().remoteAddress());
+    String address = FailureThrottle.addressKey(clients.of(ctx.request()));
     long waitMs = logins.admit(username, address);
     if (waitMs > 0) {
       // Not checked at all, even if right: the KDF runs only for attempts the throttle admits.

@@ -1,6 +1,7 @@
 package com.pmsrelay.cloud.http;
 
 import com.pmsrelay.cloud.config.CloudConfig.HttpConfig;
+import com.pmsrelay.cloud.edge.ClientAddress;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
@@ -9,27 +10,33 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * The connections of one API instance: each is admitted against the node's per-address cap (not
- * behind a proxy, where they all come from the proxy) or closed at once, and timed by its own
- * {@link ConnectionTimeouts} until it closes. Used on the instance's event loop only.
+ * The connections of one API instance: each is admitted against the node's per-address cap or
+ * closed at once, and timed by its own {@link ConnectionTimeouts} until it closes. The cap counts
+ * TCP peers (with the PROXY protocol, the addresses the load balancer names); a trusted proxy's own
+ * connections are not counted (it carries every client behind it: a cap on it would let one of
+ * them shut the others out), nor any behind a TLS proxy this node cannot see past
+ * ({@link HttpConfig#capsConnectionsPerAddress}). Used on the instance's event loop only.
  */
 final class ApiConnections {
   private final Vertx vertx;
   private final HttpConfig config;
   /** Null when connections are not capped per address. */
   private final ConnectionCap cap;
+  private final ClientAddress clients;
   private final Map<HttpConnection, ConnectionTimeouts> clocks = new IdentityHashMap<>();
 
-  ApiConnections(Vertx vertx, HttpConfig config, ConnectionCap cap) {
+  ApiConnections(Vertx vertx, HttpConfig config, ConnectionCap cap, ClientAddress clients) {
     this.vertx = vertx;
     this.config = config;
     this.cap = config.capsConnectionsPerAddress() ? cap : null;
+    this.clients = clients;
   }
 
   /** The server's connection handler: a new connection (its TLS handshake done), before any request. */
   void opened(HttpConnection connection) {
     String address = connection.remoteAddress().hostAddress();
-    if (cap != null && !cap.admit(address)) {
+    boolean counted = cap != null && !clients.fromTrustedProxy(address);
+    if (counted && !cap.admit(address)) {
       connection.close();
       return;
     }
@@ -39,7 +46,7 @@ final class ApiConnections {
     connection.closeHandler(v -> {
       clocks.remove(connection);
       clock.closed();
-      if (cap != null) {
+      if (counted) {
         cap.release(address);
       }
     });

@@ -39,7 +39,8 @@ public final class HttpApi extends VerticleBase {
    * What the API needs from the rest of the cloud node, the same for every instance; {@code bearer}
    * checks the access tokens, {@code queryRates} and {@code pairingRates} are the node's limiters,
    * {@code tokenThrottle} its throttle of failed token requests.
-   * {@code connectionCap} counts every instance's connections per client address.
+   * {@code connectionCap} counts every instance's connections per client address;
+   * {@code proxyHeaderRefusals} logs connections refused for want of a PROXY protocol header.
    */
   public record Parts(
       CloudConfig config,
@@ -63,6 +64,7 @@ public final class HttpApi extends VerticleBase {
       com.pmsrelay.cloud.cluster.ClusterView cluster,
       com.pmsrelay.cloud.throttle.FailureThrottle tokenThrottle,
       ConnectionCap connectionCap,
+      com.pmsrelay.cloud.edge.ProxyHeaderRefusals proxyHeaderRefusals,
       com.pmsrelay.cloud.schema.SchemaCache schemas) {}
 
   private final Parts parts;
@@ -81,7 +83,8 @@ public final class HttpApi extends VerticleBase {
     CloudConfig config = parts.config();
     Router router = Router.router(vertx);
     BearerAuth bearer = new BearerAuth(parts.bearer(), parts.integrators());
-    TokenEndpoint token = new TokenEndpoint(parts.tokens(), parts.integrators(), parts.tokenThrottle());
+    com.pmsrelay.cloud.edge.ClientAddress clients = config.http().clientAddress();
+    TokenEndpoint token = new TokenEndpoint(parts.tokens(), parts.integrators(), parts.tokenThrottle(), clients);
     PracticesEndpoint practices = new PracticesEndpoint(parts.grants(),
         new LiveAgentStatus(vertx, Duration.ofMillis(config.bridge().heartbeatTimeoutMs())));
     KeptQueries kept = new KeptQueries(vertx, parts.queryRecords(), parts.results(), parts.async(), parts.dispatcher());
@@ -90,7 +93,7 @@ public final class HttpApi extends VerticleBase {
     schema = new SchemaEndpoint(parts.grants(), parts.queryRates(), parts.audit(), parts.schemas());
     QueryResultsEndpoint results = new QueryResultsEndpoint(parts.queryRecords(), parts.results(), parts.async());
 
-    ApiConnections connections = new ApiConnections(vertx, config.http(), parts.connectionCap());
+    ApiConnections connections = new ApiConnections(vertx, config.http(), parts.connectionCap(), clients);
     boolean hsts = config.http().tls().hsts();
     router.route().handler(ctx -> {
       EdgeHeaders.apply(ctx.response(), hsts);
@@ -104,7 +107,8 @@ public final class HttpApi extends VerticleBase {
     // The body is read first: later handlers (token checks) are asynchronous.
     // Only on methods with a body: on others Vert.x's BodyHandler throws for a form Content-Type (a 500).
     bodied(router.route("/v1/*")).handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
-    router.post("/v1/token").handler(token::handle);
+    // Before the router's own: token failures, the body handler's included, carry OAuth's fields.
+    router.post("/v1/token").handler(token::handle).failureHandler(TokenErrors::handle);
     router.route("/v1/*").handler(bearer);
     router.get("/v1/practices").handler(practices::list);
     router.get("/v1/practices/:practiceId").handler(practices::one);
@@ -122,8 +126,11 @@ public final class HttpApi extends VerticleBase {
     router.route().failureHandler(Problems::handleFailure);
     router.route().last().handler(ctx -> ctx.fail(404));
 
-    server = vertx.createHttpServer(serverOptions(config.http()))
-        .connectionHandler(connections::opened)
+    server = vertx.createHttpServer(serverOptions(config.http()));
+    if (config.http().proxyProtocol()) {
+      server.exceptionHandler(parts.proxyHeaderRefusals()::failed);
+    }
+    server.connectionHandler(connections::opened)
         .invalidRequestHandler(request -> {
           connections.invalid(request);
           Problems.sendCodecError(request, hsts);
@@ -131,8 +138,13 @@ public final class HttpApi extends VerticleBase {
         .requestHandler(request -> {
           if (!PathCheck.wellEscaped(request.uri())) {
             EdgeHeaders.apply(request.response(), hsts);
-            Problems.send(request.response(), new com.pmsrelay.common.error.RelayException(
-                com.pmsrelay.common.error.ErrorCode.INVALID_REQUEST, "the request target holds a malformed %-escape"), null);
+            com.pmsrelay.common.error.RelayException malformed = new com.pmsrelay.common.error.RelayException(
+                com.pmsrelay.common.error.ErrorCode.INVALID_REQUEST, "the request target holds a malformed %-escape");
+            if (request.method() == io.vertx.core.http.HttpMethod.POST && request.path().startsWith("/v1/token")) {
+              Problems.sendOAuth(request.response(), malformed, TokenErrors.INVALID_REQUEST);
+            } else {
+              Problems.send(request.response(), malformed, null);
+            }
             return;
           }
           router.handle(request);
@@ -143,7 +155,8 @@ public final class HttpApi extends VerticleBase {
   /**
    * HTTP/1.1 only (no h2c, no ALPN): the edge's time-outs and cap count HTTP/1.1 connections, and
    * one request at a time per connection is all an integrator's client needs. With TLS, the
-   * handshake must finish within the header time-out.
+   * handshake must finish within the header time-out; with the PROXY protocol, its header (which
+   * comes before TLS) too.
    */
   static HttpServerOptions serverOptions(CloudConfig.HttpConfig http) {
     HttpServerOptions options = new HttpServerOptions()
@@ -152,6 +165,11 @@ public final class HttpApi extends VerticleBase {
         .setMaxFormAttributeSize(8192)
         .setHttp2ClearTextEnabled(false)
         .setUseAlpn(false);
+    if (http.proxyProtocol()) {
+      options.setUseProxyProtocol(true)
+          .setProxyProtocolTimeout(http.headerTimeoutMs())
+          .setProxyProtocolTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
     if (http.tls().enabled()) {
       options.setSsl(true)
           .setKeyCertOptions(new PemKeyCertOptions().setCertPath(http.tls().certPath()).setKeyPath(http.tls().keyPath()))

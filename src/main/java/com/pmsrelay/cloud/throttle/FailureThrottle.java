@@ -149,10 +149,11 @@ public final class FailureThrottle {
    * usually holds whole (else every one of its 2^64 addresses would start afresh).
    */
   public static String addressKey(SocketAddress remote) {
-    if (remote == null) {
-      return "unknown";
-    }
-    String host = remote.hostAddress();
+    return addressKey(remote == null ? null : remote.hostAddress());
+  }
+
+  /** The key of a client address given as an IP literal ({@code ClientAddress}'s answer). */
+  public static String addressKey(String host) {
     if (host == null) {
       return "unknown";
     }
