@@ -2,7 +2,7 @@
 -- Analytics: new vs returning patients per month
 WITH firsts AS (SELECT PatientId, MIN(StartsAt) AS FirstVisit FROM dbo.Appointments GROUP BY PatientId) SELECT YEAR(a.StartsAt) AS Y, MONTH(a.StartsAt) AS M, SUM(CASE WHEN a.StartsAt = f.FirstVisit THEN 1 ELSE 0 END) AS NewPatients, SUM(CASE WHEN a.StartsAt > f.FirstVisit THEN 1 ELSE 0 END) AS Returning FROM dbo.Appointments a JOIN firsts f ON f.PatientId = a.PatientId GROUP BY YEAR(a.StartsAt), MONTH(a.StartsAt)
 -- ----
--- JSqlParser 5.3 does not know TRY_PARSE ( … AS type)
+-- policy: TRY_PARSE is not on the allowed list, as JSqlParser 5.3 cannot read TRY_PARSE ( … AS type)
 -- Reconciliation: parse a numeric text with TRY_PARSE
 SELECT TRY_PARSE(ItemNumber AS int) AS Item FROM dbo.Invoices
 -- ----
@@ -14,7 +14,7 @@ SELECT dbo.Patients.PatientId FROM dbo.Patients
 -- TRY_CONVERT to decimal
 SELECT TRY_CONVERT(decimal(10, 2), ItemNumber) AS ItemAsNumber FROM dbo.Invoices
 -- ----
--- JSqlParser 5.3 does not know PARSE ( … AS type USING culture)
+-- policy: PARSE is not on the allowed list, as JSqlParser 5.3 cannot read PARSE ( … AS type USING culture)
 -- PARSE a date in a culture
 SELECT PARSE('01/07/2024' AS date USING 'en-AU') AS D FROM dbo.DemoInfo
 -- ----

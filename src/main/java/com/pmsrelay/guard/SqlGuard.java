@@ -183,6 +183,14 @@ public final class SqlGuard {
     }
   }
 
+  /**
+   * T-SQL's tokens of {@code sql}, as the guard reads them: for a PMS that must translate calls the
+   * guard allowed into its own dialect (the demo PMS) without reading T-SQL a second, different way.
+   */
+  public static List<SqlToken> tokens(String sql) {
+    return SqlLexer.tokenize(sql);
+  }
+
   /** The text JSqlParser reads ({@link ParserText}), for the benchmark. */
   static String parserText(String sql, List<SqlToken> tokens, List<SqlLexer.Span> blanks) {
     return ParserText.of(sql, tokens, blanks).main();

@@ -2,6 +2,7 @@ package com.pmsrelay.agent.exec;
 
 import com.pmsrelay.agent.pms.PmsDatabase;
 import com.pmsrelay.common.error.ErrorCode;
+import com.pmsrelay.common.error.RelayException;
 import com.pmsrelay.common.protocol.QueryRequest;
 import com.pmsrelay.common.protocol.ResultMessage;
 import java.io.IOException;
@@ -40,8 +41,14 @@ final class JdbcRunner {
     QueryRequest q = task.request;
     long started = System.nanoTime();
     long queuedMs = (started - task.admittedNanos) / 1_000_000;
+    String sql;
+    try {
+      sql = pms.nativeSql(q.sql());
+    } catch (RelayException e) {
+      return fail(task, e.code(), e.detail()); // what this PMS cannot run, before any connection
+    }
     try (Connection connection = pms.connect(catalogue);
-         PreparedStatement ps = connection.prepareStatement(q.sql())) {
+         PreparedStatement ps = connection.prepareStatement(sql)) {
       task.statement = ps;
       if (task.stopReason != null) {
         return stopped(task);

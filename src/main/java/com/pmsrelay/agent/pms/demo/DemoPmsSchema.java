@@ -17,7 +17,7 @@ final class DemoPmsSchema {
   }
 
   /** Bump when the tables or the generator change, so existing demo files are regenerated. */
-  static final int SCHEMA_VERSION = 3;
+  static final int SCHEMA_VERSION = 4;
 
   enum Table {
     PRACTITIONERS("Practitioners", true,
@@ -133,7 +133,7 @@ final class DemoPmsSchema {
    * Everything before the data, in order. The collation makes text comparisons case-insensitive
    * and accent-sensitive like SQL Server's default (…_CI_AS), so WHERE Surname = 'nguyen' and
    * LIKE 'ngu%' find 'Nguyen' here as they would in production; it can only be set while the
-   * database has no tables, hence first.
+   * database has no tables, hence first. The T-SQL functions H2 lacks come last ({@link DemoFunctions}).
    */
   static List<String> ddl() {
     List<String> ddl = new ArrayList<>();
@@ -143,6 +143,7 @@ final class DemoPmsSchema {
     ddl.addAll(INDEXES);
     ddl.addAll(FOREIGN_KEYS);
     ddl.addAll(VIEWS);
+    ddl.addAll(DemoFunctions.ddl());
     return ddl;
   }
 }
