@@ -57,18 +57,25 @@ export function auditPage(state) {
   }
 
   function row(r) {
-    const who = r.kind === 'query' ? (state.names.get(r.actor) || r.actor) : r.actor.replace(/^console:/, '');
-    const what = r.kind === 'query'
-      ? el('code', { class: 'sql' }, r.sql || '')
-      : el('span', {}, describe(r));
-    const refused = r.kind === 'query' && r.outcome !== 'succeeded';
+    const integration = r.kind === 'query' || r.kind === 'schema';
+    const who = integration ? (state.names.get(r.actor) || r.actor) : r.actor.replace(/^console:/, '');
+    const what = r.kind === 'query' ? el('code', { class: 'sql' }, r.sql || '')
+      : el('span', {}, r.kind === 'schema' ? describeSchema(r) : describe(r));
+    const refused = integration && r.outcome !== 'succeeded';
     return el('tr', { 'data-kind': r.kind, 'data-outcome': r.outcome, class: refused ? 'refused' : null },
       el('td', {}, el('time', { datetime: r.at }, when(r.at))),
       el('td', {}, who, r.kind === 'admin' ? el('span', { class: 'muted' }, ' (admin)') : null),
       el('td', {}, what),
       el('td', {}, el('span', { class: refused ? 'badge status-blocked' : 'badge' }, r.outcome)),
-      el('td', {}, r.kind === 'query' ? number(r.rows) : ''),
+      el('td', {}, integration ? number(r.rows) : ''),
       el('td', {}, r.kind === 'query' ? number(r.executionMs) : ''));
+  }
+
+  // A schema request: the tables and views the integration may read (its rows: how many were listed).
+  function describeSchema(r) {
+    const catalogue = r.detail && r.detail.catalogue ? ` of ${r.detail.catalogue}` : '';
+    const cached = r.detail && r.detail.cached ? ' (from the relay\'s cache)' : '';
+    return `listed the tables it may read${catalogue}${cached}`;
   }
 
   function describe(r) {

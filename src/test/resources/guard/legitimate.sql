@@ -960,3 +960,21 @@ SELECT AppointmentId FROM dbo.Appointments WHERE StartsAt BETWEEN GETDATE() AND 
 -- ----
 -- BETWEEN with parameter bounds and a CAST on the left
 SELECT AppointmentId FROM dbo.Appointments WHERE CAST(StartsAt AS date) BETWEEN ? AND ?
+-- ----
+-- Online booking: sessions with room and practitioner name, next 14 days
+SELECT s.SessionDate, s.StartTime, s.EndTime, s.Room, pr.FirstName + ' ' + pr.Surname AS Practitioner FROM dbo.Sessions s WITH (NOLOCK) INNER JOIN dbo.Practitioners pr WITH (NOLOCK) ON pr.PractitionerId = s.PractitionerId WHERE s.SessionDate BETWEEN CAST(GETDATE() AS date) AND DATEADD(day, 14, CAST(GETDATE() AS date))
+-- ----
+-- Recalls: due this month (EOMONTH)
+SELECT RecallId, PatientId FROM dbo.Recalls WHERE DueDate BETWEEN DATEFROMPARTS(YEAR(GETDATE()), MONTH(GETDATE()), 1) AND EOMONTH(GETDATE())
+-- ----
+-- Analytics: numbers and literals of every kind
+SELECT 1 AS One, -2 AS MinusTwo, 3.5 AS Half, .25 AS Quarter, 1.5e3 AS Sci, 0x1F AS Bin, N'text' AS Unicode, NULL AS Nothing FROM dbo.DemoInfo
+-- ----
+-- Online booking: yesterday's appointments, the way most T-SQL is written
+SELECT AppointmentId, FORMAT(StartsAt, 'dd/MM/yyyy') AS Day FROM dbo.Appointments WHERE StartsAt BETWEEN DATEADD(day, -1, CAST(GETDATE() AS date)) AND CAST(GETDATE() AS date)
+-- ----
+-- BETWEEN with a binary literal and a CASE bound
+SELECT PatientId FROM dbo.Patients WHERE MedicareLineNo BETWEEN 0x01 AND CASE WHEN Sex = 'F' THEN ABS(-9) ELSE 5 END
+-- ----
+-- NOT BETWEEN with a nested CAST bound inside CASE WHEN, then more conditions
+SELECT CASE WHEN a.StartsAt NOT BETWEEN DATEADD(day, -1, CAST(GETDATE() AS date)) AND CAST(GETDATE() AS date) + 1 THEN 'old' ELSE 'new' END AS Age FROM dbo.Appointments a WHERE a.PatientId BETWEEN ABS(?) AND ABS(?) * 2 AND a.Status = 'Booked'

@@ -5,6 +5,7 @@ import com.pmsrelay.agent.exec.QueryExecutor;
 import com.pmsrelay.agent.link.AgentLink;
 import com.pmsrelay.agent.pms.PmsDatabase;
 import com.pmsrelay.agent.pms.PooledPms;
+import com.pmsrelay.agent.pms.demo.DemoDialect;
 import com.pmsrelay.agent.pms.demo.DemoPmsDatabase;
 import com.pmsrelay.agent.pms.demo.DemoPmsSpec;
 import com.pmsrelay.common.Version;
@@ -52,7 +53,7 @@ public final class AgentNode {
           SqlGuard guard = embeddedGuard == null ? new SqlGuard(config.exec().maxSqlChars()) : embeddedGuard;
           // The version is known once a connection was made (probed at start); never block for it here.
           link = new AgentLink(config, () -> new QueryExecutor(vertx, pms, config.exec(), guard),
-              new AgentLink.Identity(Version.current(), pms.kind(), pms::version));
+              new AgentLink.Identity(Version.current(), pms.kind(), pms::version, pms.catalogues()));
           return vertx.deployVerticle(link);
         })
         .map(id -> {
@@ -70,7 +71,8 @@ public final class AgentNode {
       String catalogue = p.catalogues().get(0);
       DemoPmsDatabase demo = DemoPmsDatabase.open(p.demoDir(), catalogue,
           new DemoPmsSpec(p.demoSeed(), p.demoPatients(), LocalDate.now()));
-      return PooledPms.of("demo", DemoPmsDatabase.pmsVersion(), Map.of(catalogue, demo.readOnlyDataSource()), connections);
+      return PooledPms.of("demo", DemoPmsDatabase.pmsVersion(), Map.of(catalogue, demo.readOnlyDataSource()), connections,
+          DemoDialect::toH2);
     }
     PooledPms sqlServer = PooledPms.sqlServer(p.product(), p.jdbcUrl(), p.user(), p.password(), p.catalogues(), connections);
     // Learn the server's version in the background: the database may be down while the agent starts.

@@ -177,7 +177,8 @@ public final class CloudNode {
               guard, cluster,
               new FailureThrottle("token", config.throttle().token()),
               new com.pmsrelay.cloud.http.ConnectionCap(config.http().maxConnectionsPerAddress()),
-              new com.pmsrelay.cloud.edge.ProxyHeaderRefusals("http.proxyProtocol"));
+              new com.pmsrelay.cloud.edge.ProxyHeaderRefusals("http.proxyProtocol"),
+              new com.pmsrelay.cloud.schema.SchemaCache(vertx, dispatcher, config.schema()));
           return Instances.deploy(vertx, config.http().instances(), () -> new HttpApi(parts));
         })
         .map(deployed -> {

@@ -25,6 +25,9 @@ final class DemoBanner {
         .append(practice.getString("name")).append("):\n\n");
     text.append(CURL_MARKER).append('\n');
     text.append(curl(api, integrator, practice.getString("practiceId"))).append("\n\n");
+    text.append("# then, in the same shell, the tables and views it may read there (columns, types, keys):\n");
+    text.append("curl -s ").append(api).append("/v1/practices/").append(practice.getString("practiceId"))
+        .append("/schema -H \"Authorization: Bearer $TOKEN\"\n\n");
     return text.toString();
   }
 

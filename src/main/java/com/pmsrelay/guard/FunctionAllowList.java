@@ -32,8 +32,8 @@ public final class FunctionAllowList {
   public static final Set<String> SCALAR = Set.of(
       // logic and NULL handling
       "ISNULL", "COALESCE", "NULLIF", "IIF", "CHOOSE", "GREATEST", "LEAST",
-      // conversion
-      "CAST", "CONVERT", "TRY_CAST", "TRY_CONVERT", "PARSE", "TRY_PARSE", "ISNUMERIC", "ISDATE",
+      // conversion (not PARSE or TRY_PARSE: JSqlParser cannot read their "… AS type USING culture")
+      "CAST", "CONVERT", "TRY_CAST", "TRY_CONVERT", "ISNUMERIC", "ISDATE",
       // date and time
       "GETDATE", "GETUTCDATE", "SYSDATETIME", "SYSUTCDATETIME", "SYSDATETIMEOFFSET", "CURRENT_TIMESTAMP",
       "DATEADD", "DATEDIFF", "DATEDIFF_BIG", "DATEPART", "DATENAME", "DATETRUNC", "YEAR", "MONTH", "DAY",

@@ -44,8 +44,11 @@ import net.sf.jsqlparser.statement.Statements;
  * did not check) both call {@link #check(Vertx, QueryRequest)}.
  */
 public final class SqlGuard {
-  /** What the guard learnt of a statement it allowed: the text to run and the tables it reads. */
-  public record Checked(String sql, Set<String> tables) {}
+  /**
+   * What the guard learnt of a statement it allowed: the text to run, the tables it reads, and its
+   * {@code ?} placeholders (counted on T-SQL's tokens: a {@code ?} in a string or a comment is none).
+   */
+  public record Checked(String sql, Set<String> tables, int placeholders) {}
 
   private static final AtomicBoolean WARMED = new AtomicBoolean();
 
@@ -94,18 +97,36 @@ public final class SqlGuard {
     LexicalReading.Result lexical = LexicalReading.read(sql, lexed.tokens(), extraFunctions, bounds);
     boolean inline = lexed.tokens().size() <= DeadlineParser.INLINE_MAX_TOKENS
         && lexed.maxDepth() <= DeadlineParser.INLINE_MAX_DEPTH;
-    Statements parsed = DeadlineParser.parse(parserText(sql, lexed.tokens(), lexical.blanks()), bounds.parseTimeoutMs(), inline,
-        lexed.maxDepth() <= DeadlineParser.COMPLEX_MAX_DEPTH);
+    ParserText text = ParserText.of(sql, lexed.tokens(), lexical.blanks());
+    boolean complexAllowed = lexed.maxDepth() <= DeadlineParser.COMPLEX_MAX_DEPTH;
+    Statements parsed = DeadlineParser.parse(text.main(), bounds.parseTimeoutMs(), inline, complexAllowed);
     Set<String> tables = TreeReading.read(parsed, extraFunctions);
+    if (text.bounds() != null) {
+      // BETWEEN bounds JSqlParser cannot read in place: read, and walked, as a select list of their own
+      Set<String> all = new TreeSet<>(tables);
+      all.addAll(TreeReading.read(DeadlineParser.parse(text.bounds(), bounds.parseTimeoutMs(), inline, complexAllowed),
+          extraFunctions));
+      tables = all;
+    }
     if (!tables.equals(lexical.tables())) {
       throw new GuardException("the statement's tables could not be read with certainty (read as "
           + lexical.tables() + " and as " + tables + ")");
     }
-    Checked checked = new Checked(sql, Collections.unmodifiableSet(new TreeSet<>(tables)));
+    Checked checked = new Checked(sql, Collections.unmodifiableSet(new TreeSet<>(tables)), placeholders(lexed.tokens()));
     if (cache != null) {
       cache.put(checked);
     }
     return checked;
+  }
+
+  private static int placeholders(List<SqlToken> tokens) {
+    int n = 0;
+    for (SqlToken t : tokens) {
+      if (t.kind() == SqlToken.Kind.SYMBOL && "?".equals(t.text())) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /**
@@ -154,47 +175,25 @@ public final class SqlGuard {
    * collection means no restriction). Names that are not one- or two-part names allow nothing.
    */
   public void checkScope(Checked checked, Collection<String> allowedTables) {
-    if (allowedTables == null || allowedTables.isEmpty()) {
-      return;
-    }
-    Set<String> allowed = new HashSet<>();
-    for (String name : allowedTables) {
-      String normal = name == null ? null : TableName.parse(name);
-      if (normal != null) {
-        allowed.add(normal);
-      }
-    }
+    TableScopes scopes = TableScopes.of(allowedTables);
     for (String table : checked.tables()) {
-      if (!allowed.contains(table)) {
+      if (!scopes.allowsNormal(table)) {
         throw new ScopeException(table);
       }
     }
   }
 
   /**
-   * The text JSqlParser reads: the statement's tokens as written, in order, one space wherever the
-   * original had whitespace or comments between two tokens (and none where it had none), less the
-   * spans the lexical reading checked and blanked. So the parser sees T-SQL's tokens, not its own
-   * reading of the comments, and a megabyte of comments or blanks costs it nothing.
+   * T-SQL's tokens of {@code sql}, as the guard reads them: for a PMS that must translate calls the
+   * guard allowed into its own dialect (the demo PMS) without reading T-SQL a second, different way.
    */
+  public static List<SqlToken> tokens(String sql) {
+    return SqlLexer.tokenize(sql);
+  }
+
+  /** The text JSqlParser reads ({@link ParserText}), for the benchmark. */
   static String parserText(String sql, List<SqlToken> tokens, List<SqlLexer.Span> blanks) {
-    StringBuilder text = new StringBuilder(Math.min(sql.length(), 16 * 1024));
-    int blank = 0;
-    int previousEnd = -1;
-    for (SqlToken t : tokens) {
-      while (blank < blanks.size() && blanks.get(blank).end() <= t.start()) {
-        blank++;
-      }
-      if (blank < blanks.size() && blanks.get(blank).start() <= t.start()) {
-        continue;
-      }
-      if (previousEnd >= 0 && t.start() > previousEnd) {
-        text.append(' ');
-      }
-      text.append(sql, t.start(), t.end());
-      previousEnd = t.end();
-    }
-    return text.toString();
+    return ParserText.of(sql, tokens, blanks).main();
   }
 
   /**

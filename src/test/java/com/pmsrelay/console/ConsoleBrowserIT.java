@@ -131,6 +131,11 @@ class ConsoleBrowserIT {
     assertThat(demo.query(token, practice, "SELECT TOP 3 PatientId FROM dbo.Patients").statusCode()).isEqualTo(200);
     // Markup in data must show as text: this SQL lands in the audit log and the top queries.
     assertThat(demo.query(token, practice, "SELECT '<img src=x id=pwned>' AS Markup").statusCode()).isEqualTo(200);
+    // Schema requests land in the audit log too; the catalogue asked for is the integrator's text.
+    assertThat(demo.get("/v1/practices/" + practice + "/schema", "Authorization", "Bearer " + token).statusCode())
+        .isEqualTo(200);
+    assertThat(demo.get("/v1/practices/" + practice + "/schema?catalogue=%3Cimg%20src%3Dx%20id%3Dpwned2%3E",
+        "Authorization", "Bearer " + token).statusCode()).isEqualTo(404);
   }
 
   @Test
@@ -210,6 +215,14 @@ class ConsoleBrowserIT {
     browser.driver.findElement(By.cssSelector("#audit-form button[type='submit']")).click();
     browser.waitUntil("admin actions are listed", () -> browser.driver.findElement(By.id("audit-table")).getText()
         .contains("disabled " + own.getString("name")));
+
+    new Select(browser.driver.findElement(By.id("audit-kind"))).selectByValue("schema");
+    browser.driver.findElement(By.cssSelector("#audit-form button[type='submit']")).click();
+    browser.waitUntil("schema requests are listed", () -> browser.driver.findElement(By.id("audit-table")).getText()
+        .contains("listed the tables it may read of <img src=x id=pwned2>"));
+    assertThat(browser.driver.findElements(By.cssSelector("#audit-table tbody tr[data-kind='schema']")))
+        .hasSizeGreaterThanOrEqualTo(2);
+    assertThat(browser.driver.findElements(By.id("pwned2"))).isEmpty();
   }
 
   @Test

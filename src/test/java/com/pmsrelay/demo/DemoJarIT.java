@@ -39,7 +39,8 @@ class DemoJarIT {
         .redirectError(dir.resolve("demo.log").toFile())
         .start();
     try {
-      String curl = readCurlExample(demo);
+      String[] examples = readCurlExample(demo).split("\n");
+      String curl = examples[0];
       Process shell = new ProcessBuilder("bash", "-c", curl).redirectErrorStream(true).start();
       String output = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(shell.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -47,6 +48,15 @@ class DemoJarIT {
       assertThat(answer.getString("status")).as(output).isEqualTo("succeeded");
       assertThat(answer.getJsonArray("rows")).hasSize(5);
       assertThat(answer.getJsonArray("columns").getJsonObject(1).getString("name")).isEqualTo("FirstName");
+
+      // The banner's next example, pasted into the same shell: the tables the integrator may read.
+      Process schemaShell = new ProcessBuilder("bash", "-c", curl + " > /dev/null && " + examples[1])
+          .redirectErrorStream(true).start();
+      String schemaOutput = new String(schemaShell.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(schemaShell.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      JsonObject schema = new JsonObject(schemaOutput.trim());
+      assertThat(schema.getString("catalogue")).as(schemaOutput).isEqualTo("DemoPMS");
+      assertThat(schema.getJsonArray("tables").getJsonObject(0).getString("name")).isEqualTo("dbo.ActivePatients");
 
       JsonObject credentials = new JsonObject(Files.readString(dir.resolve("credentials.json")));
       assertThat(credentials.getJsonArray("practices")).hasSize(2);
@@ -229,15 +239,22 @@ class DemoJarIT {
     }
   }
 
-  /** Reads the demo's standard output until the line after the curl marker. */
+  /**
+   * Reads the demo's standard output until the line after the curl marker, and the example after
+   * it (the schema request): the two, a line each.
+   */
   private static String readCurlExample(Process demo) throws Exception {
     CompletableFuture<String> curl = CompletableFuture.supplyAsync(() -> {
       try (BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         boolean next = false;
+        String first = null;
         while ((line = out.readLine()) != null) {
+          if (first != null && line.startsWith("curl ")) {
+            return first + "\n" + line;
+          }
           if (next) {
-            return line;
+            first = line;
           }
           next = line.startsWith(DemoBanner.CURL_MARKER);
         }

@@ -53,8 +53,57 @@ class TokenAuthTest {
           assertThat(wrong.bodyAsJsonObject().getString("code")).isEqualTo("invalid_client");
           assertThat(wrong.bodyAsString()).isEqualTo(unknown.bodyAsString());
           assertThat(wrong.getHeader("WWW-Authenticate")).isNotNull();
+          // RFC 6749 5.2, beside the problem fields
+          assertThat(wrong.bodyAsJsonObject().getString("error")).isEqualTo("invalid_client");
+          assertThat(wrong.bodyAsJsonObject().getString("error_description")).isEqualTo("unknown client or wrong secret");
           ctx.completeNow();
         })));
+  }
+
+  /**
+   * Every way a token request can be wrong answers a problem that also carries OAuth 2.0's
+   * {@code error} and {@code error_description} (RFC 6749 5.2), the body handler's and the edge's
+   * refusals included; none of these counts as a failed secret.
+   */
+  @Test
+  void tokenErrorsCarryOAuthErrorFields(VertxTestContext ctx) {
+    JsonObject i = relay.integrator(0);
+    io.vertx.core.MultiMap noGrant = io.vertx.core.MultiMap.caseInsensitiveMultiMap()
+        .add("client_id", i.getString("clientId")).add("client_secret", i.getString("clientSecret"));
+    io.vertx.core.MultiMap password = io.vertx.core.MultiMap.caseInsensitiveMultiMap().addAll(noGrant)
+        .add("grant_type", "password");
+    String huge = "grant_type=client_credentials&pad=" + "x".repeat(300 * 1024);
+    List<Future<HttpResponse<Buffer>>> answers = List.of(
+        relay.http.post("/v1/token").sendForm(noGrant),
+        relay.http.post("/v1/token").sendForm(password),
+        relay.http.post("/v1/token").sendJsonObject(new JsonObject().put("grant_type", "client_credentials")),
+        relay.http.post("/v1/token").putHeader("Content-Type", "application/x-www-form-urlencoded")
+            .sendBuffer(Buffer.buffer(huge)),
+        relay.http.post("/v1/token").putHeader("Authorization", "Basic !!not-base64!!")
+            .sendForm(io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")),
+        relay.http.post("/v1/token?x=%zz").sendForm(noGrant));
+    List<Object[]> expected = List.of(
+        new Object[] {400, "invalid_request", "invalid_request"},
+        new Object[] {400, "invalid_request", "unsupported_grant_type"},
+        new Object[] {400, "invalid_request", "invalid_request"},
+        new Object[] {413, "payload_too_large", "invalid_request"},
+        new Object[] {401, "invalid_client", "invalid_client"},
+        new Object[] {400, "invalid_request", "invalid_request"});
+    Future.all(answers).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+      for (int n = 0; n < expected.size(); n++) {
+        HttpResponse<Buffer> r = all.resultAt(n);
+        JsonObject body = r.bodyAsJsonObject();
+        assertThat(r.statusCode()).as("case %d: %s", n, r.bodyAsString()).isEqualTo(expected.get(n)[0]);
+        assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+        assertThat(body.getString("code")).as("case %d", n).isEqualTo(expected.get(n)[1]);
+        assertThat(body.getString("error")).as("case %d", n).isEqualTo(expected.get(n)[2]);
+        assertThat(body.getString("error_description")).as("case %d", n).isEqualTo(body.getString("detail")).isNotBlank();
+      }
+      assertThat(((HttpResponse<Buffer>) all.resultAt(1)).bodyAsJsonObject().getString("detail"))
+          .isEqualTo("grant_type must be client_credentials");
+      assertThat(((HttpResponse<Buffer>) all.resultAt(4)).getHeader("WWW-Authenticate")).startsWith("Basic");
+      ctx.completeNow();
+    })));
   }
 
   @Test

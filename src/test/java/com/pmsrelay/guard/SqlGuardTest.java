@@ -177,4 +177,33 @@ class SqlGuardTest {
       threads.shutdownNow();
     }
   }
+
+  /**
+   * Function calls and binary literals as BETWEEN bounds (which JSqlParser 5.3 cannot read in place)
+   * are read, and walked, all the same: what a bound holds is checked like any other expression.
+   */
+  @Test
+  void betweenBoundsAndBinaryLiteralsAreReadInFull() {
+    assertThat(guard.check("SELECT a FROM dbo.T WHERE d BETWEEN CAST(GETDATE() AS date) AND DATEADD(day, 14, CAST(GETDATE() AS date))")
+        .tables()).containsExactly("dbo.t");
+    assertThat(guard.check("SELECT a FROM dbo.T WHERE b = 0x1F AND c BETWEEN 0x00 AND 0xFF").tables()).containsExactly("dbo.t");
+    // a subquery bound stays in place and its table is read; the other bound is taken out
+    assertThat(guard.check("SELECT a FROM dbo.T WHERE d BETWEEN (SELECT MIN(x) FROM dbo.Other) AND EOMONTH(GETDATE())")
+        .tables()).containsExactly("dbo.other", "dbo.t");
+    assertThat(guard.check("SELECT a FROM dbo.T WHERE d BETWEEN ? AND DATEADD(day, ?, ?)").placeholders()).isEqualTo(3);
+    // what a bound calls is still checked, by both readings
+    for (String refused : List.of(
+        "SELECT a FROM dbo.T WHERE d BETWEEN DB_NAME() AND DATEADD(day, 1, CAST(GETDATE() AS date))",
+        "SELECT a FROM dbo.T WHERE d BETWEEN dbo.Secret(1) AND DATEADD(day, 1, CAST(GETDATE() AS date))",
+        "SELECT a FROM dbo.T WHERE d BETWEEN ABS(1) AND DATEADD(day, 1, (SELECT MAX(x) FROM sys.objects))",
+        "SELECT a FROM dbo.T WHERE d BETWEEN OPENROWSET('x', 'y', 'z') AND 1")) {
+      assertThatThrownBy(() -> guard.check(refused)).as(refused).isInstanceOf(GuardException.class);
+    }
+  }
+
+  @Test
+  void placeholdersAreCountedOnTokens() {
+    assertThat(guard.check("SELECT '?' AS [q?], ? AS p FROM dbo.T /* ? */ WHERE a = ? -- ?").placeholders()).isEqualTo(2);
+    assertThat(guard.check("SELECT 1 AS one").placeholders()).isZero();
+  }
 }

@@ -2,6 +2,7 @@ package com.pmsrelay.agent.exec;
 
 import com.pmsrelay.agent.pms.PmsDatabase;
 import com.pmsrelay.common.error.ErrorCode;
+import com.pmsrelay.common.error.RelayException;
 import com.pmsrelay.common.protocol.QueryRequest;
 import com.pmsrelay.common.protocol.ResultMessage;
 import java.io.IOException;
@@ -40,8 +41,14 @@ final class JdbcRunner {
     QueryRequest q = task.request;
     long started = System.nanoTime();
     long queuedMs = (started - task.admittedNanos) / 1_000_000;
+    String sql;
+    try {
+      sql = pms.nativeSql(q.sql());
+    } catch (RelayException e) {
+      return fail(task, e.code(), e.detail()); // what this PMS cannot run, before any connection
+    }
     try (Connection connection = pms.connect(catalogue);
-         PreparedStatement ps = connection.prepareStatement(q.sql())) {
+         PreparedStatement ps = connection.prepareStatement(sql)) {
       task.statement = ps;
       if (task.stopReason != null) {
         return stopped(task);
@@ -84,7 +91,7 @@ final class JdbcRunner {
   }
 
   /** A statement stopped before it answered still tells the limiter how slow the database was. */
-  private static void noteLatency(QueryTask task) {
+  static void noteLatency(QueryTask task) {
     if (task.latencyNanos < 0 && task.deadlineNanos > 0) {
       task.latencyNanos = Math.max(1, System.nanoTime() - (task.deadlineNanos
           - TimeUnit.MILLISECONDS.toNanos(task.request.timeoutMs())));
@@ -145,7 +152,7 @@ final class JdbcRunner {
    * A message could not be sent: past the deadline (the reader took too long to make room) it is
    * a time-out; otherwise no one reads the stream any more and the query just stops.
    */
-  private static Outcome notSent(QueryTask task) {
+  static Outcome notSent(QueryTask task) {
     if (task.stopReason == null && System.nanoTime() > task.deadlineNanos) {
       task.stop(QueryTask.Stop.TIMEOUT);
     } else {
@@ -154,7 +161,7 @@ final class JdbcRunner {
     return stopped(task);
   }
 
-  private static Outcome stopped(QueryTask task) {
+  static Outcome stopped(QueryTask task) {
     if (task.stopReason == QueryTask.Stop.TIMEOUT) {
       fail(task, ErrorCode.QUERY_TIMEOUT, "the query ran past its time-out and was cancelled");
       return Outcome.TIMED_OUT;
@@ -162,13 +169,13 @@ final class JdbcRunner {
     return Outcome.CANCELLED;
   }
 
-  private static Outcome fail(QueryTask task, ErrorCode code, String detail) {
+  static Outcome fail(QueryTask task, ErrorCode code, String detail) {
     task.send(Outgoing.error(task.seq++, code, detail), System.nanoTime() + 1_000_000_000L);
     return Outcome.FAILED;
   }
 
   /** SQLState class 08 is "connection exception"; drivers also report a closed pool this way. */
-  private static boolean isConnectionFailure(SQLException e) {
+  static boolean isConnectionFailure(SQLException e) {
     String state = e.getSQLState();
     return (state != null && state.startsWith("08"))
         || e instanceof java.sql.SQLTransientConnectionException

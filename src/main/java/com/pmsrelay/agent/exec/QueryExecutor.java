@@ -5,6 +5,7 @@ import com.pmsrelay.agent.pms.PmsDatabase;
 import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.error.RelayException;
 import com.pmsrelay.common.protocol.QueryRequest;
+import com.pmsrelay.common.protocol.SchemaRequest;
 import com.pmsrelay.guard.SqlGuard;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
@@ -37,6 +38,7 @@ public final class QueryExecutor {
   private final AdmissionQueue queue;
   private final ConcurrencyLimiter limiter;
   private final JdbcRunner runner;
+  private final CatalogueReader catalogueReader;
   private final WorkerExecutor workers;
   private final CircuitBreaker breaker;
   /** Executions that identical queries may still join, by {@link SharedExecution#key}. */
@@ -65,6 +67,7 @@ public final class QueryExecutor {
     this.queue = new AdmissionQueue(caps.queueCapacity(), Math.max(1, caps.queuePerIntegrator()));
     this.limiter = new ConcurrencyLimiter(caps.maxConcurrent());
     this.runner = new JdbcRunner(pms, caps.chunkRows(), caps.chunkBytes());
+    this.catalogueReader = new CatalogueReader(pms, caps.chunkRows(), caps.chunkBytes());
     // Plain JDBC, not the Vert.x JDBC pool: that gives no Statement.cancel nor row-by-row fetch with back-pressure.
     // The pool is the cap: never more threads on the database than queries allowed at once.
     this.workers = vertx.createSharedWorkerExecutor("pms-query-" + System.identityHashCode(this),
@@ -101,15 +104,39 @@ public final class QueryExecutor {
         }
         return;
       }
-      if (Vertx.currentContext() == context) {
-        admit(capped, catalogue, sink);
-      } else {
-        context.runOnContext(v -> admit(capped, catalogue, sink));
-      }
+      onContext(() -> admit(capped, catalogue, sink, runner::run));
     });
   }
 
-  private void admit(QueryRequest request, String catalogue, ResultSink sink) {
+  /**
+   * Takes a schema request from the cloud: the catalogue's tables read like a query, through the
+   * same admission, concurrency cap, time-out and byte cap, for the integrator that asked; its
+   * statement is the agent's own (the guard refuses the system catalogue to integrators' SQL).
+   */
+  public void submitSchema(SchemaRequest request, ResultSink sink) {
+    QueryRequest capped = capped(request.asQuery(CatalogueReader.SQL));
+    String catalogue = capped.catalogue() == null ? pms.catalogues().get(0) : capped.catalogue();
+    if (!pms.catalogues().contains(catalogue)) {
+      reject(sink, ErrorCode.INVALID_REQUEST, "unknown catalogue");
+      return;
+    }
+    onContext(() -> admit(capped, catalogue, sink, catalogueReader));
+  }
+
+  /** Catalogue reads (schema discovery) that reached the database since the start. */
+  public long catalogueReads() {
+    return catalogueReader.reads();
+  }
+
+  private void onContext(Runnable action) {
+    if (Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
+  }
+
+  private void admit(QueryRequest request, String catalogue, ResultSink sink, QueryTask.Work work) {
     if (!sink.isOpen()) {
       // Cancelled, or its link lost, while its SQL was being checked (cancel and cancelAll did not
       // find it yet): no one will read its answer, so it must not reach the database.
@@ -149,7 +176,7 @@ public final class QueryExecutor {
       return;
     }
     SharedExecution shared = new SharedExecution(key, request.queryId(), request.clientId(), sink);
-    QueryTask task = new QueryTask(request, shared);
+    QueryTask task = new QueryTask(request, shared, work);
     task.catalogue = catalogue;
     shared.task = task;
     AdmissionQueue.Refusal refusal = queue.offer(task);
@@ -196,7 +223,7 @@ public final class QueryExecutor {
     shared.queryIds().forEach(recent::ran);
     breaker.<JdbcRunner.Outcome>execute(() -> {
           task.started = true;
-          return workers.<JdbcRunner.Outcome>executeBlocking(() -> runner.run(task, task.catalogue), false)
+          return workers.<JdbcRunner.Outcome>executeBlocking(() -> task.work.run(task, task.catalogue), false)
               .compose(outcome -> outcome == JdbcRunner.Outcome.PMS_DOWN
                   ? Future.failedFuture(new PmsDown()) : Future.succeededFuture(outcome));
         })

@@ -8,8 +8,15 @@ final class QueryTask {
   /** Why a query was stopped early. */
   enum Stop { TIMEOUT, CANCELLED }
 
+  /** What a task does on the database once admitted: its SQL, or a read of the catalogue. */
+  @FunctionalInterface
+  interface Work {
+    JdbcRunner.Outcome run(QueryTask task, String catalogue);
+  }
+
   final QueryRequest request;
   final ResultSink sink;
+  final Work work;
   final long admittedNanos = System.nanoTime();
   /** Wall-clock deadline of execution, set when it starts running. */
   volatile long deadlineNanos;
@@ -26,9 +33,10 @@ final class QueryTask {
   /** How long the database took to start answering: the limiter's latency sample. */
   volatile long latencyNanos = -1;
 
-  QueryTask(QueryRequest request, ResultSink sink) {
+  QueryTask(QueryRequest request, ResultSink sink, Work work) {
     this.request = request;
     this.sink = sink;
+    this.work = work;
   }
 
   String clientId() {

@@ -8,6 +8,7 @@ import com.pmsrelay.common.protocol.FrameReader;
 import com.pmsrelay.common.protocol.Frames;
 import com.pmsrelay.common.protocol.QueryRequest;
 import com.pmsrelay.common.protocol.ResultMessage;
+import com.pmsrelay.common.protocol.SchemaRequest;
 import com.pmsrelay.common.error.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -43,8 +44,19 @@ public final class AgentLink extends VerticleBase {
   /** A query id as the cloud makes them (a UUID); anything else is refused. */
   private static final java.util.regex.Pattern QUERY_ID = java.util.regex.Pattern.compile("[0-9A-Za-z-]{1,64}");
 
-  /** What the agent tells the cloud about itself when it authenticates. */
-  public record Identity(String agentVersion, String pmsKind, Supplier<String> pmsVersion) {}
+  /**
+   * What the agent tells the cloud about itself when it authenticates; {@code catalogues}: the
+   * databases it serves, the first the default.
+   */
+  public record Identity(String agentVersion, String pmsKind, Supplier<String> pmsVersion,
+      java.util.List<String> catalogues) {
+    public Identity(String agentVersion, String pmsKind, Supplier<String> pmsVersion) {
+      this(agentVersion, pmsKind, pmsVersion, java.util.List.of());
+    }
+  }
+
+  /** What this agent answers beyond queries, told to the cloud with its credentials. */
+  static final io.vertx.core.json.JsonArray FEATURES = new io.vertx.core.json.JsonArray().add(SchemaRequest.FEATURE);
 
   private final AgentConfig config;
   /** Made on this verticle's context when it starts: the executor and the link then share an event loop. */
@@ -162,7 +174,9 @@ public final class AgentLink extends VerticleBase {
         .put("agentKey", config.agentKey())
         .put("agentVersion", identity.agentVersion())
         .put("bootId", executor.bootId())
-        .put("pms", new JsonObject().put("kind", identity.pmsKind()).put("version", identity.pmsVersion().get()));
+        .put("pms", new JsonObject().put("kind", identity.pmsKind()).put("version", identity.pmsVersion().get()))
+        .put("catalogues", new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(identity.catalogues())))
+        .put("features", FEATURES.copy());
     socket.write(Frames.encode(Frames.send(Addresses.AGENT_AUTH, credentials, AUTH_REPLY)));
   }
 
@@ -231,30 +245,45 @@ public final class AgentLink extends VerticleBase {
         ErrorCode code = ErrorCode.fromCode(body.getString("code", ""));
         executor.cancelClient(body.getString("clientId", ""), code, "the practice changed this integration's access");
       }
-      case QueryRequest.OP_QUERY -> onQuery(current, frame, body, queryId);
+      case QueryRequest.OP_QUERY -> {
+        StreamSink sink = openStream(current, frame, body, queryId);
+        if (sink != null) {
+          executor.submit(QueryRequest.fromJson(body), sink);
+        }
+      }
+      case SchemaRequest.OP_SCHEMA -> {
+        StreamSink sink = openStream(current, frame, body, queryId);
+        if (sink != null) {
+          executor.submitSchema(SchemaRequest.fromJson(body), sink);
+        }
+      }
       default -> LOG.debug("ignoring an unknown operation from the cloud");
     }
   }
 
-  private void onQuery(Link current, JsonObject frame, JsonObject body, String queryId) {
+  /**
+   * The result stream of a query or schema request the cloud sent, checked: null (and nothing to
+   * run) for a malformed or repeated one, or one for another practice (answered with an error).
+   */
+  private StreamSink openStream(Link current, JsonObject frame, JsonObject body, String queryId) {
     String stream = frame.getValue("replyAddress") instanceof String r ? r : null;
     if (stream == null || !QUERY_ID.matcher(queryId).matches() || !stream.equals(Addresses.stream(queryId))
         || current.streams.containsKey(queryId)) {
       LOG.warn("ignoring a malformed or repeated query from the cloud");
-      return;
+      return null;
     }
-    QueryRequest query = QueryRequest.fromJson(body);
-    StreamSink sink = new StreamSink(current.socket, context, stream, query.credit(),
+    int credit = body.getValue("credit") instanceof Integer c ? Math.max(1, c) : QueryRequest.DEFAULT_CREDIT;
+    StreamSink sink = new StreamSink(current.socket, context, stream, credit,
         current.maxFrameBytes - ENVELOPE_BYTES, () -> current.streams.remove(queryId));
     current.streams.put(queryId, sink);
-    if (!config.practiceId().equals(query.practiceId())) {
+    if (!config.practiceId().equals(body.getValue("practiceId"))) {
       // Never run a query meant for another practice, whatever the cloud sent.
       sink.send(new Outgoing(ResultMessage.error(0, ErrorCode.PRACTICE_NOT_FOUND, "this agent does not serve that practice"),
           false, true), System.nanoTime());
-      return;
+      return null;
     }
     scheduleAcks(current);
-    executor.submit(query, sink);
+    return sink;
   }
 
   /** Acknowledges, after a short while, the queries whose answers did not go out at once. */

@@ -15,6 +15,15 @@ public interface PmsDatabase extends AutoCloseable {
   /** What integrators see as {@code pms.kind}, e.g. "Bp Premier" or "demo". */
   String kind();
 
+  /**
+   * The statement as this database runs it ({@code sql} has passed the guard): the same text for
+   * SQL Server; the demo PMS translates what H2 spells otherwise. Throws a RelayException
+   * (sql_rejected) for what this database cannot run although the guard allows it.
+   */
+  default String nativeSql(String sql) {
+    return sql;
+  }
+
   /** The database product and version, e.g. from the driver's metadata. */
   String version();
 

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 
 /**
@@ -17,11 +18,13 @@ import javax.sql.DataSource;
 public final class PooledPms implements PmsDatabase {
   private final String kind;
   private final Map<String, HikariDataSource> pools;
+  private final UnaryOperator<String> dialect;
   private volatile String version;
 
-  private PooledPms(String kind, Map<String, HikariDataSource> pools) {
+  private PooledPms(String kind, Map<String, HikariDataSource> pools, UnaryOperator<String> dialect) {
     this.kind = kind;
     this.pools = pools;
+    this.dialect = dialect;
   }
 
   /** SQL Server: one JDBC URL, the catalogue chosen per pool with {@code databaseName}. */
@@ -37,18 +40,27 @@ public final class PooledPms implements PmsDatabase {
       config.setInitializationFailTimeout(-1);
       pools.put(catalogue, new HikariDataSource(config));
     }
-    return new PooledPms(product, pools);
+    return new PooledPms(product, pools, UnaryOperator.identity());
   }
 
-  /** Any DataSource per catalogue (the embedded demo PMS), with a known version. */
+  /** Any DataSource per catalogue, with a known version, running statements as they are. */
   public static PooledPms of(String kind, String version, Map<String, DataSource> sources, int maxConnections) {
+    return of(kind, version, sources, maxConnections, UnaryOperator.identity());
+  }
+
+  /**
+   * Any DataSource per catalogue (the embedded demo PMS), with a known version, and {@code dialect}
+   * for {@link #nativeSql}.
+   */
+  public static PooledPms of(String kind, String version, Map<String, DataSource> sources, int maxConnections,
+      UnaryOperator<String> dialect) {
     Map<String, HikariDataSource> pools = new LinkedHashMap<>();
     sources.forEach((catalogue, source) -> {
       HikariConfig config = base("pms-" + catalogue, maxConnections);
       config.setDataSource(source);
       pools.put(catalogue, new HikariDataSource(config));
     });
-    PooledPms pms = new PooledPms(kind, pools);
+    PooledPms pms = new PooledPms(kind, pools, dialect);
     pms.version = version;
     return pms;
   }
@@ -81,6 +93,11 @@ public final class PooledPms implements PmsDatabase {
       version = meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion();
     }
     return connection;
+  }
+
+  @Override
+  public String nativeSql(String sql) {
+    return dialect.apply(sql);
   }
 
   @Override

@@ -8,6 +8,7 @@ import com.pmsrelay.common.protocol.FrameReader;
 import com.pmsrelay.common.protocol.Frames;
 import com.pmsrelay.common.protocol.QueryRequest;
 import com.pmsrelay.common.protocol.ResultMessage;
+import com.pmsrelay.common.protocol.SchemaRequest;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
@@ -31,6 +32,9 @@ final class AgentSession implements SilenceSweep.Watched {
   private static final Buffer PONG = Frames.encode(Frames.pong());
   /** The reply a dispatch gets while the agent does not acknowledge queries. */
   static final int UNRESPONSIVE = 503;
+  /** The most catalogues, and the longest name or version, an agent's credentials are believed for. */
+  private static final int MAX_CATALOGUES = 64;
+  private static final int MAX_TEXT = 200;
   /**
    * The largest frame a socket may send before it has authenticated (its credentials take well
    * under 1 KiB): a peer without a key cannot make the cloud buffer a full-size frame.
@@ -66,6 +70,10 @@ final class AgentSession implements SilenceSweep.Watched {
   private boolean unresponsive;
   /** The dispatching node's inbox of each open stream, by stream address. */
   private final java.util.Map<String, String> inboxes = new java.util.HashMap<>();
+  /** What the agent said of itself when it authenticated: its PMS's version, catalogues and features. */
+  private String pmsVersion;
+  private io.vertx.core.json.JsonArray catalogues = new io.vertx.core.json.JsonArray();
+  private java.util.Set<String> features = java.util.Set.of();
   /** The load the agent last reported (queued, running), null until its first heartbeat with one. */
   private Integer lastQueued;
   private Integer lastRunning;
@@ -143,6 +151,9 @@ final class AgentSession implements SilenceSweep.Watched {
       bootId = text(body, "bootId");
       heartbeats = recorder.track(practiceId);
       JsonObject pms = body.getValue("pms") instanceof JsonObject p ? p : new JsonObject();
+      pmsVersion = bounded(text(pms, "version"));
+      catalogues = names(body.getValue("catalogues"));
+      features = java.util.Set.copyOf(names(body.getValue("features")).stream().map(String::valueOf).toList());
       practices.agentConnected(practiceId, nodeId, text(body, "agentVersion"), text(pms, "kind"), text(pms, "version"))
           .onSuccess(v -> heartbeats.connectionRecorded())
           .onFailure(e -> LOG.warn("cannot record agent connection of practice {}: {}", practiceId, e.toString()));
@@ -173,21 +184,13 @@ final class AgentSession implements SilenceSweep.Watched {
     String op = body.getString("op", "");
     String queryId = body.getValue("queryId") instanceof String q ? q : "";
     switch (op) {
-      case QueryRequest.OP_QUERY -> {
-        if (unresponsive) {
-          message.fail(UNRESPONSIVE, "the practice's agent does not acknowledge queries");
-          return;
+      case QueryRequest.OP_QUERY -> dispatch(message, body, queryId);
+      case SchemaRequest.OP_SCHEMA -> {
+        if (!features.contains(SchemaRequest.FEATURE)) {
+          message.fail(SchemaRequest.NOT_SUPPORTED, "the practice's agent is too old to list its tables; the practice needs to update it");
+        } else {
+          dispatch(message, body, queryId);
         }
-        String stream = Addresses.stream(queryId);
-        Object inbox = body.remove(QueryRequest.INBOX);
-        if (!(inbox instanceof String)) {
-          message.fail(400, "a query without an inbox for its results");
-          return;
-        }
-        guard.openStream(stream);
-        inboxes.put(stream, (String) inbox);
-        toAgent(body, stream);
-        message.reply(new JsonObject().put("accepted", true).put("node", nodeId).put("bootId", bootId));
       }
       case QueryRequest.OP_CANCEL -> {
         guard.closeStream(Addresses.stream(queryId)); // nobody listens to it any more
@@ -197,7 +200,9 @@ final class AgentSession implements SilenceSweep.Watched {
       case QueryRequest.OP_CREDIT -> toAgent(body, null);
       case QueryRequest.OP_UNACKNOWLEDGED -> unacknowledged(body.getLong("sinceMs", 0L));
       case QueryRequest.OP_STATUS -> message.reply(new JsonObject().put("lastHeardMs", lastHeardMs)
-          .put("unresponsive", unresponsive).put("queued", lastQueued).put("running", lastRunning));
+          .put("unresponsive", unresponsive).put("queued", lastQueued).put("running", lastRunning)
+          .put("pmsVersion", pmsVersion).put("catalogues", catalogues.copy())
+          .put("features", new io.vertx.core.json.JsonArray(new ArrayList<>(features))));
       case QueryRequest.OP_TAKEOVER -> {
         if (!sessionId.equals(body.getValue("session"))) {
           takenOver(body.getValue("bootId"), body.getValue("address"));
@@ -205,6 +210,27 @@ final class AgentSession implements SilenceSweep.Watched {
       }
       default -> message.fail(400, "unknown operation");
     }
+  }
+
+  /**
+   * Sends a query or schema request on to the agent, its results to come from the stream the
+   * guard now lets the agent send to, forwarded to the dispatching node's inbox.
+   */
+  private void dispatch(Message<JsonObject> message, JsonObject body, String queryId) {
+    if (unresponsive) {
+      message.fail(UNRESPONSIVE, "the practice's agent does not acknowledge queries");
+      return;
+    }
+    String stream = Addresses.stream(queryId);
+    Object inbox = body.remove(QueryRequest.INBOX);
+    if (!(inbox instanceof String)) {
+      message.fail(400, "a query without an inbox for its results");
+      return;
+    }
+    guard.openStream(stream);
+    inboxes.put(stream, (String) inbox);
+    toAgent(body, stream);
+    message.reply(new JsonObject().put("accepted", true).put("node", nodeId).put("bootId", bootId));
   }
 
   private void toAgent(JsonObject body, String replyAddress) {
@@ -380,6 +406,24 @@ final class AgentSession implements SilenceSweep.Watched {
   /** Tells this node's suspicious-activity monitor (if any); node-local, never across the cluster. */
   private void tellMonitor(JsonObject event) {
     vertx.eventBus().send(Addresses.MONITOR_AGENT, event, new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true));
+  }
+
+  /** Text the agent sent about itself, kept only if it is of a believable length. */
+  private static String bounded(String value) {
+    return value == null || value.length() > MAX_TEXT ? null : value;
+  }
+
+  /** A list of names the agent sent (catalogues, features): strings of believable length, a bounded number. */
+  private static io.vertx.core.json.JsonArray names(Object value) {
+    io.vertx.core.json.JsonArray names = new io.vertx.core.json.JsonArray();
+    if (value instanceof io.vertx.core.json.JsonArray list) {
+      for (Object name : list) {
+        if (name instanceof String s && !s.isEmpty() && s.length() <= MAX_TEXT && names.size() < MAX_CATALOGUES) {
+          names.add(s);
+        }
+      }
+    }
+    return names;
   }
 
   private static String text(JsonObject json, String key) {

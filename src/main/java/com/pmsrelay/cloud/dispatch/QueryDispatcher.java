@@ -3,6 +3,7 @@ package com.pmsrelay.cloud.dispatch;
 import com.pmsrelay.common.Lifecycle;
 import com.pmsrelay.common.protocol.Addresses;
 import com.pmsrelay.common.protocol.QueryRequest;
+import com.pmsrelay.common.protocol.SchemaRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -52,7 +53,19 @@ public final class QueryDispatcher implements Lifecycle {
     // duplicate of it, and an inbox per duplicate was a consumer (a cluster registration) per query.
     ContextInternal loop = ((ContextInternal) vertx.getOrCreateContext()).unwrap();
     StreamInbox inbox = inboxes.computeIfAbsent(loop, context -> new StreamInbox(vertx));
-    QueryStream stream = new QueryStream(vertx, query, ackTimeoutMs, byNode, inbox);
+    QueryStream stream = new QueryStream(vertx, query, query.toJson(), ackTimeoutMs, byNode, inbox);
+    stream.start(consumer.apply(stream));
+    return stream;
+  }
+
+  /**
+   * Dispatches a schema request: answered like a query (a result stream, checked and credited
+   * the same way), to the consumer {@code consumer} makes.
+   */
+  public QueryStream dispatch(SchemaRequest request, java.util.function.Function<Flow, ResultConsumer> consumer) {
+    ContextInternal loop = ((ContextInternal) vertx.getOrCreateContext()).unwrap();
+    StreamInbox inbox = inboxes.computeIfAbsent(loop, context -> new StreamInbox(vertx));
+    QueryStream stream = new QueryStream(vertx, request.asQuery(null), request.toJson(), ackTimeoutMs, byNode, inbox);
     stream.start(consumer.apply(stream));
     return stream;
   }

@@ -46,6 +46,8 @@ public final class QueryStream implements Flow {
 
   private final Vertx vertx;
   private final QueryRequest query;
+  /** What goes to the agent: the query, or a request of another kind in its shape (schema discovery). */
+  private final JsonObject wire;
   private ResultConsumer consumer;
   private final long ackTimeoutMs;
   private final String practiceAddress;
@@ -69,10 +71,12 @@ public final class QueryStream implements Flow {
   /** The dispatching context: everything here runs on it. */
   private io.vertx.core.Context context;
 
-  QueryStream(Vertx vertx, QueryRequest query, long ackTimeoutMs, QueriesByNode byNode, StreamInbox inbox) {
+  QueryStream(Vertx vertx, QueryRequest query, JsonObject wire, long ackTimeoutMs, QueriesByNode byNode,
+      StreamInbox inbox) {
     this.vertx = vertx;
     this.inbox = inbox;
     this.query = query;
+    this.wire = wire;
     this.ackTimeoutMs = ackTimeoutMs;
     this.byNode = byNode;
     this.practiceAddress = Addresses.practice(query.practiceId());
@@ -93,7 +97,7 @@ public final class QueryStream implements Flow {
     });
     inbox.ready()
         .compose(v -> vertx.eventBus().<JsonObject>request(practiceAddress,
-            query.toJson().put(QueryRequest.INBOX, inbox.address()), new DeliveryOptions().setSendTimeout(ACCEPT_TIMEOUT_MS)))
+            wire.copy().put(QueryRequest.INBOX, inbox.address()), new DeliveryOptions().setSendTimeout(ACCEPT_TIMEOUT_MS)))
         .onSuccess(reply -> {
           acceptedBy = reply.body().getString("bootId");
           if (!finished && reply.body().getValue("node") instanceof String node) {
@@ -280,6 +284,10 @@ public final class QueryStream implements Flow {
   }
 
   private static RelayException dispatchFailure(Throwable e) {
+    if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+        && reply.failureCode() == com.pmsrelay.common.protocol.SchemaRequest.NOT_SUPPORTED) {
+      return new RelayException(ErrorCode.AGENT_OUTDATED, reply.getMessage());
+    }
     if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
       return new RelayException(ErrorCode.AGENT_OFFLINE, reply.getMessage(), AGENT_RETRY_SECONDS);
     }

@@ -64,12 +64,14 @@ public final class HttpApi extends VerticleBase {
       com.pmsrelay.cloud.cluster.ClusterView cluster,
       com.pmsrelay.cloud.throttle.FailureThrottle tokenThrottle,
       ConnectionCap connectionCap,
-      com.pmsrelay.cloud.edge.ProxyHeaderRefusals proxyHeaderRefusals) {}
+      com.pmsrelay.cloud.edge.ProxyHeaderRefusals proxyHeaderRefusals,
+      com.pmsrelay.cloud.schema.SchemaCache schemas) {}
 
   private final Parts parts;
   private Router router;
   private HttpServer server;
   private QueriesEndpoint queries;
+  private SchemaEndpoint schema;
   /** Set when the node begins to shut down: /ready answers 503 so that load balancers look elsewhere. */
   private volatile boolean draining;
 
@@ -89,6 +91,7 @@ public final class HttpApi extends VerticleBase {
     KeptQueries kept = new KeptQueries(vertx, parts.queryRecords(), parts.results(), parts.async(), parts.dispatcher());
     queries = new QueriesEndpoint(parts.grants(), parts.dispatcher(), config.queries(), parts.queryRates(),
         parts.guard(), parts.audit(), kept);
+    schema = new SchemaEndpoint(parts.grants(), parts.queryRates(), parts.audit(), parts.schemas());
     QueryResultsEndpoint results = new QueryResultsEndpoint(parts.queryRecords(), parts.results(), parts.async());
 
     ApiConnections connections = new ApiConnections(vertx, config.http(), parts.connectionCap(), clients);
@@ -105,7 +108,8 @@ public final class HttpApi extends VerticleBase {
     // The body is read first: later handlers (token checks) are asynchronous.
     // Only on methods with a body: on others Vert.x's BodyHandler throws for a form Content-Type (a 500).
     bodied(router.route("/v1/*")).handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
-    router.post("/v1/token").handler(token::handle);
+    // Before the router's own: token failures, the body handler's included, carry OAuth's fields.
+    router.post("/v1/token").handler(token::handle).failureHandler(TokenErrors::handle);
     // The API's description is public: an integrator reads it before it has a token.
     ApiDescription description = new ApiDescription(vertx);
     router.get("/v1/openapi.json").handler(description::handle);
@@ -113,6 +117,7 @@ public final class HttpApi extends VerticleBase {
     router.get("/v1/practices").handler(practices::list);
     router.get("/v1/practices/:practiceId").handler(practices::one);
     router.post("/v1/practices/:practiceId/queries").handler(queries::submit);
+    router.get("/v1/practices/:practiceId/schema").handler(schema::get);
     router.get("/v1/queries/:queryId").handler(results::status);
     router.get("/v1/queries/:queryId/results").handler(results::results);
     router.delete("/v1/queries/:queryId").handler(results::cancel);
@@ -138,8 +143,13 @@ public final class HttpApi extends VerticleBase {
         .requestHandler(request -> {
           if (!PathCheck.wellEscaped(request.uri())) {
             EdgeHeaders.apply(request.response(), hsts);
-            Problems.send(request.response(), new com.pmsrelay.common.error.RelayException(
-                com.pmsrelay.common.error.ErrorCode.INVALID_REQUEST, "the request target holds a malformed %-escape"), null);
+            com.pmsrelay.common.error.RelayException malformed = new com.pmsrelay.common.error.RelayException(
+                com.pmsrelay.common.error.ErrorCode.INVALID_REQUEST, "the request target holds a malformed %-escape");
+            if (request.method() == io.vertx.core.http.HttpMethod.POST && request.path().startsWith("/v1/token")) {
+              Problems.sendOAuth(request.response(), malformed, TokenErrors.INVALID_REQUEST);
+            } else {
+              Problems.send(request.response(), malformed, null);
+            }
             return;
           }
           router.handle(request);
@@ -208,6 +218,7 @@ public final class HttpApi extends VerticleBase {
   public Future<Void> drain(long graceMs) {
     draining = true;
     queries.refuseNew();
+    schema.refuseNew();
     io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
     context.runOnContext(v -> queries.drain(vertx, graceMs).onComplete(drained));
     return drained.future();

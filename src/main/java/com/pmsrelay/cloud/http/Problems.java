@@ -23,7 +23,19 @@ public final class Problems {
   private Problems() {}
 
   public static void send(RoutingContext ctx, RelayException problem, String queryId) {
-    write(ctx.response(), problem, queryId);
+    write(ctx.response(), problem, queryId, null);
+  }
+
+  /**
+   * {@code problem} with OAuth 2.0's {@code error} and {@code error_description} (RFC 6749, 5.2)
+   * beside its fields: the token endpoint's failures ({@link TokenErrors}).
+   */
+  static void sendOAuth(RoutingContext ctx, RelayException problem, String error) {
+    sendOAuth(ctx.response(), problem, error);
+  }
+
+  static void sendOAuth(HttpServerResponse response, RelayException problem, String error) {
+    write(response, problem, null, new JsonObject().put("error", error).put("error_description", problem.detail()));
   }
 
   /**
@@ -46,21 +58,24 @@ public final class Problems {
     HttpServerResponse response = request.response();
     EdgeHeaders.apply(response, hsts);
     response.putHeader("Connection", "close");
-    write(response, problem, null);
+    write(response, problem, null, null);
   }
 
   /** Writes {@code problem} to a response that no router handles (or before one does). */
   public static void send(HttpServerResponse response, RelayException problem, String queryId) {
-    write(response, problem, queryId);
+    write(response, problem, queryId, null);
   }
 
-  private static void write(HttpServerResponse response, RelayException problem, String queryId) {
+  private static void write(HttpServerResponse response, RelayException problem, String queryId, JsonObject extra) {
     if (response.headWritten()) {
       response.reset();
       return;
     }
     ErrorCode code = problem.code();
     JsonObject body = body(problem, queryId);
+    if (extra != null) {
+      body.mergeIn(extra);
+    }
     // A handler may have allowed caching (console files) before failing: a problem is never kept.
     response.setStatusCode(code.status()).putHeader("Content-Type", "application/problem+json")
         .putHeader("Cache-Control", "no-store");
@@ -103,18 +118,25 @@ public final class Problems {
       send(ctx, problem, null);
       return;
     }
-    int status = ctx.statusCode();
-    switch (status) {
-      case 400 -> send(ctx, ErrorCode.INVALID_REQUEST, "the request could not be read");
-      case 404 -> send(ctx, ErrorCode.NOT_FOUND, "no such resource");
-      case 405 -> send(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this resource");
-      case 406 -> send(ctx, ErrorCode.NOT_ACCEPTABLE, "no acceptable representation");
-      case 413 -> send(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "the request body is over the limit");
-      case 415 -> send(ctx, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported content type");
+    send(ctx, fromStatus(ctx), null);
+  }
+
+  /**
+   * The problem for a failure that is not a {@link RelayException}: by the status it was failed
+   * with; anything unexpected is logged here and becomes a bare 500.
+   */
+  static RelayException fromStatus(RoutingContext ctx) {
+    return switch (ctx.statusCode()) {
+      case 400 -> new RelayException(ErrorCode.INVALID_REQUEST, "the request could not be read");
+      case 404 -> new RelayException(ErrorCode.NOT_FOUND, "no such resource");
+      case 405 -> new RelayException(ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this resource");
+      case 406 -> new RelayException(ErrorCode.NOT_ACCEPTABLE, "no acceptable representation");
+      case 413 -> new RelayException(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is over the limit");
+      case 415 -> new RelayException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported content type");
       default -> {
-        LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.normalizedPath(), failure);
-        send(ctx, ErrorCode.INTERNAL_ERROR, "an internal error occurred");
+        LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.normalizedPath(), ctx.failure());
+        yield new RelayException(ErrorCode.INTERNAL_ERROR, "an internal error occurred");
       }
-    }
+    };
   }
 }

@@ -94,7 +94,7 @@ final class QueriesEndpoint {
           return request(attempt, grant);
         })
         // The agent checks again; checking here too refuses bad SQL before anything travels.
-        .compose(query -> guard.check(ctx.vertx(), query).map(checked -> query))
+        .compose(query -> guard.check(ctx.vertx(), query).map(checked -> placeholdersMatch(checked, query)))
         .compose(query -> answer(ctx, attempt, query))
         .onComplete(done -> {
           active.remove(attempt);
@@ -121,6 +121,17 @@ final class QueriesEndpoint {
             }
           }
         });
+  }
+
+  /** One parameter per {@code ?}, or a 400 before anything travels (the database would say it less clearly). */
+  private static QueryRequest placeholdersMatch(SqlGuard.Checked checked, QueryRequest query) {
+    int given = query.params().size();
+    if (checked.placeholders() != given) {
+      throw new RelayException(ErrorCode.INVALID_REQUEST, "the statement has " + checked.placeholders()
+          + (checked.placeholders() == 1 ? " ? placeholder" : " ? placeholders") + " but 'params' has " + given
+          + (given == 1 ? " value" : " values") + ": give one value per ? (a ? inside a string or a comment is not one)");
+    }
+    return query;
   }
 
   /**

@@ -4,6 +4,7 @@ import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.error.RelayException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
 import java.util.Set;
 
 /** The body of {@code POST /v1/practices/{id}/queries}, checked field by field (API.md, "Queries"). */
@@ -53,12 +54,16 @@ record QueryBody(
       throw invalid("'params' must be an array");
     }
     if (array.size() > MAX_PARAMS) {
-      throw invalid("'params' has more than " + MAX_PARAMS + " values");
+      throw invalid("'params' has " + array.size() + " values; the limit is " + MAX_PARAMS
+          + " (SQL Server takes at most 2,100 parameters in one statement)");
     }
     for (int i = 0; i < array.size(); i++) {
       Object p = array.getValue(i);
       if (p != null && !(p instanceof String) && !(p instanceof Number) && !(p instanceof Boolean)) {
         throw invalid("params[" + i + "] must be a string, number, boolean or null");
+      }
+      if (p instanceof Number n && Double.isInfinite(n.doubleValue())) {
+        throw invalid("params[" + i + "] is beyond the range of any SQL Server number (float: ±1.79E+308)");
       }
     }
     return array;
@@ -74,16 +79,29 @@ record QueryBody(
     return (String) value;
   }
 
+  /**
+   * A whole number from {@code min} to {@link Integer#MAX_VALUE}, or null. A number out of that
+   * range is told the range, not that it is not a whole number; the grant's and the agent's caps
+   * lower it further, silently.
+   */
   private static Integer positive(JsonObject json, String field, int min) {
     Object value = json.getValue(field);
     if (value == null) {
       return null;
     }
-    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
-        || n.doubleValue() < min || n.doubleValue() > Integer.MAX_VALUE) {
-      throw invalid("'" + field + "' must be a whole number of at least " + min);
+    String range = "from " + min + " to " + Integer.MAX_VALUE + " (the grant's limit caps it further)";
+    if (!(value instanceof Number n)) {
+      throw invalid("'" + field + "' must be a whole number " + range);
     }
-    return n.intValue();
+    BigDecimal exact = n instanceof BigDecimal d ? d
+        : n instanceof java.math.BigInteger b ? new BigDecimal(b) : BigDecimal.valueOf(n.longValue());
+    if (exact.signum() != 0 && exact.stripTrailingZeros().scale() > 0) {
+      throw invalid("'" + field + "' must be a whole number " + range + ", not " + truncate(exact.toPlainString()));
+    }
+    if (exact.compareTo(BigDecimal.valueOf(min)) < 0 || exact.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+      throw invalid("'" + field + "' is out of range: it must be " + range);
+    }
+    return exact.intValueExact();
   }
 
   private static String optionalString(JsonObject json, String field, int maxLength) {

@@ -19,6 +19,7 @@ import java.util.Base64;
  * attempt made while it must wait gets 429 {@code rate_limited} with {@code Retry-After} before
  * any hash or store access, even with the right secret. The source address is the client's
  * ({@link ClientAddress}: behind a trusted proxy, the one it forwards), for the throttle and the monitor alike.
+ * Every failure also carries OAuth's {@code error} and {@code error_description} ({@link TokenErrors}).
  */
 final class TokenEndpoint {
   private final TokenService tokens;
@@ -36,8 +37,13 @@ final class TokenEndpoint {
   void handle(RoutingContext ctx) {
     MultiMap form = ctx.request().formAttributes();
     String grantType = form.get("grant_type");
+    if (grantType == null) {
+      throw new RelayException(ErrorCode.INVALID_REQUEST,
+          "grant_type is required, in a form-encoded body (application/x-www-form-urlencoded)");
+    }
     if (!"client_credentials".equals(grantType)) {
-      throw new RelayException(ErrorCode.INVALID_REQUEST, "grant_type must be client_credentials (form-encoded)");
+      throw new TokenErrors.Failure(new RelayException(ErrorCode.INVALID_REQUEST,
+          "grant_type must be client_credentials"), TokenErrors.UNSUPPORTED_GRANT_TYPE);
     }
     String clientId = form.get("client_id");
     String secret = form.get("client_secret");

@@ -29,6 +29,8 @@ public record AuditRecord(
   public static final String NO_PRACTICE = "-";
   public static final String KIND_QUERY = "query";
   public static final String KIND_ADMIN = "admin";
+  /** A schema discovery request: like a query attempt, its rows the tables and views listed. */
+  public static final String KIND_SCHEMA = "schema";
 
   public static AuditRecord query(String chain, String clientId, String outcome, String queryId, String sqlHash,
       String sqlText, Integer paramsCount, Long rows, Long bytes, Long queueMs, Long execMs) {
@@ -45,6 +47,20 @@ public record AuditRecord(
     return query(chain, clientId, outcome, queryId, sql == null ? null : com.pmsrelay.common.crypto.Secrets.sha256Hex(sql),
         sql == null ? null : sql.substring(0, Math.min(sql.length(), MAX_SQL_CHARS)), paramsCount, rows, bytes, queueMs,
         execMs);
+  }
+
+  /**
+   * A schema discovery request and what came of it: the tables and views listed ({@code tables}),
+   * the catalogue asked for (null: the agent's default) and whether the node's cache answered.
+   */
+  public static AuditRecord schema(String chain, String clientId, String outcome, String requestId, String catalogue,
+      Long tables, Boolean cached) {
+    JsonObject detail = new JsonObject().put("catalogue", catalogue);
+    if (cached != null) {
+      detail.put("cached", cached);
+    }
+    return new AuditRecord(chain, 0, System.currentTimeMillis(), KIND_SCHEMA, clientId, "schema", outcome, requestId,
+        null, null, null, tables, null, null, null, detail.encode());
   }
 
   /** An admin action by {@code actor} (a console user or the operator), with before/after. */
@@ -77,6 +93,8 @@ public record AuditRecord(
     if (KIND_QUERY.equals(kind)) {
       json.put("queryId", queryId).put("sqlHash", sqlHash).put("sql", sqlText).put("paramsCount", paramsCount)
           .put("rows", rowCount).put("bytes", bytes).put("queueMs", queueMs).put("executionMs", execMs);
+    } else if (KIND_SCHEMA.equals(kind)) {
+      json.put("queryId", queryId).put("rows", rowCount).put("detail", detail == null ? null : new JsonObject(detail));
     } else if (detail != null) {
       json.put("detail", new JsonObject(detail));
     }

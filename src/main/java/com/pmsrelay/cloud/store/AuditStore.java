@@ -179,7 +179,7 @@ public final class AuditStore implements Lifecycle {
       args.add(q.kind());
     }
     if (q.outcome() != null) {
-      sql.append(q.outcome().equals("refused") ? " AND outcome <> 'succeeded' AND kind = 'query'" : " AND outcome = ?");
+      sql.append(q.outcome().equals("refused") ? " AND outcome <> 'succeeded' AND kind IN ('query', 'schema')" : " AND outcome = ?");
       if (!q.outcome().equals("refused")) {
         args.add(q.outcome());
       }

@@ -14,6 +14,8 @@ public enum ErrorCode {
   INTEGRATION_BLOCKED(403, "Integration blocked"),
   SCOPE_DENIED(403, "Scope denied"),
   PRACTICE_NOT_FOUND(404, "Practice not found"),
+  /** Schema discovery: the practice's agent serves no catalogue (database) of that name. */
+  CATALOGUE_NOT_FOUND(404, "Catalogue not found"),
   QUERY_NOT_FOUND(404, "Query not found"),
   NOT_FOUND(404, "Not found"),
   METHOD_NOT_ALLOWED(405, "Method not allowed"),
@@ -31,6 +33,8 @@ public enum ErrorCode {
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
   EXECUTION_FAILED(422, "Execution failed"),
   ROW_TOO_LARGE(422, "Row too large"),
+  /** Schema discovery: the catalogue has more columns than the relay lists in one answer (schema.maxBytes). */
+  SCHEMA_TOO_LARGE(422, "Schema too large"),
   RATE_LIMITED(429, "Rate limited"),
   QUEUE_FULL(429, "Queue full"),
   /** The request's headers together are larger than the HTTP codec reads. */
@@ -39,6 +43,11 @@ public enum ErrorCode {
   CLIENT_CLOSED(499, "Client closed the request"),
   INTERNAL_ERROR(500, "Internal error"),
   NOT_IMPLEMENTED(501, "Not implemented"),
+  /**
+   * The practice's agent is older than what was asked of it (schema discovery): the practice
+   * needs to update it. Not retryable until it does.
+   */
+  AGENT_OUTDATED(501, "Agent outdated"),
   /**
    * The practice's agent answered in a way it must not: a broken result stream, or an error the
    * agent has no business sending. Not the integrator's fault, nor the relay's own (a 500).

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class AdmissionQueueTest {
   private static QueryTask task(String client, int n, int weight) {
     return new QueryTask(new QueryRequest(client + n, "p", client, "SELECT 1", new JsonArray(), null, 1000, 1000, 10,
-        Long.MAX_VALUE, weight, new JsonArray(), QueryRequest.DEFAULT_CREDIT), (m, d) -> true);
+        Long.MAX_VALUE, weight, new JsonArray(), QueryRequest.DEFAULT_CREDIT), (m, d) -> true, null);
   }
 
   private static List<String> clientsOfNext(AdmissionQueue queue, int n) {

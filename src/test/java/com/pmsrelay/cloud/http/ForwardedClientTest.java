@@ -73,6 +73,19 @@ class ForwardedClientTest {
     }
   }
 
+  /**
+   * The monitor hears of a failed token request over the event bus, after the answer went out:
+   * waits (up to 5 s) for {@code count} such reports, or for {@code address} when one is given
+   * (reaching it then says every earlier report has arrived too: they travel in order).
+   */
+  private void awaitMonitorTold(int count, String... address) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < deadline
+        && (address.length > 0 ? !toldMonitor.contains(address[0]) : toldMonitor.size() < count)) {
+      java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+    }
+  }
+
   /** A client whose connections come from {@code address}. */
   private WebClient from(String address) {
     WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
@@ -112,6 +125,7 @@ class ForwardedClientTest {
     assertThat(throttled.bodyAsJsonObject().getString("code")).isEqualTo("rate_limited");
     assertStatus(token(direct, "Forwarded", "for=198.51.100.98", "cli_guess_more", "pmss_wrong"), 429);
     assertStatus(xff(from("127.0.0.3"), null, "cli_other", "pmss_wrong"), 401);
+    awaitMonitorTold(FREE + 3);
     assertThat(toldMonitor).as("the monitor is told the peer, not the forged addresses")
         .containsOnly("127.0.0.2", "127.0.0.3").hasSize(FREE + 3);
   }
@@ -133,6 +147,7 @@ class ForwardedClientTest {
     assertStatus(xff(proxy, "198.51.100.1, 198.51.100.2", good.clientId(), good.clientSecret()), 200);
     // Nor do they count against the proxy's own address (its requests without the header).
     assertStatus(xff(proxy, null, "cli_proxy_own", "pmss_wrong"), 401);
+    awaitMonitorTold(7);
     assertThat(toldMonitor).containsExactly("198.51.100.1", "198.51.100.1", "198.51.100.1", "198.51.100.1",
         "198.51.100.1", "198.51.100.2", PROXY);
   }
@@ -153,6 +168,7 @@ class ForwardedClientTest {
     assertStatus(xff(proxy, null, "cli_bad_none", "pmss_wrong"), 429);
     // ...and a well-formed client behind it is not slowed by them.
     assertStatus(xff(proxy, "198.51.100.6", "cli_fine", "pmss_wrong"), 401);
+    awaitMonitorTold(0, "198.51.100.6");
     assertThat(toldMonitor).contains(PROXY).contains("198.51.100.6").doesNotContain("198.51.100.5");
   }
 
@@ -189,7 +205,9 @@ class ForwardedClientTest {
         "pmss_wrong"), 429);
     assertStatus(token(proxy, "Forwarded", "for=198.51.100.41", "cli_v4", "pmss_wrong"), 401);
     // X-Forwarded-For is not the header this proxy writes: a client's copy of it passes through, ignored.
+    int before = toldMonitor.size();
     assertStatus(xff(proxy, "198.51.100.42", "cli_xff", "pmss_wrong"), 401);
+    awaitMonitorTold(before + 1);
     assertThat(toldMonitor).startsWith("2001:db8:cafe:0:0:0:0:17").contains("198.51.100.41", PROXY)
         .doesNotContain("198.51.100.42");
   }

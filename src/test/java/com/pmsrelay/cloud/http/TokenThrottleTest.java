@@ -75,6 +75,9 @@ class TokenThrottleTest {
     assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
     assertThat(r.bodyAsJsonObject().getString("code")).isEqualTo("rate_limited");
     assertThat(r.getHeader("Retry-After")).matches("[1-9][0-9]*");
+    // OAuth's word for "retry later" (TokenErrors), not invalid_client: the secret was not even checked
+    assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo("temporarily_unavailable");
+    assertThat(r.bodyAsJsonObject().getString("error_description")).startsWith("too many failed attempts");
   }
 
   private static int retryAfter(HttpResponse<Buffer> r) {

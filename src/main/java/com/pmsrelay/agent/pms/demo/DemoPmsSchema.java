@@ -17,7 +17,7 @@ final class DemoPmsSchema {
   }
 
   /** Bump when the tables or the generator change, so existing demo files are regenerated. */
-  static final int SCHEMA_VERSION = 2;
+  static final int SCHEMA_VERSION = 4;
 
   enum Table {
     PRACTITIONERS("Practitioners", true,
@@ -116,6 +116,14 @@ final class DemoPmsSchema {
       fk("Recalls", "PatientId", "Patients", "PatientId"),
       fk("Recalls", "PractitionerId", "Practitioners", "PractitionerId"));
 
+  /**
+   * Views, as PMSs offer their integrators (Bp Premier's BPS_ views): read like tables, listed by
+   * schema discovery as kind "view", granted in scopes by name.
+   */
+  private static final List<String> VIEWS = List.of(
+      "CREATE VIEW dbo.ActivePatients AS SELECT PatientId, Title, FirstName, Surname, DOB, Sex, UsualDoctorId "
+          + "FROM dbo.Patients WHERE Status = 'Active'");
+
   private static String fk(String table, String column, String target, String targetColumn) {
     return "ALTER TABLE dbo." + table + " ADD CONSTRAINT FK_" + table + "_" + column
         + " FOREIGN KEY (" + column + ") REFERENCES dbo." + target + " (" + targetColumn + ")";
@@ -125,7 +133,7 @@ final class DemoPmsSchema {
    * Everything before the data, in order. The collation makes text comparisons case-insensitive
    * and accent-sensitive like SQL Server's default (…_CI_AS), so WHERE Surname = 'nguyen' and
    * LIKE 'ngu%' find 'Nguyen' here as they would in production; it can only be set while the
-   * database has no tables, hence first.
+   * database has no tables, hence first. The T-SQL functions H2 lacks come last ({@link DemoFunctions}).
    */
   static List<String> ddl() {
     List<String> ddl = new ArrayList<>();
@@ -134,6 +142,8 @@ final class DemoPmsSchema {
     Arrays.stream(Table.values()).map(Table::createSql).forEach(ddl::add);
     ddl.addAll(INDEXES);
     ddl.addAll(FOREIGN_KEYS);
+    ddl.addAll(VIEWS);
+    ddl.addAll(DemoFunctions.ddl());
     return ddl;
   }
 }
