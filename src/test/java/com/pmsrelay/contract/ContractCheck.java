@@ -68,6 +68,15 @@ final class ContractCheck {
   }
 
   void check(JsonObject e, Tally tally) {
+    try {
+      checkOne(e, tally);
+    } catch (RuntimeException unexpected) {
+      // One exchange the check cannot read is a failure of its own, not the end of the report.
+      tally.fail(e, "-", "the check could not read it: " + unexpected);
+    }
+  }
+
+  private void checkOne(JsonObject e, Tally tally) {
     tally.exchanges++;
     if (e.containsKey("recordingFailed")) {
       tally.fail(e, "-", "the exchange could not be recorded: " + e.getString("recordingFailed"));
@@ -117,14 +126,23 @@ final class ContractCheck {
     Map<String, RequestParameter> path = new HashMap<>();
     Map<String, RequestParameter> query = new HashMap<>();
     Map<String, RequestParameter> header = new HashMap<>();
-    Map<String, List<String>> queryValues = queryParams(e.getString("query"));
+    Map<String, List<String>> queryValues;
+    try {
+      queryValues = queryParams(e.getString("query"));
+    } catch (IllegalArgumentException malformed) {
+      return "a malformed %-escape in the query";
+    }
     for (Parameter p : op.getParameters()) {
       switch (p.getIn()) {
         case PATH -> {
           String[] segments = e.getString("path").substring(1).split("/");
           int segment = RequestUtils.findPathSegment(op.getAbsoluteOpenAPIPath(), p.getName());
-          path.put(p.getName(), new RequestParameterImpl(segment <= segments.length
-              ? java.net.URLDecoder.decode(segments[segment - 1], StandardCharsets.UTF_8) : null));
+          try {
+            path.put(p.getName(), new RequestParameterImpl(segment <= segments.length
+                ? java.net.URLDecoder.decode(segments[segment - 1], StandardCharsets.UTF_8) : null));
+          } catch (IllegalArgumentException malformed) {
+            return "a malformed %-escape in the path";
+          }
         }
         case QUERY -> {
           List<String> values = queryValues.get(p.getName());

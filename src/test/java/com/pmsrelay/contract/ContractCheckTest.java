@@ -99,6 +99,14 @@ class ContractCheckTest {
         new JsonObject(problem("not_found", 404)).encode()))).isEmpty();
   }
 
+  @Test
+  void aMalformedEscapeIsARequestOutsideTheDescription() {
+    assertThat(failures(exchange("GET", "/v1/queries/%zz", null, null, 404, "application/problem+json",
+        problem("query_not_found", 404)))).isEmpty();
+    assertThat(failures(exchange("GET", "/v1/queries/%zz", null, null, 200, "application/json", "{}")))
+        .singleElement().asString().contains("malformed %-escape");
+  }
+
   private static java.util.List<String> failures(JsonObject exchange) {
     ContractCheck.Tally tally = new ContractCheck.Tally();
     checker.check(exchange, tally);
