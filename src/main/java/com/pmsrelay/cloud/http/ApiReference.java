@@ -20,13 +20,7 @@ final class ApiReference {
 
   static void mount(Router router) {
     router.route("/docs/*").handler(ConsoleStatic::securityHeaders);
-    router.get("/docs").handler(ctx -> {
-      if (ctx.request().path().equals("/docs")) {
-        ctx.redirect("/docs/");
-      } else {
-        ctx.next();
-      }
-    });
+    ConsoleStatic.redirectToFolder(router, "/docs");
     // Files only: a folder of the WebJar would be answered with its own index.html (the petstore demo page).
     router.getWithRegex("/docs/lib/.*/").handler(ctx -> ctx.fail(404));
     // The library changes only with its version (the pom's): a day in a browser's cache. Set here, since the

@@ -21,17 +21,23 @@ final class ConsoleStatic {
 
   private ConsoleStatic() {}
 
-  static void mount(Router router) {
-    router.route("/console/*").handler(ConsoleStatic::securityHeaders);
-    // "/console" without the slash would resolve the page's relative URLs against "/". (The router
-    // matches "/console/" to this route too, hence the exact check.)
-    router.get("/console").handler(ctx -> {
-      if (ctx.request().path().equals("/console")) {
-        ctx.redirect("/console/");
+  /**
+   * {@code page} without its slash would resolve the page's relative URLs against "/": redirected to
+   * {@code page + "/"}. (The router matches {@code page + "/"} to this route too, hence the exact check.)
+   */
+  static void redirectToFolder(Router router, String page) {
+    router.get(page).handler(ctx -> {
+      if (ctx.request().path().equals(page)) {
+        ctx.redirect(page + "/");
       } else {
         ctx.next();
       }
     });
+  }
+
+  static void mount(Router router) {
+    router.route("/console/*").handler(ConsoleStatic::securityHeaders);
+    redirectToFolder(router, "/console");
     // The library's path carries its version, so it may be cached for long.
     router.route(HttpMethod.GET, "/console/lib/uplot/*").handler(StaticHandler.create(WEBJAR + uplotVersion())
         .setDirectoryListing(false).setIncludeHidden(false).setCachingEnabled(true).setMaxAgeSeconds(86_400));
