@@ -143,7 +143,7 @@ class WebhookTargetTest {
     refused(PRODUCTION, "https:///path", "names no host");
     refused(PRODUCTION, "https://hooks.example.com:0/", "port");
     refused(PRODUCTION, "https://hooks.example.com:70000/", "port");
-    refused(PRODUCTION, "https://ho%6Fks.example.com/", "not a valid URL");
+    refused(PRODUCTION, "https://ho%6Fks.example.com/", "not a plain host name");
     refused(PRODUCTION, "https://[fe80::1%25eth0]/", "zone");
     refused(PRODUCTION, "https://unknown.example.com/", "does not resolve");
     refused(PRODUCTION, "https://hooks.example.com/a b", "not a valid URL");
