@@ -125,7 +125,8 @@ public final class HttpApi extends VerticleBase {
     PairingsEndpoint pairing = new PairingsEndpoint(parts.pairings(), parts.changes(), parts.audit(),
         parts.pairingRates(), practices);
     router.post("/v1/pairings").handler(pairing::redeem);
-    WebhookEndpoint webhook = new WebhookEndpoint(vertx, parts.webhooks(), parts.audit());
+    WebhookEndpoint webhook = new WebhookEndpoint(vertx, parts.webhooks(), parts.audit(),
+        parts.pairingRates()); // a minute's changes at once, as for pairing codes
     router.put("/v1/webhook").handler(webhook::put);
     router.get("/v1/webhook").handler(webhook::get);
     router.delete("/v1/webhook").handler(webhook::delete);

@@ -25,15 +25,26 @@ import java.time.Instant;
 final class WebhookEndpoint {
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 500;
+  /** Sets, rotations and deletes an integrator may make per minute: each costs a lookup, a write and an audit record. */
+  static final int CHANGES_PER_MINUTE = 10;
 
   private final Vertx vertx;
   private final Webhooks webhooks;
   private final AuditStore audit;
+  private final com.pmsrelay.cloud.dispatch.RateLimiter rates;
 
-  WebhookEndpoint(Vertx vertx, Webhooks webhooks, AuditStore audit) {
+  WebhookEndpoint(Vertx vertx, Webhooks webhooks, AuditStore audit, com.pmsrelay.cloud.dispatch.RateLimiter rates) {
     this.vertx = vertx;
     this.webhooks = webhooks;
     this.audit = audit;
+    this.rates = rates;
+  }
+
+  private void limitChanges(String clientId) {
+    int wait = rates.take(clientId, "webhook", CHANGES_PER_MINUTE);
+    if (wait > 0) {
+      throw new RelayException(ErrorCode.RATE_LIMITED, "too many webhook changes", wait);
+    }
   }
 
   void put(RoutingContext ctx) {
@@ -47,6 +58,7 @@ final class WebhookEndpoint {
     if (!(body.getValue("url") instanceof String url) || url.isBlank()) {
       throw new RelayException(ErrorCode.INVALID_REQUEST, "'url' is required, a string");
     }
+    limitChanges(clientId);
     webhooks.target().check(vertx, url)
         .compose(checked -> webhooks.store().put(clientId, url, System.currentTimeMillis()))
         .onComplete(done -> {
@@ -77,6 +89,7 @@ final class WebhookEndpoint {
 
   void delete(RoutingContext ctx) {
     String clientId = BearerAuth.clientId(ctx);
+    limitChanges(clientId);
     webhooks.store().delete(clientId, System.currentTimeMillis()).onComplete(done -> {
       if (done.failed()) {
         ctx.fail(done.cause());

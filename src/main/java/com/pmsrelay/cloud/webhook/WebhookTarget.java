@@ -27,10 +27,13 @@ import java.util.regex.Pattern;
  *
  * <p>A URL is checked when it is set and again before every delivery, and the delivery connects to
  * an address this check returned: no second lookup between the check and the connection (DNS
- * rebinding). The lookup blocks, so it runs on a worker.
+ * rebinding). The lookup blocks, so it runs on a worker pool of its own.
  */
 public final class WebhookTarget {
   public static final int MAX_URL_CHARS = 2048;
+  static final String LOOKUP_POOL = "pmsrelay-webhook-lookups";
+  /** Host lookups at once, over the node's API and its deliverer. */
+  static final int LOOKUP_THREADS = 8;
   /** Names the demo may use, each of which must then resolve to loopback only. */
   private static final List<String> LOOPBACK_NAMES = List.of("127.0.0.1", "localhost", "::1");
   private static final Pattern HOST_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\\.?");
@@ -83,7 +86,10 @@ public final class WebhookTarget {
         return Future.failedFuture(e);
       }
     }
-    return vertx.executeBlocking(() -> {
+    // On a small pool of its own: slow lookups (a host whose DNS never answers) wait there, not in
+    // Vert.x's worker pool, where the store's JDBC runs. Shared by name, so every check uses one pool.
+    io.vertx.core.WorkerExecutor lookups = vertx.createSharedWorkerExecutor(LOOKUP_POOL, LOOKUP_THREADS);
+    return lookups.<Checked>executeBlocking(() -> {
       List<InetAddress> addresses;
       try {
         addresses = resolver.resolve(parsed.host());
@@ -94,7 +100,7 @@ public final class WebhookTarget {
         throw refused("its host " + parsed.host() + " does not resolve");
       }
       return checked(parsed, List.copyOf(addresses));
-    }, false);
+    }, false).eventually(lookups::close);
   }
 
   private Checked checked(Parsed parsed, List<InetAddress> addresses) {

@@ -306,6 +306,76 @@ class WebhookDeliveryTest {
   }
 
   @Test
+  void aRedirectIsNotFollowedAndAnEndlessAnswerIsCut() {
+    Integrator redirected = integrator("Redirected");
+    Integrator endless = integrator("Endless");
+    List<String> elsewhere = new CopyOnWriteArrayList<>();
+    io.vertx.core.http.HttpServer target = receivers.createHttpServer()
+        .requestHandler(r -> {
+          elsewhere.add(r.uri());
+          r.response().end();
+        });
+    target.listen(0, "127.0.0.1").await();
+    // 302 to a receiver that would answer 200: not followed, the attempt failed with 302.
+    io.vertx.core.http.HttpServer redirecting = receivers.createHttpServer()
+        .requestHandler(r -> r.response().setStatusCode(302)
+            .putHeader("Location", "http://127.0.0.1:" + target.actualPort() + "/elsewhere").end());
+    redirecting.listen(0, "127.0.0.1").await();
+    // 200 at once, then a body that never ends: delivered, the rest of the body not waited for.
+    io.vertx.core.http.HttpServer dripping = receivers.createHttpServer()
+        .requestHandler(r -> {
+          r.response().setChunked(true).setStatusCode(200);
+          r.response().write("x".repeat(1024));
+          long timer = receivers.setPeriodic(10, id -> r.response().write("x".repeat(8192)));
+          r.connection().closeHandler(v -> receivers.cancelTimer(timer));
+        });
+    dripping.listen(0, "127.0.0.1").await();
+    try {
+      redirected.setWebhook("http://127.0.0.1:" + redirecting.actualPort() + "/hook");
+      endless.setWebhook("http://127.0.0.1:" + dripping.actualPort() + "/hook");
+      announce(redirected, "reg-r", "r1");
+      long announced = System.currentTimeMillis();
+      announce(endless, "reg-e", "e1");
+      awaitTrue(() -> "delivered".equals(endless.deliveries().getJsonObject(0).getString("state")), "the endless one delivered");
+      assertThat(System.currentTimeMillis() - announced).as("ms to deliver despite an endless body")
+          .isLessThan(REQUEST_TIMEOUT_MS);
+      awaitTrue(() -> redirected.deliveries().getJsonObject(0).getInteger("attempts") >= 2, "the redirected one retried");
+      JsonObject r = redirected.deliveries().getJsonObject(0);
+      assertThat(r.getString("state")).isEqualTo("pending");
+      assertThat(r.getString("lastStatus")).isEqualTo("302");
+      assertThat(elsewhere).as("the redirect's target").isEmpty();
+    } finally {
+      redirected.delete("/v1/webhook");
+      target.close().await();
+      redirecting.close().await();
+      dripping.close().await();
+    }
+  }
+
+  @Test
+  void changesToTheWebhookAreRateLimited() {
+    Integrator it = integrator("Rate Limited");
+    try (Receiver receiver = Receiver.answering(receivers, 200)) {
+      int ok = 0;
+      HttpResponse<Buffer> last = null;
+      for (int i = 0; i < 12; i++) {
+        last = it.put(new JsonObject().put("url", receiver.url()));
+        if (last.statusCode() == 200) {
+          com.pmsrelay.logs.TestSecrets.record("webhook secret", last.bodyAsJsonObject().getString("secret"));
+          ok++;
+        } else {
+          break;
+        }
+      }
+      assertThat(ok).isEqualTo(10);
+      assertProblem(last, 429, "rate_limited");
+      assertThat(last.getHeader("Retry-After")).matches("[1-9][0-9]*");
+      // Reading is not limited.
+      assertThat(it.get("/v1/webhook").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void withoutAWebhookANoticeIsDroppedAndDeletingDropsThosePending() {
     Integrator it = integrator("Dropped");
     announce(it, "reg-none", "n1");
