@@ -203,7 +203,9 @@ public final class WebhookDeliverer implements Lifecycle {
       LOG.warn("webhooks: the secret of {}'s webhook does not open under this node's master key", d.clientId());
       return Future.succeededFuture("secret_unreadable");
     }
+    // The lookup bounded too: a lease must outlast the whole attempt, lookup included.
     return target.check(vertx, hook.url())
+        .timeout(config.requestTimeoutMs(), TimeUnit.MILLISECONDS)
         .compose(checked -> post(d, checked, secret), e -> Future.succeededFuture(
             e instanceof RelayException ? "address_refused" : "dns_failed"))
         .otherwise(e -> "error");
