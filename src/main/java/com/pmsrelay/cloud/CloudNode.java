@@ -69,6 +69,7 @@ public final class CloudNode {
   private final com.pmsrelay.cloud.metrics.NodeMetrics metrics = new com.pmsrelay.cloud.metrics.NodeMetrics();
   private com.pmsrelay.cloud.metrics.ManagementServer management;
   private com.pmsrelay.cloud.monitor.ActivityMonitor monitor;
+  private com.pmsrelay.cloud.webhook.Webhooks webhooks;
   private final java.util.List<String> deployments = new java.util.ArrayList<>();
   /** Undeployed after {@link #deployments}: what they append while stopping is still written. */
   private String auditDeployment;
@@ -135,6 +136,18 @@ public final class CloudNode {
           return deploy(monitor).mapEmpty();
         })
         .compose(v -> {
+          // Webhook deliveries: the outbox every node sends from, leasing each notice before it sends it.
+          com.pmsrelay.cloud.webhook.WebhookStore hooks = new com.pmsrelay.cloud.webhook.WebhookStore(database,
+              masterKey.sealing(KeyPurposes.WEBHOOK_SECRETS));
+          com.pmsrelay.cloud.webhook.WebhookTarget target = new com.pmsrelay.cloud.webhook.WebhookTarget(
+              com.pmsrelay.cloud.webhook.WebhookTarget.SYSTEM, config.webhooks().allowLoopback());
+          com.pmsrelay.cloud.webhook.WebhookDeliverer deliverer =
+              new com.pmsrelay.cloud.webhook.WebhookDeliverer(vertx, hooks, target, config.webhooks());
+          webhooks = new com.pmsrelay.cloud.webhook.Webhooks(hooks, target,
+              new com.pmsrelay.cloud.webhook.OutboxNotices(hooks, deliverer::poke));
+          return deploy(deliverer);
+        })
+        .compose(v -> {
           heartbeats = new HeartbeatRecorder(vertx, stores.practices(), nodeId);
           return deploy(heartbeats);
         })
@@ -178,7 +191,7 @@ public final class CloudNode {
               new FailureThrottle("token", config.throttle().token()),
               new com.pmsrelay.cloud.http.ConnectionCap(config.http().maxConnectionsPerAddress()),
               new com.pmsrelay.cloud.edge.ProxyHeaderRefusals("http.proxyProtocol"),
-              new com.pmsrelay.cloud.schema.SchemaCache(vertx, dispatcher, config.schema()));
+              new com.pmsrelay.cloud.schema.SchemaCache(vertx, dispatcher, config.schema()), webhooks);
           return Instances.deploy(vertx, config.http().instances(), () -> new HttpApi(parts));
         })
         .map(deployed -> {
@@ -331,6 +344,15 @@ public final class CloudNode {
 
   public PairingStore pairings() {
     return stores.pairings();
+  }
+
+  /** Where registered queries announce a changed result: the webhook outbox (issue 15). */
+  public com.pmsrelay.cloud.webhook.ChangeNotices changeNotices() {
+    return webhooks.notices();
+  }
+
+  public com.pmsrelay.cloud.webhook.Webhooks webhooks() {
+    return webhooks;
   }
 
   public AsyncQueries async() {

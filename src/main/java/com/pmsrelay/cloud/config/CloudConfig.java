@@ -27,7 +27,8 @@ public record CloudConfig(
     com.pmsrelay.cloud.monitor.MonitorConfig monitor,
     com.pmsrelay.cloud.metrics.ManagementConfig management,
     com.pmsrelay.cloud.throttle.ThrottleConfig throttle,
-    com.pmsrelay.cloud.schema.SchemaConfig schema) {
+    com.pmsrelay.cloud.schema.SchemaConfig schema,
+    com.pmsrelay.cloud.webhook.WebhooksConfig webhooks) {
 
   /**
    * The integrator API's listener; {@code instances} copies of it share the port. The edge's
@@ -190,7 +191,8 @@ public record CloudConfig(
         com.pmsrelay.cloud.monitor.MonitorConfig.from(root.section("monitor")),
         com.pmsrelay.cloud.metrics.ManagementConfig.from(root.section("management")),
         com.pmsrelay.cloud.throttle.ThrottleConfig.from(root.section("throttle")),
-        com.pmsrelay.cloud.schema.SchemaConfig.from(root.section("schema")));
+        com.pmsrelay.cloud.schema.SchemaConfig.from(root.section("schema")),
+        com.pmsrelay.cloud.webhook.WebhooksConfig.from(root.section("webhooks")));
   }
 
   private static final java.util.List<String> FORWARDED_HEADERS = java.util.Arrays.stream(ClientAddress.Header.values())
@@ -234,12 +236,12 @@ public record CloudConfig(
   public CloudConfig withInstances(int httpInstances, int bridgeInstances) {
     return new CloudConfig(dataDir, http.withInstances(httpInstances),
         bridge.withInstances(bridgeInstances), store, jwt, queries, results, keys, auditRetentionDays, auditSignEveryMs, shutdownGraceMs,
-        cluster, monitor, management, throttle, schema);
+        cluster, monitor, management, throttle, schema, webhooks);
   }
 
   public CloudConfig withPorts(int httpPort, int bridgePort) {
     return new CloudConfig(dataDir, http.withPort(httpPort),
         bridge.withPort(bridgePort), store, jwt, queries, results, keys, auditRetentionDays, auditSignEveryMs, shutdownGraceMs,
-        cluster, monitor, management, throttle, schema);
+        cluster, monitor, management, throttle, schema, webhooks);
   }
 }
