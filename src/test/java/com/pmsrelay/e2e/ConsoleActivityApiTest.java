@@ -98,7 +98,7 @@ class ConsoleActivityApiTest extends RelayTest {
   void theConsoleIsServedWithAStrictContentSecurityPolicy(VertxTestContext ctx) {
     Future.all(relay.http.get("/console/").send(), relay.http.get("/console").send(),
             relay.http.get("/console/js/").send(), relay.http.get("/console/lib/uplot/dist/uPlot.esm.js").send(),
-            relay.http.get("/console/lib/uplot/dist/").send())
+            relay.http.get("/console/lib/uplot/dist/").send(), relay.http.get("/console/lib/uplot/").send())
         .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
           HttpResponse<Buffer> page = all.resultAt(0);
           assertThat(page.statusCode()).isEqualTo(200);
@@ -117,6 +117,7 @@ class ConsoleActivityApiTest extends RelayTest {
           assertThat(lib.bodyAsString()).contains("export { uPlot as default }");
           assertThat(lib.getHeader("Cache-Control")).as("the library's path carries its version").isEqualTo("public, max-age=86400");
           assertThat(((HttpResponse<Buffer>) all.resultAt(4)).statusCode()).as("no folder of the library").isEqualTo(404);
+          assertThat(((HttpResponse<Buffer>) all.resultAt(5)).statusCode()).as("nor its root").isEqualTo(404);
           ctx.completeNow();
         })));
   }

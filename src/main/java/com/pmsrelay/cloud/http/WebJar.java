@@ -18,7 +18,7 @@ final class WebJar {
 
   /** Serves {@code group:artifact}'s files under {@code path} (which ends with a slash). */
   static void mount(Router router, String path, String group, String artifact) {
-    router.getWithRegex(java.util.regex.Pattern.quote(path) + ".*/").handler(ctx -> ctx.fail(404));
+    router.getWithRegex(java.util.regex.Pattern.quote(path) + "(.*/)?").handler(ctx -> ctx.fail(404));
     router.route(HttpMethod.GET, path + "*").handler(ctx -> {
       ctx.response().putHeader("Cache-Control", "public, max-age=86400");
       ctx.next();
