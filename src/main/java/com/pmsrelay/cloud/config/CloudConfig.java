@@ -27,7 +27,16 @@ public record CloudConfig(
     com.pmsrelay.cloud.monitor.MonitorConfig monitor,
     com.pmsrelay.cloud.metrics.ManagementConfig management,
     com.pmsrelay.cloud.throttle.ThrottleConfig throttle,
-    com.pmsrelay.cloud.schema.SchemaConfig schema) {
+    com.pmsrelay.cloud.schema.SchemaConfig schema,
+    RegisteredConfig registered) {
+
+  /**
+   * Registered queries: {@code everySeconds} from {@code minEverySeconds} to {@code maxEverySeconds},
+   * an expiry at most {@code maxDays} ahead (also the default), at most {@code perIntegratorPerPractice}
+   * unexpired registrations of one integrator at one practice, results at most {@code maxResultBytes}.
+   */
+  public record RegisteredConfig(int minEverySeconds, int maxEverySeconds, int maxDays, int perIntegratorPerPractice,
+      long maxResultBytes) {}
 
   /**
    * The integrator API's listener; {@code instances} copies of it share the port. The edge's
@@ -190,7 +199,11 @@ public record CloudConfig(
         com.pmsrelay.cloud.monitor.MonitorConfig.from(root.section("monitor")),
         com.pmsrelay.cloud.metrics.ManagementConfig.from(root.section("management")),
         com.pmsrelay.cloud.throttle.ThrottleConfig.from(root.section("throttle")),
-        com.pmsrelay.cloud.schema.SchemaConfig.from(root.section("schema")));
+        com.pmsrelay.cloud.schema.SchemaConfig.from(root.section("schema")),
+        new RegisteredConfig(root.integer("registered.minEverySeconds", 1, 86_400),
+            root.integer("registered.maxEverySeconds", 60, 30 * 86_400), root.integer("registered.maxDays", 1, 365),
+            root.integer("registered.perIntegratorPerPractice", 1, 10_000),
+            root.longValue("registered.maxResultBytes", 1024, 1L << 30)));
   }
 
   private static final java.util.List<String> FORWARDED_HEADERS = java.util.Arrays.stream(ClientAddress.Header.values())
@@ -234,12 +247,12 @@ public record CloudConfig(
   public CloudConfig withInstances(int httpInstances, int bridgeInstances) {
     return new CloudConfig(dataDir, http.withInstances(httpInstances),
         bridge.withInstances(bridgeInstances), store, jwt, queries, results, keys, auditRetentionDays, auditSignEveryMs, shutdownGraceMs,
-        cluster, monitor, management, throttle, schema);
+        cluster, monitor, management, throttle, schema, registered);
   }
 
   public CloudConfig withPorts(int httpPort, int bridgePort) {
     return new CloudConfig(dataDir, http.withPort(httpPort),
         bridge.withPort(bridgePort), store, jwt, queries, results, keys, auditRetentionDays, auditSignEveryMs, shutdownGraceMs,
-        cluster, monitor, management, throttle, schema);
+        cluster, monitor, management, throttle, schema, registered);
   }
 }
