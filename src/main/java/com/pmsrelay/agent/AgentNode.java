@@ -125,4 +125,9 @@ public final class AgentNode {
   public QueryExecutor executor() {
     return executor;
   }
+
+  /** The practice's registered queries as this agent runs them. */
+  public com.pmsrelay.agent.registered.RegisteredRunner registered() {
+    return link == null ? null : link.registered();
+  }
 }
