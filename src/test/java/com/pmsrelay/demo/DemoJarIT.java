@@ -243,7 +243,7 @@ class DemoJarIT {
    * Reads the demo's standard output until the line after the curl marker, and the example after
    * it (the schema request): the two, a line each.
    */
-  private static String readCurlExample(Process demo) throws Exception {
+  static String readCurlExample(Process demo) throws Exception {
     CompletableFuture<String> curl = CompletableFuture.supplyAsync(() -> {
       try (BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
         String line;

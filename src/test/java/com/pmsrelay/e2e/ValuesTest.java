@@ -154,4 +154,35 @@ class ValuesTest extends RelayTest {
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.bodyAsJsonObject().getString("detail")).contains("2001 values").contains("the limit is 2000");
   }
+
+  /** Every limit of a query request is named in the error that enforces it (docs/values.md, "Limits of a query body"). */
+  @Test
+  void everyLimitIsNamedInItsError() {
+    String longSql = "SELECT 1 -- " + "x".repeat(70_000);
+    assertInvalid(query(new JsonObject().put("sql", longSql)), 400, "invalid_request",
+        "'sql' has " + longSql.length() + " characters; the limit is 65536");
+    assertInvalid(query(new JsonObject().put("sql", "SELECT 1").put("idempotencyKey", "k".repeat(201))), 400,
+        "invalid_request", "'idempotencyKey' must be a string of 1 to 200 characters");
+    assertInvalid(query(new JsonObject().put("sql", "SELECT 1").put("catalogue", "c".repeat(129))), 400,
+        "invalid_request", "'catalogue' must be a string of 1 to 128 characters");
+    assertInvalid(query(new JsonObject().put("sql", "SELECT 1 -- " + "x".repeat(300 * 1024))), 413,
+        "payload_too_large", "the request body is over the limit of 262144 bytes");
+    // The same catalogue answer as schema discovery: the agent serves no such database.
+    assertInvalid(query(new JsonObject().put("sql", "SELECT 1").put("catalogue", "NoSuchDatabase")), 404,
+        "catalogue_not_found", "serves no catalogue named 'NoSuchDatabase'");
+    HttpResponse<Buffer> accepted = query(new JsonObject().put("sql", "SELECT 1 AS one").put("mode", "async"));
+    assertThat(accepted.statusCode()).as(accepted.bodyAsString()).isEqualTo(202);
+    String id = accepted.bodyAsJsonObject().getString("queryId");
+    for (String paging : new String[] {"offset=-1", "limit=0", "limit=10001"}) {
+      HttpResponse<Buffer> page = relay.http.get("/v1/queries/" + id + "/results?" + paging)
+          .putHeader("Authorization", "Bearer " + token).send().await();
+      assertInvalid(page, 400, "invalid_request", "must be a whole number from");
+    }
+  }
+
+  private static void assertInvalid(HttpResponse<Buffer> r, int status, String code, String detail) {
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(status);
+    assertThat(r.bodyAsJsonObject().getString("code")).isEqualTo(code);
+    assertThat(r.bodyAsJsonObject().getString("detail")).contains(detail);
+  }
 }

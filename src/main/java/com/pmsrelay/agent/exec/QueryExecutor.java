@@ -103,7 +103,7 @@ public final class QueryExecutor {
     QueryRequest capped = capped(request);
     String catalogue = capped.catalogue() == null ? pms.catalogues().get(0) : capped.catalogue();
     if (!pms.catalogues().contains(catalogue)) {
-      reject(sink, ErrorCode.INVALID_REQUEST, "unknown catalogue");
+      rejectCatalogue(sink, catalogue);
       return;
     }
     guard.check(vertx, capped).onComplete(checked -> {
@@ -154,11 +154,17 @@ public final class QueryExecutor {
     QueryRequest capped = capped(request.asQuery(CatalogueReader.SQL));
     String catalogue = capped.catalogue() == null ? pms.catalogues().get(0) : capped.catalogue();
     if (!pms.catalogues().contains(catalogue)) {
-      reject(sink, ErrorCode.INVALID_REQUEST, "unknown catalogue");
+      rejectCatalogue(sink, catalogue);
       return;
     }
     onContext(() -> admit(capped, catalogue, sink, catalogueReader, false));
   }
+  /** The same answer the cloud gives a schema request for a catalogue the agent does not serve. */
+  private void rejectCatalogue(ResultSink sink, String catalogue) {
+    reject(sink, ErrorCode.CATALOGUE_NOT_FOUND,
+        "the practice's agent serves no catalogue named '" + catalogue + "'; leave 'catalogue' out for its default");
+  }
+
 
   /** Catalogue reads (schema discovery) that reached the database since the start. */
   public long catalogueReads() {

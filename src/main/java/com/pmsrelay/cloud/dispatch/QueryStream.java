@@ -38,6 +38,7 @@ public final class QueryStream implements Flow {
    * (also 502), never passed on to mislead the integrator (say {@code invalid_token}).
    */
   private static final java.util.Set<ErrorCode> AGENT_CODES = java.util.EnumSet.of(ErrorCode.INVALID_REQUEST,
+      ErrorCode.CATALOGUE_NOT_FOUND,
       ErrorCode.SQL_REJECTED, ErrorCode.SCOPE_DENIED, ErrorCode.PRACTICE_NOT_FOUND, ErrorCode.EXECUTION_FAILED,
       ErrorCode.ROW_TOO_LARGE, ErrorCode.QUEUE_FULL, ErrorCode.AGENT_OFFLINE, ErrorCode.PMS_UNAVAILABLE,
       ErrorCode.QUERY_INTERRUPTED, ErrorCode.QUEUE_TIMEOUT, ErrorCode.QUERY_TIMEOUT,

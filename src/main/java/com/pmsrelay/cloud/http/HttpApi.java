@@ -108,7 +108,7 @@ public final class HttpApi extends VerticleBase {
 
     // The body is read first: later handlers (token checks) are asynchronous.
     // Only on methods with a body: on others Vert.x's BodyHandler throws for a form Content-Type (a 500).
-    bodied(router.route("/v1/*")).handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
+    readBody(router, "/v1/*", config.http().maxBodyBytes());
     // Before the router's own: token failures, the body handler's included, carry OAuth's fields.
     router.post("/v1/token").handler(token::handle).failureHandler(TokenErrors::handle);
     // The API's description is public: an integrator reads it before it has a token.
@@ -131,7 +131,7 @@ public final class HttpApi extends VerticleBase {
     PairingsEndpoint pairing = new PairingsEndpoint(parts.pairings(), parts.changes(), parts.audit(),
         parts.pairingRates(), practices);
     router.post("/v1/pairings").handler(pairing::redeem);
-    bodied(router.route("/console/api/*")).handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
+    readBody(router, "/console/api/*", 64 * 1024);
     router.route("/console/api/*").subRouter(parts.console().router(vertx));
     ConsoleStatic.mount(router);
     ApiReference.mount(router);
@@ -189,6 +189,16 @@ public final class HttpApi extends VerticleBase {
           .setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
     }
     return options;
+  }
+
+  /** Reads the body up to {@code limit} bytes; a 413 names the limit (see {@link Problems#fromStatus}). */
+  private static void readBody(Router router, String path, long limit) {
+    // Its own route: Vert.x Web allows no handler before a BodyHandler on one route.
+    bodied(router.route(path)).handler(ctx -> {
+      ctx.put(Problems.BODY_LIMIT, limit);
+      ctx.next();
+    });
+    bodied(router.route(path)).handler(BodyHandler.create(false).setBodyLimit(limit));
   }
 
   private static io.vertx.ext.web.Route bodied(io.vertx.ext.web.Route route) {

@@ -20,6 +20,9 @@ public final class Problems {
   public static final String TYPE_BASE = "https://pms-relay.dev/problems/";
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
 
+  /** The routing context's key for the body limit of the route being served, named in a 413. */
+  static final String BODY_LIMIT = "pmsrelay.bodyLimit";
+
   private Problems() {}
 
   public static void send(RoutingContext ctx, RelayException problem, String queryId) {
@@ -131,7 +134,8 @@ public final class Problems {
       case 404 -> new RelayException(ErrorCode.NOT_FOUND, "no such resource");
       case 405 -> new RelayException(ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this resource");
       case 406 -> new RelayException(ErrorCode.NOT_ACCEPTABLE, "no acceptable representation");
-      case 413 -> new RelayException(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is over the limit");
+      case 413 -> new RelayException(ErrorCode.PAYLOAD_TOO_LARGE, ctx.get(BODY_LIMIT) instanceof Long limit
+          ? "the request body is over the limit of " + limit + " bytes" : "the request body is over the limit");
       case 415 -> new RelayException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported content type");
       default -> {
         LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.normalizedPath(), ctx.failure());

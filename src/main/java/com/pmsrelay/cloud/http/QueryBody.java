@@ -46,7 +46,7 @@ record QueryBody(
       throw invalid("'sql' is required and must be a non-empty string");
     }
     if (text.length() > maxSqlChars) {
-      throw invalid("'sql' is longer than " + maxSqlChars + " characters");
+      throw invalid("'sql' has " + text.length() + " characters; the limit is " + maxSqlChars);
     }
     return text;
   }

@@ -96,6 +96,9 @@ public final class DemoDialect {
         copied = t.end();
         continue;
       }
+      if (isGroupingSets(i)) {
+        throw notInDemo("GROUPING SETS", NOT_IN_DEMO.get("ROLLUP"));
+      }
       if (!isCall(i)) {
         continue;
       }
@@ -114,6 +117,13 @@ public final class DemoDialect {
     SqlToken t = tokens.get(i);
     return t.kind() == SqlToken.Kind.WORD && t.text().equals("CURRENT_TIMESTAMP")
         && !(i > 0 && isSymbol(tokens.get(i - 1), "."));
+  }
+
+  /** {@code GROUP BY GROUPING SETS (…)}: a clause, not a call, so it is found by its two words. */
+  private boolean isGroupingSets(int i) {
+    SqlToken t = tokens.get(i);
+    return t.kind() == SqlToken.Kind.WORD && t.text().equalsIgnoreCase("GROUPING") && i + 1 < tokens.size()
+        && tokens.get(i + 1).kind() == SqlToken.Kind.WORD && tokens.get(i + 1).text().equalsIgnoreCase("SETS");
   }
 
   private boolean isCall(int i) {

@@ -34,6 +34,7 @@ class DemoDialectTest {
   void whatTheDemoCannotRunIsRefusedWithSqlRejected() {
     for (String sql : new String[] {"SELECT TRY_CAST('1' AS INT)", "SELECT TRY_CONVERT(INT, '1')",
         "SELECT g, GROUPING(g) FROM T GROUP BY ROLLUP(g)", "SELECT g FROM T GROUP BY CUBE(g)",
+        "SELECT g, h FROM T GROUP BY GROUPING SETS ((g), (h))", "SELECT g FROM T GROUP BY grouping sets (g, ())",
         "SELECT CHECKSUM(*) FROM T", "SELECT x FROM T WHERE BINARY_CHECKSUM( * ) = 1"}) {
       assertThatThrownBy(() -> DemoDialect.toH2(sql)).as(sql).isInstanceOfSatisfying(RelayException.class, e -> {
         assertThat(e.code()).isEqualTo(ErrorCode.SQL_REJECTED);
@@ -41,6 +42,8 @@ class DemoDialectTest {
       });
     }
     assertThat(DemoDialect.toH2("SELECT CHECKSUM(a, b) FROM T")).isEqualTo("SELECT CHECKSUM(a, b) FROM T");
+    // a column named GROUPING or SETS is no clause
+    assertThat(DemoDialect.toH2("SELECT [Grouping], Sets FROM T")).isEqualTo("SELECT [Grouping], Sets FROM T");
   }
 
   @Test
