@@ -138,14 +138,6 @@ final class RegisteredQueriesEndpoint {
     return new RelayException(ErrorCode.REGISTRATION_NOT_FOUND, "no such registered query");
   }
 
-  /** {@code active} while it runs, {@code paused} while its grant does not allow queries, {@code expired} after its expiry. */
-  static String status(RegisteredQuery r, GrantStatus grant, long nowMs) {
-    if (r.expired(nowMs)) {
-      return "expired";
-    }
-    return grant == GrantStatus.ENABLED ? "active" : "paused";
-  }
-
   static JsonObject json(RegisteredQuery r, GrantStatus grant, long nowMs) {
     return new JsonObject()
         .put("registrationId", r.registrationId())
@@ -155,7 +147,7 @@ final class RegisteredQueriesEndpoint {
         .put("catalogue", r.catalogue())
         .put("everySeconds", r.everySeconds())
         .put("expiresAt", Instant.ofEpochMilli(r.expiresAtMs()).toString())
-        .put("status", status(r, grant, nowMs))
+        .put("status", r.status(grant, nowMs))
         .put("createdAt", Instant.ofEpochMilli(r.createdAtMs()).toString())
         .put("lastRunAt", r.lastRunAtMs() == null ? null : Instant.ofEpochMilli(r.lastRunAtMs()).toString())
         .put("lastChangeAt", r.lastChangeAtMs() == null ? null : Instant.ofEpochMilli(r.lastChangeAtMs()).toString())

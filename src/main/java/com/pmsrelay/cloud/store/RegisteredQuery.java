@@ -25,4 +25,16 @@ public record RegisteredQuery(
   public boolean expired(long nowMs) {
     return nowMs >= expiresAtMs;
   }
+
+  /**
+   * What the integrator and the practice admin are told: {@code active} while it runs,
+   * {@code paused} while its grant does not allow queries (disabled, blocked, quarantined or
+   * never enabled), {@code expired} after its expiry.
+   */
+  public String status(GrantStatus grant, long nowMs) {
+    if (expired(nowMs)) {
+      return "expired";
+    }
+    return grant == GrantStatus.ENABLED ? "active" : "paused";
+  }
 }
