@@ -45,6 +45,7 @@ public final class BenchMain {
     all.put("idle-agents", (mode, work) -> new IdleAgentsBench(mode).run(mode, work));
     all.put("reconnect-storm", (mode, work) -> new ReconnectStormBench(mode).run(mode, work));
     all.put(TokenFloodBench.NAME, (mode, work) -> new TokenFloodBench().run(mode, work));
+    all.put(RegisteredBench.NAME, (mode, work) -> new RegisteredBench().run(mode, work));
     return all;
   }
 

@@ -68,7 +68,7 @@ public final class RegisteredRunner {
   }
 
   /** A changed result not yet stored by the cloud. */
-  private record Pending(String hash, List<Outgoing> messages) {}
+  private record Pending(String hash, List<Outgoing> messages, long rowCount) {}
 
   private final Vertx vertx;
   private final Context context;
@@ -79,6 +79,10 @@ public final class RegisteredRunner {
   private final Map<String, Scheduled> scheduled = new LinkedHashMap<>();
   private final Map<String, Pending> pending = new HashMap<>();
   private final AtomicLong runs = new AtomicLong();
+  /** Rows the runs read from the database (every run's result, changed or not). */
+  private final AtomicLong rowsRead = new AtomicLong();
+  /** Rows of changed results the cloud fetched: the only rows registered queries send it. */
+  private final AtomicLong rowsSent = new AtomicLong();
   private boolean stopped;
   /** What the file holds (or will, once the last write is done): an unchanged set is not written again. */
   private List<Registration> persisted = List.of();
@@ -178,9 +182,10 @@ public final class RegisteredRunner {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FETCH_DEADLINE_MS);
         for (Outgoing message : p.messages()) {
           if (!sink.send(message, deadline)) {
-            break;
+            return null;
           }
         }
+        rowsSent.addAndGet(p.rowCount());
         return null;
       }, false);
     });
@@ -264,9 +269,10 @@ public final class RegisteredRunner {
     Registration r = s.registration;
     Registration.RunNote note;
     if (result.succeeded()) {
+      rowsRead.addAndGet(result.end().rowCount());
       boolean changed = !result.hash().equals(r.lastHash());
       if (changed) {
-        pending.put(r.registrationId(), new Pending(result.hash(), result.messages()));
+        pending.put(r.registrationId(), new Pending(result.hash(), result.messages(), result.end().rowCount()));
       } else {
         pending.remove(r.registrationId());
       }
@@ -306,6 +312,16 @@ public final class RegisteredRunner {
   /** Runs started since the agent started (handed to the executor). */
   public long runs() {
     return runs.get();
+  }
+
+  /** Rows the runs read from the database since the agent started. */
+  public long rowsRead() {
+    return rowsRead.get();
+  }
+
+  /** Rows of changed results sent to the cloud (fetched whole) since the agent started. */
+  public long rowsSent() {
+    return rowsSent.get();
   }
 
   /** The registrations it holds now, in the order they came. */
