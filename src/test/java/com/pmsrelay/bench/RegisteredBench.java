@@ -58,7 +58,7 @@ public final class RegisteredBench {
       + "ORDER BY AppointmentId";
   static final String FROM = "2026-12-01 00:00:00";
   static final int SEED_ROWS = 40;
-  static final double TARGET_ROWS_SENT_RATIO = 20;
+  static final double TARGET_RATIO = 20;
 
   record Settings(int integrators, int cycles, int inserts, int pollingInFlight) {
     static Settings of(BenchMode mode) {
@@ -92,9 +92,16 @@ public final class RegisteredBench {
       double rowsReadRatio = ratio(polling.rowsRead(), registered.rowsRead());
       double queriesRatio = ratio(polling.queries(), registered.queries());
       JsonObject ratios = new JsonObject().put("rowsSentToCloud", Spread.round(rowsSentRatio))
+          .put("resultsSentToCloud", Spread.round(ratio(polling.results(), registered.results())))
           .put("rowsReadAtDatabase", Spread.round(rowsReadRatio)).put("queriesExecuted", Spread.round(queriesRatio));
-      JsonObject targets = new JsonObject().put("rowsSentToCloudRatio", Targets.atLeast(rowsSentRatio,
-          TARGET_ROWS_SENT_RATIO, ">= 20x fewer rows sent to the cloud than polling"));
+      // Issue #15 expects >= 20x fewer rows; each figure is held to it, so the one that misses says so.
+      JsonObject targets = new JsonObject()
+          .put("rowsSentToCloudRatio", Targets.atLeast(rowsSentRatio, TARGET_RATIO,
+              ">= 20x fewer rows sent to the cloud than polling"))
+          .put("rowsReadAtDatabaseRatio", Targets.atLeast(rowsReadRatio, TARGET_RATIO,
+              ">= 20x fewer rows read at the database than polling"))
+          .put("queriesExecutedRatio", Targets.atLeast(queriesRatio, TARGET_RATIO,
+              ">= 20x fewer queries executed than polling"));
       JsonArray headlines = new JsonArray()
           .add(String.format(java.util.Locale.ROOT, "%d integrators, %d cycles, %d inserts: rows sent to the cloud "
                   + "%d polling vs %d registered (%.1fx fewer)", settings.integrators(), settings.cycles(),
