@@ -186,6 +186,31 @@ class RegisteredQueriesTest {
   }
 
   @Test
+  void theCloudSweepsAnExpiredRegistrationOutOfTheAgentsSetWithoutARead() throws Exception {
+    String token = relay.token(relay.first);
+    // Hourly: the agent would not reach its next run (and its own expiry check) for a long while.
+    long runsBefore = relay.agent.registered().runs();
+    long expiresAt = System.currentTimeMillis() + 2_000;
+    String id = relay.register(token, every(3600, SQL).put("expiresAt", Instant.ofEpochMilli(expiresAt).toString()))
+        .bodyAsJsonObject().getString("registrationId");
+    await("the agent to hold it", () -> relay.agent.registered().registrations().stream()
+        .anyMatch(r -> r.registrationId().equals(id)));
+    assertThat(relay.cloud.registered().store().find(id).await().orElseThrow().expiredAtMs()).isNull();
+
+    await("the agent to drop it after its expiry", () -> relay.agent.registered().registrations().isEmpty());
+    assertThat(System.currentTimeMillis()).isGreaterThanOrEqualTo(expiresAt);
+    Long marked = relay.cloud.registered().store().find(id).await().orElseThrow().expiredAtMs();
+    assertThat(marked).as("marked expired in the store by the sweep, before anyone read it").isNotNull()
+        .isGreaterThanOrEqualTo(expiresAt);
+    assertThat(relay.agent.registered().runs()).as("it never ran: the sweep, not a run, stopped it")
+        .isEqualTo(runsBefore);
+    assertThat(relay.get(token, "/v1/registered-queries/" + id).bodyAsJsonObject().getString("status"))
+        .isEqualTo("expired");
+    // A sweep after that finds nothing more to do.
+    assertThat(relay.cloud.registered().sweep(System.currentTimeMillis()).await()).isZero();
+  }
+
+  @Test
   void aRegistrationIsCheckedLikeAQueryBeforeItIsKept() throws Exception {
     String token = relay.token(relay.first);
     assertProblem(relay.register(token, every(1, "DELETE FROM dbo.Appointments")), 400, "sql_rejected");

@@ -75,7 +75,7 @@ final class RegisteredRelay implements AutoCloseable {
     json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0);
     json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);
     json.getJsonObject("management").put("port", 0);
-    json.getJsonObject("registered").put("minEverySeconds", 1);
+    json.getJsonObject("registered").put("minEverySeconds", 1).put("sweepIntervalMs", 200);
     ChangeNotices recording = (integrator, registration, result, at) -> {
       notices.add(new Notice(integrator, registration, result, at));
       return Future.succeededFuture();

@@ -33,10 +33,12 @@ public record CloudConfig(
   /**
    * Registered queries: {@code everySeconds} from {@code minEverySeconds} to {@code maxEverySeconds},
    * an expiry at most {@code maxDays} ahead (also the default), at most {@code perIntegratorPerPractice}
-   * unexpired registrations of one integrator at one practice, results at most {@code maxResultBytes}.
+   * unexpired registrations of one integrator at one practice, results at most {@code maxResultBytes};
+   * every {@code sweepIntervalMs} a node marks the registrations that expired and takes them out of
+   * their agents' sets.
    */
   public record RegisteredConfig(int minEverySeconds, int maxEverySeconds, int maxDays, int perIntegratorPerPractice,
-      long maxResultBytes) {}
+      long maxResultBytes, long sweepIntervalMs) {}
 
   /**
    * The integrator API's listener; {@code instances} copies of it share the port. The edge's
@@ -203,7 +205,8 @@ public record CloudConfig(
         new RegisteredConfig(root.integer("registered.minEverySeconds", 1, 86_400),
             root.integer("registered.maxEverySeconds", 60, 30 * 86_400), root.integer("registered.maxDays", 1, 365),
             root.integer("registered.perIntegratorPerPractice", 1, 10_000),
-            root.longValue("registered.maxResultBytes", 1024, 1L << 30)));
+            root.longValue("registered.maxResultBytes", 1024, 1L << 30),
+            root.longValue("registered.sweepIntervalMs", 100, 3_600_000)));
   }
 
   private static final java.util.List<String> FORWARDED_HEADERS = java.util.Arrays.stream(ClientAddress.Header.values())

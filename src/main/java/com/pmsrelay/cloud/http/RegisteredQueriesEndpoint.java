@@ -63,7 +63,7 @@ final class RegisteredQueriesEndpoint {
           RegisteredBody b = body[0];
           RegisteredQuery r = new RegisteredQuery(registrationId, clientId, grant.practiceId(), b.sql(),
               registered.sealParams(registrationId, b.params()), b.params().size(), b.catalogue(), b.everySeconds(),
-              b.expiresAtMs(), now, null, null, null, null, 0, 0);
+              b.expiresAtMs(), now, null, null, null, null, 0, 0, null);
           return registered.store().insert(r, registered.settings().perIntegratorPerPractice(), now).map(inserted -> {
             if (!inserted) {
               throw new RelayException(ErrorCode.TOO_MANY_REGISTRATIONS, "this integration holds "

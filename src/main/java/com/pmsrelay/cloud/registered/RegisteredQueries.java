@@ -51,6 +51,8 @@ public final class RegisteredQueries implements Lifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(RegisteredQueries.class);
   /** The mode of the kept results of registered queries in the {@code queries} table. */
   public static final String MODE = "registered";
+  /** How many expired registrations one sweep marks at most (the next sweep takes the rest). */
+  private static final int SWEEP_BATCH = 500;
   /** How long fetching a changed result from the agent may take. */
   private static final long FETCH_TIMEOUT_MS = 120_000;
 
@@ -69,6 +71,7 @@ public final class RegisteredQueries implements Lifecycle {
   private final long retentionMs;
   private Context context;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private long sweepTimer = -1;
 
   /** What the component works with. */
   public record Parts(RegisteredQueryStore store, GrantStore grants, com.pmsrelay.cloud.store.IntegratorStore integrators,
@@ -117,12 +120,32 @@ public final class RegisteredQueries implements Lifecycle {
     });
     consumers.add(moved);
     consumers.add(notes);
+    sweepTimer = vertx.setPeriodic(settings.sweepIntervalMs(), id -> sweep(System.currentTimeMillis())
+        .onFailure(e -> LOG.warn("cannot sweep expired registered queries: {}", e.toString())));
     return Future.all(moved.completion(), notes.completion()).mapEmpty();
   }
 
   @Override
   public Future<Void> stop() {
+    vertx.cancelTimer(sweepTimer);
     return Future.join(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
+  }
+
+  /**
+   * Marks the registrations whose expiry has passed as expired in the store and sends each of
+   * their practices' agents its set without them, without waiting for anyone to read them (the
+   * agent would stop one at its next run anyway; this also takes it out of the agent's kept file).
+   * Several nodes may sweep at once: each expired registration is marked, and its agent told, by
+   * one. Answers how many it marked.
+   */
+  public Future<Integer> sweep(long nowMs) {
+    return store.expireDue(nowMs, SWEEP_BATCH).compose(expired -> {
+      List<String> practices = expired.stream().map(RegisteredQuery::practiceId).distinct().toList();
+      for (RegisteredQuery r : expired) {
+        LOG.info("registered query {} of {} expired", r.registrationId(), r.clientId());
+      }
+      return Future.join(practices.stream().map(this::sync).toList()).map(expired.size());
+    });
   }
 
   /** A grant of the practice changed (change feed): its agent, if connected here, gets its set again. */

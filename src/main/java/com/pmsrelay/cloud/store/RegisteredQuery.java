@@ -2,7 +2,8 @@ package com.pmsrelay.cloud.store;
 
 /**
  * A registered query as the store keeps it ({@code registered_queries}); {@code paramsSealed} is
- * the parameter values sealed with the results key (null when there are none).
+ * the parameter values sealed with the results key (null when there are none); {@code expiredAtMs}
+ * when the cloud's sweep marked it expired (null before).
  */
 public record RegisteredQuery(
     String registrationId,
@@ -20,7 +21,8 @@ public record RegisteredQuery(
     String lastResultId,
     String lastHash,
     long runs,
-    long changes) {
+    long changes,
+    Long expiredAtMs) {
 
   public boolean expired(long nowMs) {
     return nowMs >= expiresAtMs;

@@ -10,7 +10,7 @@ import java.util.Optional;
 public final class RegisteredQueryStore {
   private static final String COLUMNS = "registration_id, client_id, practice_id, sql_text, params_sealed, params_count, "
       + "catalogue, every_seconds, expires_at_ms, created_at_ms, last_run_at_ms, last_change_at_ms, last_result_id, "
-      + "last_hash, runs, changes";
+      + "last_hash, runs, changes, expired_at_ms";
 
   private final Database db;
 
@@ -79,9 +79,31 @@ public final class RegisteredQueryStore {
             : Tuple.of(ranAtMs, ranAtMs, resultId, hash, registrationId, previousHash)).map(n -> n == 1);
   }
 
+  /**
+   * Marks up to {@code limit} registrations whose expiry has passed and that no sweep marked yet;
+   * answers those this call marked. Each row is claimed by a conditional update, so when several
+   * nodes sweep at once each registration is answered to exactly one of them.
+   */
+  public Future<List<RegisteredQuery>> expireDue(long nowMs, int limit) {
+    return db.list("SELECT " + COLUMNS + " FROM registered_queries WHERE expires_at_ms <= ? AND expired_at_ms IS NULL "
+            + "ORDER BY expires_at_ms LIMIT " + Math.max(1, limit), Tuple.of(nowMs), RegisteredQueryStore::read)
+        .compose(due -> Future.all(due.stream().map(r -> db.update("UPDATE registered_queries SET expired_at_ms = ? "
+                + "WHERE registration_id = ? AND expired_at_ms IS NULL", Tuple.of(nowMs, r.registrationId())))
+            .toList())
+            .map(marked -> {
+              List<RegisteredQuery> mine = new java.util.ArrayList<>();
+              for (int i = 0; i < due.size(); i++) {
+                if (marked.<Integer>resultAt(i) == 1) {
+                  mine.add(due.get(i));
+                }
+              }
+              return mine;
+            }));
+  }
+
   private static RegisteredQuery read(Row row) {
     return new RegisteredQuery(row.getString(0), row.getString(1), row.getString(2), row.getString(3), row.getString(4),
         row.getInteger(5), row.getString(6), row.getInteger(7), row.getLong(8), row.getLong(9), row.getLong(10),
-        row.getLong(11), row.getString(12), row.getString(13), row.getLong(14), row.getLong(15));
+        row.getLong(11), row.getString(12), row.getString(13), row.getLong(14), row.getLong(15), row.getLong(16));
   }
 }

@@ -1467,7 +1467,7 @@ abstract class StoreContractTest {
 
   private static RegisteredQuery registration(String practiceId, String clientId, long expiresAtMs) {
     return new RegisteredQuery(UUID.randomUUID().toString(), clientId, practiceId, "SELECT 1 AS One", null, 0, null, 60,
-        expiresAtMs, System.currentTimeMillis(), null, null, null, null, 0, 0);
+        expiresAtMs, System.currentTimeMillis(), null, null, null, null, 0, 0, null);
   }
 
   /** A practice with one integrator enabled there (the cap's lock is the grant's row, as in the API). */
@@ -1539,6 +1539,36 @@ abstract class StoreContractTest {
     Future.join(racing).await();
     assertThat(racing.stream().filter(f -> f.succeeded() && f.result()).count()).isEqualTo(1);
     assertThat(store.find(r.registrationId()).await().orElseThrow().changes()).isEqualTo(2);
+  }
+
+  @Test
+  void expiredRegistrationsAreMarkedOnceWhenTwoNodesSweepAtOnce() {
+    String[] pair = grantedPair();
+    RegisteredQueryStore store = new RegisteredQueryStore(db);
+    long now = System.currentTimeMillis();
+    List<String> due = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      RegisteredQuery r = registration(pair[0], pair[1], now - 1_000 + i);
+      store.insert(r, 50, now - 10_000).await();
+      due.add(r.registrationId());
+    }
+    RegisteredQuery later = registration(pair[0], pair[1], now + 60_000);
+    store.insert(later, 50, now).await();
+
+    Future<List<RegisteredQuery>> one = store.expireDue(now, 500);
+    Future<List<RegisteredQuery>> two = store.expireDue(now, 500);
+    Future.all(one, two).await();
+    List<String> marked = new ArrayList<>();
+    one.result().forEach(r -> marked.add(r.registrationId()));
+    two.result().forEach(r -> marked.add(r.registrationId()));
+    assertThat(marked).as("each expired registration answered to one sweep").containsExactlyInAnyOrderElementsOf(due);
+    assertThat(store.expireDue(now, 500).await()).as("a later sweep finds none left").isEmpty();
+    for (String id : due) {
+      assertThat(store.find(id).await().orElseThrow().expiredAtMs()).isEqualTo(now);
+    }
+    assertThat(store.find(later.registrationId()).await().orElseThrow().expiredAtMs()).as("not yet expired").isNull();
+    assertThat(store.expireDue(now + 60_000, 500).await()).extracting(RegisteredQuery::registrationId)
+        .containsExactly(later.registrationId());
   }
 
   private static IntegratorStore integrators(Database db, PasswordHasher legacy, KeyedHasher secrets) {
