@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -118,6 +119,35 @@ class RegisteredQueriesTest {
         null, null, null, "registered", null, null, 100)).await().stream().map(r -> r.toJson()).toList());
     assertThat(audit.size()).isGreaterThanOrEqualTo(5);
     assertThat(audit.getJsonObject(0).getString("registrationId")).isEqualTo(id);
+  }
+
+  @Test
+  void aChangedResultLostBetweenTheRunAndTheFetchIsAnnouncedExactlyOnceLater() throws Exception {
+    // The cloud's first fetch of a changed result fails at the agent: the request is spoiled on its way (it names
+    // a hash the agent does not hold), as if the cloud had died after the run note and another node asked later.
+    AtomicInteger fetches = new AtomicInteger();
+    relay.cloudVertx.eventBus().addOutboundInterceptor(delivery -> {
+      if (delivery.body() instanceof JsonObject body && Registration.OP_FETCH.equals(body.getString("op"))
+          && fetches.getAndIncrement() == 0) {
+        body.put("hash", "f".repeat(64));
+      }
+      delivery.next();
+    });
+    String token = relay.token(relay.first);
+    String id = relay.register(token, every(1, SQL)).bodyAsJsonObject().getString("registrationId");
+
+    await("the change to be announced", () -> relay.notices.size() == 1);
+    assertThat(fetches.get()).as("the lost fetch, then one that got the rows").isGreaterThanOrEqualTo(2);
+    RegisteredRelay.Notice notice = relay.notices.get(0);
+    assertThat(notice.registrationId()).isEqualTo(id);
+    assertThat(relay.get(token, "/v1/queries/" + notice.resultId() + "/results").bodyAsJsonObject().getJsonArray("rows"))
+        .hasSize(2);
+    long runs = relay.agent.registered().runs();
+    await("three more runs", () -> relay.agent.registered().runs() >= runs + 3);
+    Thread.sleep(300);
+    assertThat(relay.notices).as("announced once, not again for the lost attempt").hasSize(1);
+    JsonObject read = relay.get(token, "/v1/registered-queries/" + id).bodyAsJsonObject();
+    assertThat(read.getString("lastResultId")).isEqualTo(notice.resultId());
   }
 
   @Test
