@@ -46,5 +46,6 @@ class RegisteredBenchTest {
       assertThat(result.getJsonObject("targets").getJsonObject(target).getBoolean("met")).as(target).isNotNull();
     }
     assertThat(result.getJsonArray("headlines")).hasSize(2);
+    assertThat(BenchMain.BY_NAME_ONLY).contains(RegisteredBench.NAME);
   }
 }
