@@ -59,7 +59,8 @@ public final class AdminCommands {
       "  jwt rotate                             new token signing key; tokens of the previous one stay valid",
       "  agents                                 every practice's agent: status, version, last seen",
       "  audit-verify                           checks the audit log's hash chains and their signed heads; exit 1 if broken",
-      "  alerts [--practice ID] [--unacknowledged]  the monitor's alerts of suspicious activity, newest first");
+      "  alerts [--practice ID] [--unacknowledged]  the monitor's alerts of suspicious activity, newest first",
+      "  webhooks <clientId> [--limit N]        the integrator's webhook (never its secret) and its recent deliveries");
   private static final String OPERATOR = "operator";
   static final long PAIRING_TTL_MS = 15 * 60 * 1000;
   /**
@@ -85,7 +86,11 @@ public final class AdminCommands {
   /** The audit chains this command appended to: their heads are signed before it ends. */
   private final java.util.Set<String> appendedTo = new java.util.TreeSet<>();
 
-  private AdminCommands(PrintStream out, Stores stores, Duration heartbeatTimeout, long signEveryMs) {
+  private final com.pmsrelay.cloud.webhook.WebhookStore webhooks;
+
+  private AdminCommands(PrintStream out, Stores stores, com.pmsrelay.cloud.webhook.WebhookStore webhooks,
+      Duration heartbeatTimeout, long signEveryMs) {
+    this.webhooks = webhooks;
     this.unsignedOverdueMs = 2 * signEveryMs + UNSIGNED_SLACK_MS;
     this.out = out;
     this.practices = stores.practices();
@@ -126,7 +131,8 @@ public final class AdminCommands {
       db = Database.open(vertx, cloud.store());
       // The node's master key: the keys at rest (client secrets' hashes, ...) are derived from it.
       MasterKey keys = MasterKey.load(cloud.keys(), cloud.dataDir());
-      return new AdminCommands(out, Stores.over(db, keys), Duration.ofMillis(cloud.bridge().heartbeatTimeoutMs()),
+      return new AdminCommands(out, Stores.over(db, keys), new com.pmsrelay.cloud.webhook.WebhookStore(db,
+          keys.sealing(com.pmsrelay.cloud.keys.KeyPurposes.WEBHOOK_SECRETS)), Duration.ofMillis(cloud.bridge().heartbeatTimeoutMs()),
           cloud.auditSignEveryMs()).dispatch(words, err);
     } catch (IllegalArgumentException e) {
       err.println("pms-relay admin: " + e.getMessage());
@@ -146,7 +152,8 @@ public final class AdminCommands {
   private int dispatch(List<String> w, PrintStream err) {
     String command = w.get(0) + (w.size() > 1 ? " " + w.get(1) : "");
     switch (w.get(0).equals("agents") ? "agents" : w.get(0).equals("audit-verify") ? "audit-verify"
-        : w.get(0).equals("grant") ? "grant" : w.get(0).equals("alerts") ? "alerts" : command) {
+        : w.get(0).equals("grant") ? "grant" : w.get(0).equals("alerts") ? "alerts"
+        : w.get(0).equals("webhooks") ? "webhooks" : command) {
       case "practice create" -> createPractice(arg(w, 2, "name"));
       case "practice list" -> listPractices();
       case "practice rotate-key" -> rotateAgentKey(arg(w, 2, "practiceId"));
@@ -163,6 +170,7 @@ public final class AdminCommands {
       case "jwt rotate" -> rotateSigningKey();
       case "agents" -> listAgents();
       case "alerts" -> listAlerts(option(w, "--practice"), w.contains("--unacknowledged"));
+      case "webhooks" -> listWebhookDeliveries(arg(w, 1, "clientId"), option(w, "--limit"));
       case "audit-verify" -> {
         return verifyAudit();
       }
@@ -355,6 +363,36 @@ public final class AdminCommands {
           a.acknowledged() ? "acknowledged by " + a.acknowledgedBy() : "OPEN", a.figures().encode());
     }
     out.println(found.size() + (found.size() == 1 ? " alert" : " alerts") + (unacknowledgedOnly ? " unacknowledged" : ""));
+  }
+
+  /** The operator's view of one integrator's webhook: what the integrator sees at GET /v1/webhook(/deliveries). */
+  private void listWebhookDeliveries(String clientId, String limitText) {
+    int limit;
+    try {
+      limit = limitText == null ? 50 : Integer.parseInt(limitText);
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > 500) {
+      throw new IllegalArgumentException("--limit must be a whole number from 1 to 500");
+    }
+    if (integrators.find(clientId).await().isEmpty()) {
+      throw new IllegalArgumentException("no integrator " + clientId);
+    }
+    java.util.Optional<com.pmsrelay.cloud.webhook.WebhookStore.Webhook> hook = webhooks.find(clientId).await();
+    out.println(hook.map(h -> "webhook " + h.url() + "  set " + java.time.Instant.ofEpochMilli(h.createdAtMs())
+        + "  secret made " + java.time.Instant.ofEpochMilli(h.secretSetAtMs())).orElse("no webhook set"));
+    List<com.pmsrelay.cloud.webhook.Delivery> found = webhooks.recent(clientId, limit).await();
+    for (com.pmsrelay.cloud.webhook.Delivery d : found) {
+      out.printf("%s  %s  %-9s  %2d attempt(s)  last %s (%s)  next %s  registration %s  result %s%n",
+          java.time.Instant.ofEpochMilli(d.createdAtMs()), d.deliveryId(), d.state(), d.attempts(),
+          d.lastStatus() == null ? "-" : d.lastStatus(),
+          d.lastAttemptAtMs() == null ? "-" : java.time.Instant.ofEpochMilli(d.lastAttemptAtMs()),
+          com.pmsrelay.cloud.webhook.Delivery.PENDING.equals(d.state()) && d.nextAttemptAtMs() != null
+              ? java.time.Instant.ofEpochMilli(d.nextAttemptAtMs()) : "-",
+          d.registrationId(), d.resultId());
+    }
+    out.println(found.size() + (found.size() == 1 ? " delivery" : " deliveries"));
   }
 
   private int verifyAudit() {

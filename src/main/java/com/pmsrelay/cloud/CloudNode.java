@@ -54,8 +54,8 @@ public final class CloudNode {
   private final com.pmsrelay.cloud.cluster.ClusterView cluster;
   private final String nodeId;
   private final AgentDirectory agents = new AgentDirectory();
-  /** Where registered queries' changes are announced (webhook delivery, when plugged in). */
-  private final com.pmsrelay.cloud.webhook.ChangeNotices changeNotices;
+  /** Where registered queries' changes are announced: given from outside, or (null) the node's webhook outbox. */
+  private final com.pmsrelay.cloud.webhook.ChangeNotices givenNotices;
   private com.pmsrelay.cloud.registered.RegisteredQueries registered;
   private ChangeFollower follower;
   private Database database;
@@ -73,6 +73,7 @@ public final class CloudNode {
   private final com.pmsrelay.cloud.metrics.NodeMetrics metrics = new com.pmsrelay.cloud.metrics.NodeMetrics();
   private com.pmsrelay.cloud.metrics.ManagementServer management;
   private com.pmsrelay.cloud.monitor.ActivityMonitor monitor;
+  private com.pmsrelay.cloud.webhook.Webhooks webhooks;
   private final java.util.List<String> deployments = new java.util.ArrayList<>();
   /** Undeployed after {@link #deployments}: what they append while stopping is still written. */
   private String auditDeployment;
@@ -81,7 +82,7 @@ public final class CloudNode {
     this(vertx, config, tokens -> tokens);
   }
 
-  /** A node announcing registered queries' changes to {@code changeNotices} (webhook delivery). */
+  /** A node announcing registered queries' changes to {@code changeNotices} instead of its webhook outbox (tests). */
   public CloudNode(Vertx vertx, CloudConfig config, com.pmsrelay.cloud.webhook.ChangeNotices changeNotices) {
     this(vertx, config, tokens -> tokens, changeNotices);
   }
@@ -91,12 +92,12 @@ public final class CloudNode {
    * (package-private, no setting reaches it), which measure what the real check costs.
    */
   CloudNode(Vertx vertx, CloudConfig config, Function<TokenService, TokenVerifier> bearer) {
-    this(vertx, config, bearer, new com.pmsrelay.cloud.registered.LoggedChangeNotices());
+    this(vertx, config, bearer, null);
   }
 
   private CloudNode(Vertx vertx, CloudConfig config, Function<TokenService, TokenVerifier> bearer,
       com.pmsrelay.cloud.webhook.ChangeNotices changeNotices) {
-    this.changeNotices = changeNotices;
+    this.givenNotices = changeNotices;
     this.vertx = vertx;
     this.config = config;
     this.bearer = bearer;
@@ -151,6 +152,18 @@ public final class CloudNode {
           return deploy(monitor).mapEmpty();
         })
         .compose(v -> {
+          // Webhook deliveries: the outbox every node sends from, leasing each notice before it sends it.
+          com.pmsrelay.cloud.webhook.WebhookStore hooks = new com.pmsrelay.cloud.webhook.WebhookStore(database,
+              masterKey.sealing(KeyPurposes.WEBHOOK_SECRETS));
+          com.pmsrelay.cloud.webhook.WebhookTarget target = new com.pmsrelay.cloud.webhook.WebhookTarget(
+              com.pmsrelay.cloud.webhook.WebhookTarget.SYSTEM, config.webhooks().allowLoopback());
+          com.pmsrelay.cloud.webhook.WebhookDeliverer deliverer =
+              new com.pmsrelay.cloud.webhook.WebhookDeliverer(vertx, hooks, target, config.webhooks());
+          webhooks = new com.pmsrelay.cloud.webhook.Webhooks(hooks, target,
+              new com.pmsrelay.cloud.webhook.OutboxNotices(hooks, deliverer::poke));
+          return deploy(deliverer);
+        })
+        .compose(v -> {
           heartbeats = new HeartbeatRecorder(vertx, stores.practices(), nodeId);
           return deploy(heartbeats);
         })
@@ -179,7 +192,7 @@ public final class CloudNode {
         .compose(dispatcher -> {
           registered = new com.pmsrelay.cloud.registered.RegisteredQueries(vertx,
               new com.pmsrelay.cloud.registered.RegisteredQueries.Parts(stores.registered(), stores.grants(),
-                  stores.integrators(), stores.queryRecords(), results, stores.audit(), dispatcher, agents, changeNotices,
+                  stores.integrators(), stores.queryRecords(), results, stores.audit(), dispatcher, agents, changeNotices(),
                   nodeId, config.registered(), config.results().retentionMs()));
           // A grant that changes changes what its practice's agent runs, at once.
           follower.onPracticeChanged(registered::practiceChanged);
@@ -203,7 +216,7 @@ public final class CloudNode {
               new FailureThrottle("token", config.throttle().token()),
               new com.pmsrelay.cloud.http.ConnectionCap(config.http().maxConnectionsPerAddress()),
               new com.pmsrelay.cloud.edge.ProxyHeaderRefusals("http.proxyProtocol"),
-              new com.pmsrelay.cloud.schema.SchemaCache(vertx, dispatcher, config.schema()), registered);
+              new com.pmsrelay.cloud.schema.SchemaCache(vertx, dispatcher, config.schema()), registered, webhooks);
           return Instances.deploy(vertx, config.http().instances(), () -> new HttpApi(parts));
         })
         .map(deployed -> {
@@ -356,6 +369,15 @@ public final class CloudNode {
 
   public PairingStore pairings() {
     return stores.pairings();
+  }
+
+  /** Where registered queries announce a changed result: the webhook outbox (issue 15), unless one was given. */
+  public com.pmsrelay.cloud.webhook.ChangeNotices changeNotices() {
+    return givenNotices != null ? givenNotices : webhooks.notices();
+  }
+
+  public com.pmsrelay.cloud.webhook.Webhooks webhooks() {
+    return webhooks;
   }
 
   public AsyncQueries async() {

@@ -140,6 +140,8 @@ public final class DemoMode {
     json.getJsonObject("management").put("host", "127.0.0.1").put("port", 0);
     // Audit heads signed every 5 s, not every minute: a demo's console shows its changes signed at once.
     json.getJsonObject("audit").put("signHeadsEveryMs", DEMO_SIGN_HEADS_EVERY_MS);
+    // A webhook receiver on this machine (http://127.0.0.1:<port>): nothing in the demo reaches outside it.
+    json.getJsonObject("webhooks").put("allowLoopback", true);
     if (count > 1) {
       com.pmsrelay.cloud.bridge.TlsMaterial tls = com.pmsrelay.cloud.bridge.TlsMaterial.configuredOrSelfSigned(
           CloudConfig.from(ConfigLoader.defaults("cloud").put("dataDir", cloudDir.toString())).bridge(), cloudDir);

@@ -179,9 +179,11 @@ public final class ApiExchanges {
     return out.toString();
   }
 
-  /** An issued access token, masked. */
+  /** An issued access token, and a webhook secret, masked. */
   private static String maskToken(String body) {
-    return body.replaceAll("\"access_token\"\\s*:\\s*\"[^\"]*\"", "\"access_token\":\"masked\"");
+    // A webhook's signing secret too (PUT /v1/webhook): its prefix kept, so the answer still matches its schema.
+    return body.replaceAll("\"access_token\"\\s*:\\s*\"[^\"]*\"", "\"access_token\":\"masked\"")
+        .replaceAll("\"secret\"\\s*:\\s*\"whsec_[^\"]*\"", "\"secret\":\"whsec_masked\"");
   }
 
   /** {@code Bearer <token>} or {@code Basic <pair>}: the scheme and a mask of the same length. */

@@ -97,7 +97,8 @@ class ConsoleActivityApiTest extends RelayTest {
   @Test
   void theConsoleIsServedWithAStrictContentSecurityPolicy(VertxTestContext ctx) {
     Future.all(relay.http.get("/console/").send(), relay.http.get("/console").send(),
-            relay.http.get("/console/js/").send(), relay.http.get("/console/lib/uplot/dist/uPlot.esm.js").send())
+            relay.http.get("/console/js/").send(), relay.http.get("/console/lib/uplot/dist/uPlot.esm.js").send(),
+            relay.http.get("/console/lib/uplot/dist/").send())
         .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
           HttpResponse<Buffer> page = all.resultAt(0);
           assertThat(page.statusCode()).isEqualTo(200);
@@ -114,6 +115,8 @@ class ConsoleActivityApiTest extends RelayTest {
           HttpResponse<Buffer> lib = all.resultAt(3);
           assertThat(lib.statusCode()).isEqualTo(200);
           assertThat(lib.bodyAsString()).contains("export { uPlot as default }");
+          assertThat(lib.getHeader("Cache-Control")).as("the library's path carries its version").isEqualTo("public, max-age=86400");
+          assertThat(((HttpResponse<Buffer>) all.resultAt(4)).statusCode()).as("no folder of the library").isEqualTo(404);
           ctx.completeNow();
         })));
   }

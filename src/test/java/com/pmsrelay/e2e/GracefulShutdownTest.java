@@ -45,15 +45,20 @@ class GracefulShutdownTest {
     String token = relay.token(relay.first).await();
     String other = relay.token(relay.second).await();
     List<Future<HttpResponse<Buffer>>> before = new ArrayList<>();
-    for (int i = 0; i < 8; i++) { // underway when the stop begins: each takes a few hundred ms
-      before.add(relay.query(token, new JsonObject().put("sql", "SELECT TOP 20000 N, Filler FROM dbo.Big WHERE N > " + i)
-          .put("maxRows", 20_000)));
+    for (int i = 0; i < 8; i++) { // underway when the stop begins: each trickles out 300 rows over about 0.9 s
+      before.add(relay.query(token, new JsonObject().put("sql", "SELECT TOP 300 N, Filler FROM dbo.Trickle WHERE N > " + i)));
     }
     Future<HttpResponse<Buffer>> slow = relay.query(other, new JsonObject()
         .put("sql", "SELECT COUNT(*) AS C FROM dbo.Big a CROSS JOIN dbo.Numbers b").put("timeoutMs", 60_000));
-    relay.cloudVertx.timer(150)
+    // The stop begins once the agent holds all nine (a fixed delay is too short on a starved machine).
+    waitUntil(() -> {
+      var load = relay.agent.executor().load();
+      return load.queued() + load.running() == 9;
+    });
+    relay.cloudVertx.timer(1)
         .compose(v -> {
-          Future<Void> stopping = relay.cloud.shutdown(6_000);
+          // Ample for the eight (about 3 s on the agent's slots), far too short for the slow count (two billion rows).
+          Future<Void> stopping = relay.cloud.shutdown(12_000);
           Future<HttpResponse<Buffer>> ready = relay.web.get("/ready").send();
           Future<HttpResponse<Buffer>> late = relay.query(token, new JsonObject().put("sql", "SELECT TOP 1 N FROM dbo.Numbers"));
           return Future.join(Future.join(new ArrayList<>(before)), slow, ready, late, stopping)
@@ -66,10 +71,22 @@ class GracefulShutdownTest {
           for (Future<HttpResponse<Buffer>> f : before) {
             assertThat(f.succeeded()).as("every query underway got an answer").isTrue();
             assertThat(f.result().statusCode()).as(f.result().bodyAsString()).isEqualTo(200);
-            assertThat(f.result().bodyAsJsonObject().getJsonArray("rows")).hasSize(20_000);
+            assertThat(f.result().bodyAsJsonObject().getJsonArray("rows")).hasSize(300);
           }
           ctx.completeNow();
         })));
+  }
+
+  private static void waitUntil(java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("the agent took the nine queries in time").isLessThan(deadline);
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   private static void assertProblem(HttpResponse<Buffer> r, String code) {

@@ -28,7 +28,8 @@ public record CloudConfig(
     com.pmsrelay.cloud.metrics.ManagementConfig management,
     com.pmsrelay.cloud.throttle.ThrottleConfig throttle,
     com.pmsrelay.cloud.schema.SchemaConfig schema,
-    RegisteredConfig registered) {
+    RegisteredConfig registered,
+    com.pmsrelay.cloud.webhook.WebhooksConfig webhooks) {
 
   /**
    * Registered queries: {@code everySeconds} from {@code minEverySeconds} to {@code maxEverySeconds},
@@ -206,7 +207,8 @@ public record CloudConfig(
             root.integer("registered.maxEverySeconds", 60, 30 * 86_400), root.integer("registered.maxDays", 1, 365),
             root.integer("registered.perIntegratorPerPractice", 1, 10_000),
             root.longValue("registered.maxResultBytes", 1024, 1L << 30),
-            root.longValue("registered.sweepIntervalMs", 100, 3_600_000)));
+            root.longValue("registered.sweepIntervalMs", 100, 3_600_000)),
+        com.pmsrelay.cloud.webhook.WebhooksConfig.from(root.section("webhooks")));
   }
 
   private static final java.util.List<String> FORWARDED_HEADERS = java.util.Arrays.stream(ClientAddress.Header.values())
@@ -250,12 +252,12 @@ public record CloudConfig(
   public CloudConfig withInstances(int httpInstances, int bridgeInstances) {
     return new CloudConfig(dataDir, http.withInstances(httpInstances),
         bridge.withInstances(bridgeInstances), store, jwt, queries, results, keys, auditRetentionDays, auditSignEveryMs, shutdownGraceMs,
-        cluster, monitor, management, throttle, schema, registered);
+        cluster, monitor, management, throttle, schema, registered, webhooks);
   }
 
   public CloudConfig withPorts(int httpPort, int bridgePort) {
     return new CloudConfig(dataDir, http.withPort(httpPort),
         bridge.withPort(bridgePort), store, jwt, queries, results, keys, auditRetentionDays, auditSignEveryMs, shutdownGraceMs,
-        cluster, monitor, management, throttle, schema, registered);
+        cluster, monitor, management, throttle, schema, registered, webhooks);
   }
 }

@@ -66,7 +66,8 @@ public final class HttpApi extends VerticleBase {
       ConnectionCap connectionCap,
       com.pmsrelay.cloud.edge.ProxyHeaderRefusals proxyHeaderRefusals,
       com.pmsrelay.cloud.schema.SchemaCache schemas,
-      com.pmsrelay.cloud.registered.RegisteredQueries registered) {}
+      com.pmsrelay.cloud.registered.RegisteredQueries registered,
+      com.pmsrelay.cloud.webhook.Webhooks webhooks) {}
 
   private final Parts parts;
   private Router router;
@@ -131,6 +132,12 @@ public final class HttpApi extends VerticleBase {
     PairingsEndpoint pairing = new PairingsEndpoint(parts.pairings(), parts.changes(), parts.audit(),
         parts.pairingRates(), practices);
     router.post("/v1/pairings").handler(pairing::redeem);
+    WebhookEndpoint webhook = new WebhookEndpoint(vertx, parts.webhooks(), parts.audit(),
+        parts.pairingRates()); // a minute's changes at once, as for pairing codes
+    router.put("/v1/webhook").handler(webhook::put);
+    router.get("/v1/webhook").handler(webhook::get);
+    router.delete("/v1/webhook").handler(webhook::delete);
+    router.get("/v1/webhook/deliveries").handler(webhook::deliveries);
     readBody(router, "/console/api/*", 64 * 1024);
     router.route("/console/api/*").subRouter(parts.console().router(vertx));
     ConsoleStatic.mount(router);

@@ -13,6 +13,8 @@ public final class KeyPurposes {
   public static final String AUDIT_HEADS = "audit-heads";
   /** Keys the HMAC-SHA-256 of integrators' client secrets (IntegratorStore, KeyedHasher). */
   public static final String CLIENT_SECRETS = "client-secrets";
+  /** Seals the integrators' webhook signing secrets (AES-256-GCM), which the relay must read again to sign. */
+  public static final String WEBHOOK_SECRETS = "webhook-secrets";
 
   private KeyPurposes() {}
 }

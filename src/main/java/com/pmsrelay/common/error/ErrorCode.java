@@ -5,6 +5,8 @@ public enum ErrorCode {
   INVALID_REQUEST(400, "Invalid request"),
   SQL_REJECTED(400, "SQL rejected"),
   INVALID_PAIRING_CODE(400, "Invalid pairing code"),
+  /** A webhook URL the relay will not deliver to: not https, user info, a private or loopback address, ... */
+  WEBHOOK_URL_REFUSED(400, "Webhook URL refused"),
   INVALID_CLIENT(401, "Invalid client"),
   INVALID_TOKEN(401, "Invalid token"),
   INVALID_LOGIN(401, "Invalid login"),
@@ -19,6 +21,8 @@ public enum ErrorCode {
   QUERY_NOT_FOUND(404, "Query not found"),
   /** A registered query that does not exist or is another integrator's (the two are indistinguishable). */
   REGISTRATION_NOT_FOUND(404, "Registration not found"),
+  /** The integrator has set no webhook (PUT /v1/webhook), or deleted it. */
+  WEBHOOK_NOT_SET(404, "Webhook not set"),
   NOT_FOUND(404, "Not found"),
   METHOD_NOT_ALLOWED(405, "Method not allowed"),
   NOT_ACCEPTABLE(406, "Not acceptable"),
