@@ -70,6 +70,14 @@ final class RegisteredRelay implements AutoCloseable {
   final WebClient web;
 
   RegisteredRelay(Path dir) throws Exception {
+    this(dir, false);
+  }
+
+  /**
+   * {@code throughWebhooks}: the cloud announces changes through its own webhook outbox (loopback
+   * receivers allowed, as in demo mode), not to the recording {@link #notices}.
+   */
+  RegisteredRelay(Path dir, boolean throughWebhooks) throws Exception {
     JsonObject json = ConfigLoader.defaults("cloud");
     json.put("dataDir", dir.resolve("cloud").toString());
     json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0);
@@ -80,7 +88,9 @@ final class RegisteredRelay implements AutoCloseable {
       notices.add(new Notice(integrator, registration, result, at));
       return Future.succeededFuture();
     };
-    cloud = new CloudNode(cloudVertx, CloudConfig.from(json), recording).start().await();
+    json.getJsonObject("webhooks").put("allowLoopback", true).put("pollMs", 50).put("backoffBaseMs", 200);
+    cloud = (throughWebhooks ? new CloudNode(cloudVertx, CloudConfig.from(json))
+        : new CloudNode(cloudVertx, CloudConfig.from(json), recording)).start().await();
     PracticeStore.Created practice = cloud.practices().create("Registered Practice").await();
     practiceId = practice.practiceId();
     first = cloud.integrators().create("Online Booking", null).await();
@@ -167,6 +177,10 @@ final class RegisteredRelay implements AutoCloseable {
 
   HttpResponse<Buffer> get(String token, String path) {
     return web.get(path).putHeader("Authorization", "Bearer " + token).send().await();
+  }
+
+  HttpResponse<Buffer> put(String token, String path, JsonObject body) {
+    return web.put(path).putHeader("Authorization", "Bearer " + token).sendJsonObject(body).await();
   }
 
   HttpResponse<Buffer> delete(String token, String path) {
