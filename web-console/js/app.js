@@ -7,10 +7,12 @@ import { auditPage } from './audit.js';
 import { securityPage } from './security.js';
 import { quarantinePage } from './quarantine.js';
 import { alertsPage } from './alerts.js';
+import { registeredPage } from './registered.js';
 
 const state = { session: null, names: new Map() };
 const pages = {
   integrations: integrationsPage(state),
+  registered: registeredPage(state),
   activity: activityPage(state),
   audit: auditPage(state),
   security: securityPage(state),

@@ -57,18 +57,19 @@ export function auditPage(state) {
   }
 
   function row(r) {
-    const integration = r.kind === 'query' || r.kind === 'schema';
+    const integration = r.kind === 'query' || r.kind === 'schema' || r.kind === 'registered';
+    const ran = r.kind === 'query' || r.kind === 'registered';
     const who = integration ? (state.names.get(r.actor) || r.actor) : r.actor.replace(/^console:/, '');
-    const what = r.kind === 'query' ? el('code', { class: 'sql' }, r.sql || '')
+    const what = ran ? el('code', { class: 'sql' }, r.sql || '')
       : el('span', {}, r.kind === 'schema' ? describeSchema(r) : describe(r));
     const refused = integration && r.outcome !== 'succeeded';
     return el('tr', { 'data-kind': r.kind, 'data-outcome': r.outcome, class: refused ? 'refused' : null },
       el('td', {}, el('time', { datetime: r.at }, when(r.at))),
       el('td', {}, who, r.kind === 'admin' ? el('span', { class: 'muted' }, ' (admin)') : null),
-      el('td', {}, what),
+      el('td', {}, what, r.kind === 'registered' ? el('span', { class: 'muted' }, ' (registered, run by your agent)') : null),
       el('td', {}, el('span', { class: refused ? 'badge status-blocked' : 'badge' }, r.outcome)),
       el('td', {}, integration ? number(r.rows) : ''),
-      el('td', {}, r.kind === 'query' ? number(r.executionMs) : ''));
+      el('td', {}, ran ? number(r.executionMs) : ''));
   }
 
   // A schema request: the tables and views the integration may read (its rows: how many were listed).

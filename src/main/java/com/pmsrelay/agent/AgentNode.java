@@ -52,7 +52,8 @@ public final class AgentNode {
           pms = opened;
           SqlGuard guard = embeddedGuard == null ? new SqlGuard(config.exec().maxSqlChars()) : embeddedGuard;
           // The version is known once a connection was made (probed at start); never block for it here.
-          link = new AgentLink(config, () -> new QueryExecutor(vertx, pms, config.exec(), guard),
+          link = new AgentLink(config, () -> new QueryExecutor(vertx, pms, config.exec(), guard,
+              config.registered().reservedSlots()),
               new AgentLink.Identity(Version.current(), pms.kind(), pms::version, pms.catalogues()));
           return vertx.deployVerticle(link);
         })
@@ -123,5 +124,10 @@ public final class AgentNode {
 
   public QueryExecutor executor() {
     return executor;
+  }
+
+  /** The practice's registered queries as this agent runs them. */
+  public com.pmsrelay.agent.registered.RegisteredRunner registered() {
+    return link == null ? null : link.registered();
   }
 }

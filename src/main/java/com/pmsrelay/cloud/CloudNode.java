@@ -54,6 +54,10 @@ public final class CloudNode {
   private final com.pmsrelay.cloud.cluster.ClusterView cluster;
   private final String nodeId;
   private final AgentDirectory agents = new AgentDirectory();
+  /** Where registered queries' changes are announced: given from outside, or (null) the node's webhook outbox. */
+  private final com.pmsrelay.cloud.webhook.ChangeNotices givenNotices;
+  private com.pmsrelay.cloud.registered.RegisteredQueries registered;
+  private ChangeFollower follower;
   private Database database;
   private TlsMaterial tls;
   private Stores stores;
@@ -78,11 +82,22 @@ public final class CloudNode {
     this(vertx, config, tokens -> tokens);
   }
 
+  /** A node announcing registered queries' changes to {@code changeNotices} instead of its webhook outbox (tests). */
+  public CloudNode(Vertx vertx, CloudConfig config, com.pmsrelay.cloud.webhook.ChangeNotices changeNotices) {
+    this(vertx, config, tokens -> tokens, changeNotices);
+  }
+
   /**
    * A node whose API checks bearer tokens with another verifier: only for tests and benchmarks
    * (package-private, no setting reaches it), which measure what the real check costs.
    */
   CloudNode(Vertx vertx, CloudConfig config, Function<TokenService, TokenVerifier> bearer) {
+    this(vertx, config, bearer, null);
+  }
+
+  private CloudNode(Vertx vertx, CloudConfig config, Function<TokenService, TokenVerifier> bearer,
+      com.pmsrelay.cloud.webhook.ChangeNotices changeNotices) {
+    this.givenNotices = changeNotices;
     this.vertx = vertx;
     this.config = config;
     this.bearer = bearer;
@@ -120,6 +135,7 @@ public final class CloudNode {
         .compose(v -> deploy(new AuditHeadSigning(vertx, stores.signedHeads(), config.auditSignEveryMs())))
         .compose(v -> deploy(new ChangeFollower(vertx, stores.changes(), stores.grants(), stores.integrators(), agents,
             tokens)))
+        .map(started -> follower = started)
         .compose(v -> {
           management = new com.pmsrelay.cloud.metrics.ManagementServer(config.management(), metrics);
           return vertx.deployVerticle(management).map(id -> deployments.add(id));
@@ -174,11 +190,20 @@ public final class CloudNode {
           });
         })
         .compose(dispatcher -> {
+          registered = new com.pmsrelay.cloud.registered.RegisteredQueries(vertx,
+              new com.pmsrelay.cloud.registered.RegisteredQueries.Parts(stores.registered(), stores.grants(),
+                  stores.integrators(), stores.queryRecords(), results, stores.audit(), dispatcher, agents, changeNotices(),
+                  nodeId, config.registered(), config.results().retentionMs()));
+          // A grant that changes changes what its practice's agent runs, at once.
+          follower.onPracticeChanged(registered::practiceChanged);
+          return deploy(registered).map(dispatcher);
+        })
+        .compose(dispatcher -> {
           // Failed authentication is throttled per node: one throttle of each kind, shared by every instance.
           ConsoleApi console = new ConsoleApi(new ConsoleApi.Parts(stores.consoleUsers(), stores.consoleSessions(),
               stores.practices(), stores.integrators(), stores.grants(), stores.pairings(), stores.audit(),
               stores.changes(), new LiveAgentStatus(vertx, java.time.Duration.ofMillis(config.bridge().heartbeatTimeoutMs())),
-              stores.quarantines(), stores.alerts(), config.monitor().enabled()),
+              stores.quarantines(), stores.alerts(), config.monitor().enabled(), stores.registered()),
               new FailureThrottle("console login", config.throttle().console()), config.http().clientAddress());
           // One of each for the node, shared by every instance: a limiter per instance would
           // multiply a grant's rate by the number of instances.
@@ -191,7 +216,7 @@ public final class CloudNode {
               new FailureThrottle("token", config.throttle().token()),
               new com.pmsrelay.cloud.http.ConnectionCap(config.http().maxConnectionsPerAddress()),
               new com.pmsrelay.cloud.edge.ProxyHeaderRefusals("http.proxyProtocol"),
-              new com.pmsrelay.cloud.schema.SchemaCache(vertx, dispatcher, config.schema()), webhooks);
+              new com.pmsrelay.cloud.schema.SchemaCache(vertx, dispatcher, config.schema()), registered, webhooks);
           return Instances.deploy(vertx, config.http().instances(), () -> new HttpApi(parts));
         })
         .map(deployed -> {
@@ -346,9 +371,9 @@ public final class CloudNode {
     return stores.pairings();
   }
 
-  /** Where registered queries announce a changed result: the webhook outbox (issue 15). */
+  /** Where registered queries announce a changed result: the webhook outbox (issue 15), unless one was given. */
   public com.pmsrelay.cloud.webhook.ChangeNotices changeNotices() {
-    return webhooks.notices();
+    return givenNotices != null ? givenNotices : webhooks.notices();
   }
 
   public com.pmsrelay.cloud.webhook.Webhooks webhooks() {
@@ -357,6 +382,11 @@ public final class CloudNode {
 
   public AsyncQueries async() {
     return async;
+  }
+
+  /** The node's side of registered queries. */
+  public com.pmsrelay.cloud.registered.RegisteredQueries registered() {
+    return registered;
   }
 
   public QueryRecordStore queryRecords() {

@@ -167,6 +167,7 @@ public final class DemoMode {
         .getJsonObject("tls").put("pinnedSha256", cloud.tls().fingerprintSha256());
     json.getJsonObject("reconnect").put("initialDelayMs", 200).put("maxDelayMs", 5000);
     json.put("pingIntervalMs", 2000); // the console shows each agent's load as of its last heartbeat
+    json.getJsonObject("registered").put("dir", dataDir.resolve("agents").resolve(practice.slug()).toString());
     json.getJsonObject("pms").put("kind", "demo").put("product", "demo").put("catalogues", new JsonArray().add("DemoPMS"))
         .getJsonObject("demo").put("dir", dataDir.resolve("pms").resolve(practice.slug()).toString())
         .put("seed", seed).put("patients", patients);

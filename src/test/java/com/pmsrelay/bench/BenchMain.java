@@ -23,11 +23,11 @@ public final class BenchMain {
   static final List<String> NAMES = List.copyOf(BENCHMARKS.keySet());
   /**
    * Run by name only, left out of {@code all}: the diagnostics that explain the noisy-neighbour
-   * figure, and throughput-instances, cross-node and token-flood (four to six minutes each would
-   * take {@code all} past twenty).
+   * figure, and throughput-instances, cross-node, token-flood and registered (three to six minutes
+   * each would take {@code all} past twenty).
    */
   static final List<String> BY_NAME_ONLY = List.of("noisy-agent", "noisy-mild", InstancesBench.NAME,
-      CrossNodeBench.NAME, TokenFloodBench.NAME);
+      CrossNodeBench.NAME, TokenFloodBench.NAME, RegisteredBench.NAME);
 
   private static Map<String, Benchmark> benchmarks() {
     Map<String, Benchmark> all = new LinkedHashMap<>();
@@ -45,6 +45,7 @@ public final class BenchMain {
     all.put("idle-agents", (mode, work) -> new IdleAgentsBench(mode).run(mode, work));
     all.put("reconnect-storm", (mode, work) -> new ReconnectStormBench(mode).run(mode, work));
     all.put(TokenFloodBench.NAME, (mode, work) -> new TokenFloodBench().run(mode, work));
+    all.put(RegisteredBench.NAME, (mode, work) -> new RegisteredBench().run(mode, work));
     return all;
   }
 

@@ -172,6 +172,27 @@ class ConsoleBrowserIT {
 
   @Test
   @Order(5)
+  void registeredQueriesAreListedWithTheirScheduleAndNeverTheirValues() throws Exception {
+    String sql = "SELECT TOP 3 PatientId, '<img src=x id=pwned3>' AS Markup FROM dbo.Patients WHERE Surname = ?";
+    HttpResponse<String> created = demo.postJson(demo.token(own), "/v1/practices/" + demo.practiceId(0)
+        + "/registered-queries", new JsonObject().put("sql", sql).put("params", new io.vertx.core.json.JsonArray()
+            .add("Registered-Secret-Surname")).put("everySeconds", 300));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String id = new JsonObject(created.body()).getString("registrationId");
+    go("registered");
+    String row = "#registered-list section[data-client-id='" + own.getString("clientId") + "'] tr[data-registration-id='"
+        + id + "']";
+    String text = browser.waitFor(By.cssSelector(row)).getText();
+    assertThat(text).contains("every 5 minutes").contains("Active").contains("<img src=x id=pwned3>")
+        .contains("1 value not shown").contains("Not yet");
+    assertThat(browser.driver.findElement(By.id("registered-list")).getText()).contains(own.getString("name"))
+        .doesNotContain("Registered-Secret-Surname");
+    assertThat(browser.driver.findElements(By.id("pwned3"))).isEmpty();
+    browser.screenshots("registered");
+  }
+
+  @Test
+  @Order(6)
   void activityShowsChartsAndTheTopQueries() throws Exception {
     go("activity");
     browser.waitUntil("four charts are drawn",
@@ -189,7 +210,7 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void theAuditLogShowsTheRefusedQueryAndAdminActionsAndExportsCsv() throws Exception {
     go("audit");
     browser.waitFor(By.cssSelector("#audit-table tbody tr[data-kind='admin']"));
@@ -226,14 +247,15 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void anotherPracticesIdsInRequestsGetNotFound() throws Exception {
     String session = browser.fetch("GET", "api/session", null, null);
     String csrf = new JsonObject(session.substring(4)).getString("csrfToken");
     String mine = demo.practiceId(0);
     String theirs = demo.practiceId(1);
     String clientId = both.getString("clientId");
-    for (String path : new String[] {"", "/integrations", "/audit", "/audit.csv", "/activity", "/top-queries", "/alerts"}) {
+    for (String path : new String[] {"", "/integrations", "/audit", "/audit.csv", "/activity", "/top-queries", "/alerts",
+        "/registered-queries"}) {
       assertThat(browser.fetch("GET", "api/practices/" + theirs + path, null, null)).as(path).startsWith("404 ");
     }
     assertThat(browser.fetch("PUT", "api/practices/" + theirs + "/integrations/" + clientId, csrf,
@@ -249,7 +271,7 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void anAlertShowsAsABadgeAndIsAcknowledgedOnItsPage() throws Exception {
     // Someone guessing the secret of an integration this practice granted: 20 failures trip the shipped
     // threshold. After five the throttle answers 429 (held back up to 1 s), and the monitor counts those too.
@@ -277,7 +299,7 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void rotatingTheAgentKeyShowsTheNewKeyOnceAndTheAgentGoesOffline() throws Exception {
     go("security");
     browser.driver.findElement(By.id("rotate-key")).click();
@@ -297,7 +319,7 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void noContentSecurityPolicyViolationsAndLogOutEndsTheSession() throws Exception {
     assertThat(browser.consoleMessages()).noneMatch(m -> m.getMessage().contains("Content Security Policy")
         || m.getMessage().contains("Content-Security-Policy"));

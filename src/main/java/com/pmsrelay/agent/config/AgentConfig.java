@@ -16,7 +16,16 @@ public record AgentConfig(
     CloudLink cloud,
     int pingIntervalMs,
     Pms pms,
-    Exec exec) {
+    Exec exec,
+    Registered registered) {
+
+  /**
+   * Registered queries at this agent: {@code dir} keeps them across restarts (sealed with a key
+   * derived from the agent key); their scheduled runs never take the last {@code reservedSlots}
+   * of the concurrency cap; a run keeps at most {@code maxResultBytes} of result (its byte cap) to
+   * hash it and send it if it changed.
+   */
+  public record Registered(Path dir, int reservedSlots, long maxResultBytes) {}
 
   /**
    * Where and how to dial the cloud, and how long to wait between attempts (see {@code Backoff}).
@@ -111,7 +120,9 @@ public record AgentConfig(
             exec.integer("maxSqlChars", 16, 1_000_000),
             exec.integer("breakerFailures", 1, 1000),
             exec.integer("breakerResetMs", 100, 600_000),
-            exec.integer("shutdownGraceMs", 0, 600_000)));
+            exec.integer("shutdownGraceMs", 0, 600_000)),
+        new Registered(Path.of(root.string("registered.dir")), root.integer("registered.reservedSlots", 0, 64),
+            root.longValue("registered.maxResultBytes", 1024, 1L << 30)));
   }
 
   private static Pms pms(ConfigReader pms) {

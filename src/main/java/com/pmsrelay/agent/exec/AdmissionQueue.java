@@ -8,7 +8,9 @@ import java.util.LinkedHashMap;
  * Queries waiting for a slot: one bounded FIFO per integrator, served by smooth weighted
  * round-robin (as nginx balances upstreams) so that each integrator gets its grant's share of the
  * practice's capacity and one integrator's backlog cannot starve the others; plus a bound on the
- * total. Confined to one thread.
+ * total. Background tasks (registered queries' scheduled runs) wait in lanes of their own, under
+ * the same bounds, and are served only when no interactive task waits and the caller says there is
+ * room for one ({@link #poll(java.util.function.Predicate, boolean)}). Confined to one thread.
  */
 final class AdmissionQueue {
   /** Why {@link #offer} refused. */
@@ -23,7 +25,9 @@ final class AdmissionQueue {
   private final int capacity;
   private final int perIntegrator;
   private final LinkedHashMap<String, Lane> lanes = new LinkedHashMap<>();
+  private final LinkedHashMap<String, Lane> background = new LinkedHashMap<>();
   private int size;
+  private int backgroundSize;
 
   AdmissionQueue(int capacity, int perIntegrator) {
     this.capacity = capacity;
@@ -34,14 +38,21 @@ final class AdmissionQueue {
     if (size >= capacity) {
       return Refusal.QUEUE_FULL;
     }
-    Lane lane = lanes.computeIfAbsent(task.clientId(), k -> new Lane());
+    Lane lane = lanesOf(task).computeIfAbsent(task.clientId(), k -> new Lane());
     if (lane.tasks.size() >= perIntegrator) {
       return Refusal.INTEGRATOR_FULL;
     }
     lane.weight = Math.max(1, task.request.weight());
     lane.tasks.addLast(task);
     size++;
+    if (task.background) {
+      backgroundSize++;
+    }
     return Refusal.NONE;
+  }
+
+  private LinkedHashMap<String, Lane> lanesOf(QueryTask task) {
+    return task.background ? background : lanes;
   }
 
   /** The next task by weighted turns; null if none waits. */
@@ -51,6 +62,25 @@ final class AdmissionQueue {
 
   /** The next task by weighted turns among integrators that {@code eligible} allows now. */
   QueryTask poll(java.util.function.Predicate<String> eligible) {
+    return poll(eligible, true);
+  }
+
+  /**
+   * The next interactive task by weighted turns among integrators that {@code eligible} allows
+   * now; if none waits and {@code backgroundAllowed}, the next background task the same way.
+   */
+  QueryTask poll(java.util.function.Predicate<String> eligible, boolean backgroundAllowed) {
+    QueryTask task = poll(lanes, eligible);
+    if (task == null && backgroundAllowed) {
+      task = poll(background, eligible);
+      if (task != null) {
+        backgroundSize--;
+      }
+    }
+    return task;
+  }
+
+  private QueryTask poll(LinkedHashMap<String, Lane> lanes, java.util.function.Predicate<String> eligible) {
     Lane best = null;
     long total = 0;
     for (var entry : lanes.entrySet()) {
@@ -70,31 +100,41 @@ final class AdmissionQueue {
     best.current -= total;
     QueryTask task = best.tasks.pollFirst();
     size--;
-    dropEmptyLanes();
+    dropEmptyLanes(lanes);
     return task;
   }
 
   boolean remove(QueryTask task) {
-    Lane lane = lanes.get(task.clientId());
+    LinkedHashMap<String, Lane> all = lanesOf(task);
+    Lane lane = all.get(task.clientId());
     if (lane == null || !lane.tasks.remove(task)) {
       return false;
     }
     size--;
-    dropEmptyLanes();
+    if (task.background) {
+      backgroundSize--;
+    }
+    dropEmptyLanes(all);
     return true;
   }
 
   /** Removes and returns every waiting task of one integrator (it was disabled or blocked). */
   java.util.List<QueryTask> removeAll(String clientId) {
+    java.util.List<QueryTask> removed = new java.util.ArrayList<>();
     Lane lane = lanes.remove(clientId);
-    if (lane == null) {
-      return java.util.List.of();
+    if (lane != null) {
+      removed.addAll(lane.tasks);
     }
-    size -= lane.tasks.size();
-    return java.util.List.copyOf(lane.tasks);
+    Lane later = background.remove(clientId);
+    if (later != null) {
+      removed.addAll(later.tasks);
+      backgroundSize -= later.tasks.size();
+    }
+    size -= removed.size();
+    return java.util.List.copyOf(removed);
   }
 
-  private void dropEmptyLanes() {
+  private static void dropEmptyLanes(LinkedHashMap<String, Lane> lanes) {
     for (Iterator<Lane> it = lanes.values().iterator(); it.hasNext(); ) {
       if (it.next().tasks.isEmpty()) {
         it.remove();
@@ -104,5 +144,10 @@ final class AdmissionQueue {
 
   int size() {
     return size;
+  }
+
+  /** Interactive tasks waiting (not background ones). */
+  int interactiveSize() {
+    return size - backgroundSize;
   }
 }

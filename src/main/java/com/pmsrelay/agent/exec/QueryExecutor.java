@@ -53,12 +53,23 @@ public final class QueryExecutor {
   private final String bootId = java.util.UUID.randomUUID().toString();
   /** Set once a shutdown began: new queries are refused. */
   private boolean shuttingDown;
+  /** Slots a background run (a registered query's) never takes: kept for interactive queries. */
+  private final int reservedForInteractive;
 
   public QueryExecutor(Vertx vertx, PmsDatabase pms, AgentConfig.Exec caps) {
     this(vertx, pms, caps, new SqlGuard(caps.maxSqlChars()));
   }
 
   public QueryExecutor(Vertx vertx, PmsDatabase pms, AgentConfig.Exec caps, SqlGuard guard) {
+    this(vertx, pms, caps, guard, 1);
+  }
+
+  /**
+   * An executor whose background runs (registered queries) leave {@code reservedForInteractive}
+   * slots to interactive queries (at most all but one: with a cap of one, they run when it is free).
+   */
+  public QueryExecutor(Vertx vertx, PmsDatabase pms, AgentConfig.Exec caps, SqlGuard guard, int reservedForInteractive) {
+    this.reservedForInteractive = Math.max(0, reservedForInteractive);
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.pms = pms;
@@ -104,7 +115,33 @@ public final class QueryExecutor {
         }
         return;
       }
-      onContext(() -> admit(capped, catalogue, sink, runner::run));
+      onContext(() -> admit(capped, catalogue, sink, runner::run, false));
+    });
+  }
+
+  /**
+   * Takes a registered query's scheduled run: the same guard, scopes, caps, admission bounds,
+   * concurrency cap and time-out as any query, at a lower priority: it starts only when no
+   * interactive query waits, never into the slots reserved for them, and never shares an
+   * execution (an interactive query must not wait behind a background one).
+   */
+  public void submitBackground(QueryRequest request, ResultSink sink) {
+    QueryRequest capped = capped(request);
+    String catalogue = capped.catalogue() == null ? pms.catalogues().get(0) : capped.catalogue();
+    if (!pms.catalogues().contains(catalogue)) {
+      reject(sink, ErrorCode.INVALID_REQUEST, "unknown catalogue");
+      return;
+    }
+    guard.check(vertx, capped).onComplete(checked -> {
+      if (checked.failed()) {
+        if (checked.cause() instanceof RelayException problem) {
+          reject(sink, problem.code(), problem.detail());
+        } else {
+          reject(sink, ErrorCode.SQL_REJECTED, "the statement could not be checked");
+        }
+        return;
+      }
+      onContext(() -> admit(capped, catalogue, sink, runner::run, true));
     });
   }
 
@@ -120,7 +157,7 @@ public final class QueryExecutor {
       rejectCatalogue(sink, catalogue);
       return;
     }
-    onContext(() -> admit(capped, catalogue, sink, catalogueReader));
+    onContext(() -> admit(capped, catalogue, sink, catalogueReader, false));
   }
   /** The same answer the cloud gives a schema request for a catalogue the agent does not serve. */
   private void rejectCatalogue(ResultSink sink, String catalogue) {
@@ -142,7 +179,7 @@ public final class QueryExecutor {
     }
   }
 
-  private void admit(QueryRequest request, String catalogue, ResultSink sink, QueryTask.Work work) {
+  private void admit(QueryRequest request, String catalogue, ResultSink sink, QueryTask.Work work, boolean background) {
     if (!sink.isOpen()) {
       // Cancelled, or its link lost, while its SQL was being checked (cancel and cancelAll did not
       // find it yet): no one will read its answer, so it must not reach the database.
@@ -173,7 +210,7 @@ public final class QueryExecutor {
       return;
     }
     String key = SharedExecution.key(request, catalogue);
-    SharedExecution existing = shareable.get(key);
+    SharedExecution existing = background ? null : shareable.get(key);
     if (existing != null && existing.join(request.queryId(), request.clientId(), sink)) {
       byQuery.put(request.queryId(), existing);
       if (existing.task.started) {
@@ -182,7 +219,7 @@ public final class QueryExecutor {
       return;
     }
     SharedExecution shared = new SharedExecution(key, request.queryId(), request.clientId(), sink);
-    QueryTask task = new QueryTask(request, shared, work);
+    QueryTask task = new QueryTask(request, shared, work, background);
     task.catalogue = catalogue;
     shared.task = task;
     AdmissionQueue.Refusal refusal = queue.offer(task);
@@ -191,7 +228,9 @@ public final class QueryExecutor {
           ? "this integration's queue at the practice is full" : "the practice's query queue is full");
       return;
     }
-    shareable.put(key, shared);
+    if (!background) {
+      shareable.put(key, shared);
+    }
     byQuery.put(request.queryId(), shared);
     task.queueTimer = vertx.setTimer(Math.max(1, request.queueTimeoutMs()), id -> {
       if (queue.remove(task)) {
@@ -205,12 +244,15 @@ public final class QueryExecutor {
   /**
    * Starts queued queries while the limiter has room. One slot is kept as headroom: no integrator
    * may hold every slot, so another integrator's query starts at once instead of waiting for a
-   * greedy one's to finish (the noisy-neighbour benchmark measures this).
+   * greedy one's to finish (the noisy-neighbour benchmark measures this). Interactive queries go
+   * first; a background run starts only if, with it, the reserved slots stay free.
    */
   private void drain() {
     while (queue.size() > 0 && limiter.tryAcquire()) {
       int perClient = Math.max(1, limiter.currentLimit() - 1);
-      QueryTask next = queue.poll(client -> runningByClient.getOrDefault(client, 0) < perClient);
+      int reserved = Math.min(reservedForInteractive, limiter.currentLimit() - 1);
+      boolean roomForBackground = limiter.running() + reserved <= limiter.currentLimit();
+      QueryTask next = queue.poll(client -> runningByClient.getOrDefault(client, 0) < perClient, roomForBackground);
       if (next == null) {
         limiter.release(-1); // only integrators at their share are waiting
         return;

@@ -17,6 +17,8 @@ final class QueryTask {
   final QueryRequest request;
   final ResultSink sink;
   final Work work;
+  /** A registered query's scheduled run: served after interactive queries, never into the reserved slots. */
+  final boolean background;
   final long admittedNanos = System.nanoTime();
   /** Wall-clock deadline of execution, set when it starts running. */
   volatile long deadlineNanos;
@@ -34,9 +36,14 @@ final class QueryTask {
   volatile long latencyNanos = -1;
 
   QueryTask(QueryRequest request, ResultSink sink, Work work) {
+    this(request, sink, work, false);
+  }
+
+  QueryTask(QueryRequest request, ResultSink sink, Work work, boolean background) {
     this.request = request;
     this.sink = sink;
     this.work = work;
+    this.background = background;
   }
 
   String clientId() {

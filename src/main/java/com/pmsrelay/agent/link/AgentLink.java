@@ -7,6 +7,8 @@ import com.pmsrelay.common.protocol.Addresses;
 import com.pmsrelay.common.protocol.FrameReader;
 import com.pmsrelay.common.protocol.Frames;
 import com.pmsrelay.common.protocol.QueryRequest;
+import com.pmsrelay.common.protocol.Registration;
+import com.pmsrelay.agent.registered.RegisteredRunner;
 import com.pmsrelay.common.protocol.ResultMessage;
 import com.pmsrelay.common.protocol.SchemaRequest;
 import com.pmsrelay.common.error.ErrorCode;
@@ -56,12 +58,15 @@ public final class AgentLink extends VerticleBase {
   }
 
   /** What this agent answers beyond queries, told to the cloud with its credentials. */
-  static final io.vertx.core.json.JsonArray FEATURES = new io.vertx.core.json.JsonArray().add(SchemaRequest.FEATURE);
+  static final io.vertx.core.json.JsonArray FEATURES = new io.vertx.core.json.JsonArray().add(SchemaRequest.FEATURE)
+      .add(Registration.FEATURE);
 
   private final AgentConfig config;
   /** Made on this verticle's context when it starts: the executor and the link then share an event loop. */
   private final Supplier<QueryExecutor> makeExecutor;
   private QueryExecutor executor;
+  /** The practice's registered queries, run on their schedules; made with the executor. */
+  private RegisteredRunner registered;
   private final Identity identity;
   private final Backoff backoff;
   /** The cloud nodes' bridges, tried in turn from {@link #nextAddress}; touched on the link's event loop. */
@@ -92,6 +97,10 @@ public final class AgentLink extends VerticleBase {
     return executor;
   }
 
+  public RegisteredRunner registered() {
+    return registered;
+  }
+
   /** How many connections the cloud has accepted since the start. */
   public int connectionsAccepted() {
     return accepted.get();
@@ -101,15 +110,43 @@ public final class AgentLink extends VerticleBase {
   public Future<?> start() {
     // On this context: a query handed to the executor needs no hop to another event loop.
     executor = makeExecutor.get();
+    AgentConfig.Registered r = config.registered();
+    registered = new RegisteredRunner(vertx, executor,
+        new RegisteredRunner.Settings(r.dir(), r.reservedSlots(), r.maxResultBytes()), config.agentKey(), new Runs());
     client = vertx.createNetClient(clientOptions(config.cloud()));
-    connect();
-    return Future.succeededFuture();
+    // Kept registrations are scheduled before the first connection: a restarted agent keeps its rhythm.
+    return registered.start().onComplete(v -> connect());
+  }
+
+  /** What the registered queries' runner needs of the link. */
+  private final class Runs implements RegisteredRunner.Link {
+    @Override
+    public boolean isReady() {
+      return link != null && link.ready;
+    }
+
+    @Override
+    public void sendNote(JsonObject note) {
+      Link current = link;
+      if (current != null && current.ready) {
+        current.socket.write(Frames.encode(Frames.send(Addresses.REGISTERED_RUNS, note)));
+      }
+    }
+
+    @Override
+    public int maxMessageBytes() {
+      Link current = link;
+      return (current == null ? DEFAULT_MAX_FRAME_BYTES : current.maxFrameBytes) - ENVELOPE_BYTES;
+    }
   }
 
   @Override
   public Future<?> stop() {
     stopping = true;
     ready = false;
+    if (registered != null) {
+      registered.stop();
+    }
     if (link != null) {
       link.socket.close();
     }
@@ -257,6 +294,27 @@ public final class AgentLink extends VerticleBase {
           executor.submitSchema(SchemaRequest.fromJson(body), sink);
         }
       }
+      case Registration.OP_REGISTRATIONS -> {
+        java.util.List<Registration> set = new java.util.ArrayList<>();
+        for (Object entry : body.getJsonArray("registrations", new io.vertx.core.json.JsonArray())) {
+          Registration r = entry instanceof JsonObject json ? Registration.fromJson(json) : null;
+          if (r != null && config.practiceId().equals(r.practiceId())) {
+            set.add(r);
+          }
+        }
+        registered.replaceAll(set);
+      }
+      case Registration.OP_STORED -> {
+        if (body.getValue("registrationId") instanceof String id && body.getValue("hash") instanceof String hash) {
+          registered.stored(id, hash);
+        }
+      }
+      case Registration.OP_FETCH -> {
+        StreamSink sink = openStream(current, frame, body, queryId);
+        if (sink != null) {
+          registered.fetch(body.getString("registrationId", ""), body.getString("hash", ""), sink);
+        }
+      }
       default -> LOG.debug("ignoring an unknown operation from the cloud");
     }
   }
@@ -328,6 +386,7 @@ public final class AgentLink extends VerticleBase {
     current.streams.values().forEach(StreamSink::close);
     // Nobody can receive these answers any more: stop them on the database now.
     executor.cancelAll("the connection to the cloud was lost");
+    registered.linkLost();
     if (link == current) {
       link = null;
       ready = false;

@@ -121,6 +121,12 @@ final class AgentSession implements SilenceSweep.Watched {
         heard();
         forward(frame.address(), frame.result());
       }
+      case NOTE -> {
+        heard();
+        // The practice is the one this socket authenticated as, never what the note says.
+        vertx.eventBus().send(Addresses.REGISTERED_NOTES, new JsonObject().put("practiceId", guard.practiceId())
+            .put("note", frame.body()), new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true));
+      }
       case LATE -> {
         heard();
         LOG.debug("dropped a late message for an ended stream of practice {}", guard.practiceId());
@@ -190,6 +196,19 @@ final class AgentSession implements SilenceSweep.Watched {
           message.fail(SchemaRequest.NOT_SUPPORTED, "the practice's agent is too old to list its tables; the practice needs to update it");
         } else {
           dispatch(message, body, queryId);
+        }
+      }
+      case com.pmsrelay.common.protocol.Registration.OP_FETCH -> {
+        if (!features.contains(com.pmsrelay.common.protocol.Registration.FEATURE)) {
+          message.fail(SchemaRequest.NOT_SUPPORTED, "the practice's agent is too old to run registered queries");
+        } else {
+          dispatch(message, body, queryId);
+        }
+      }
+      case com.pmsrelay.common.protocol.Registration.OP_REGISTRATIONS,
+          com.pmsrelay.common.protocol.Registration.OP_STORED -> {
+        if (features.contains(com.pmsrelay.common.protocol.Registration.FEATURE)) {
+          toAgent(body, null);
         }
       }
       case QueryRequest.OP_CANCEL -> {

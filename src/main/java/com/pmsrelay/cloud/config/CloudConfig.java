@@ -28,7 +28,18 @@ public record CloudConfig(
     com.pmsrelay.cloud.metrics.ManagementConfig management,
     com.pmsrelay.cloud.throttle.ThrottleConfig throttle,
     com.pmsrelay.cloud.schema.SchemaConfig schema,
+    RegisteredConfig registered,
     com.pmsrelay.cloud.webhook.WebhooksConfig webhooks) {
+
+  /**
+   * Registered queries: {@code everySeconds} from {@code minEverySeconds} to {@code maxEverySeconds},
+   * an expiry at most {@code maxDays} ahead (also the default), at most {@code perIntegratorPerPractice}
+   * unexpired registrations of one integrator at one practice, results at most {@code maxResultBytes};
+   * every {@code sweepIntervalMs} a node marks the registrations that expired and takes them out of
+   * their agents' sets.
+   */
+  public record RegisteredConfig(int minEverySeconds, int maxEverySeconds, int maxDays, int perIntegratorPerPractice,
+      long maxResultBytes, long sweepIntervalMs) {}
 
   /**
    * The integrator API's listener; {@code instances} copies of it share the port. The edge's
@@ -192,6 +203,11 @@ public record CloudConfig(
         com.pmsrelay.cloud.metrics.ManagementConfig.from(root.section("management")),
         com.pmsrelay.cloud.throttle.ThrottleConfig.from(root.section("throttle")),
         com.pmsrelay.cloud.schema.SchemaConfig.from(root.section("schema")),
+        new RegisteredConfig(root.integer("registered.minEverySeconds", 1, 86_400),
+            root.integer("registered.maxEverySeconds", 60, 30 * 86_400), root.integer("registered.maxDays", 1, 365),
+            root.integer("registered.perIntegratorPerPractice", 1, 10_000),
+            root.longValue("registered.maxResultBytes", 1024, 1L << 30),
+            root.longValue("registered.sweepIntervalMs", 100, 3_600_000)),
         com.pmsrelay.cloud.webhook.WebhooksConfig.from(root.section("webhooks")));
   }
 
@@ -236,12 +252,12 @@ public record CloudConfig(
   public CloudConfig withInstances(int httpInstances, int bridgeInstances) {
     return new CloudConfig(dataDir, http.withInstances(httpInstances),
         bridge.withInstances(bridgeInstances), store, jwt, queries, results, keys, auditRetentionDays, auditSignEveryMs, shutdownGraceMs,
-        cluster, monitor, management, throttle, schema, webhooks);
+        cluster, monitor, management, throttle, schema, registered, webhooks);
   }
 
   public CloudConfig withPorts(int httpPort, int bridgePort) {
     return new CloudConfig(dataDir, http.withPort(httpPort),
         bridge.withPort(bridgePort), store, jwt, queries, results, keys, auditRetentionDays, auditSignEveryMs, shutdownGraceMs,
-        cluster, monitor, management, throttle, schema, webhooks);
+        cluster, monitor, management, throttle, schema, registered, webhooks);
   }
 }

@@ -15,6 +15,7 @@ import com.pmsrelay.cloud.store.PairingStore;
 import com.pmsrelay.cloud.store.PracticeStore;
 import com.pmsrelay.cloud.store.SignedHead;
 import com.pmsrelay.cloud.store.QuarantineStore;
+import com.pmsrelay.cloud.store.RegisteredQueryStore;
 import com.pmsrelay.cloud.throttle.FailureThrottle;
 import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.error.RelayException;
@@ -32,7 +33,8 @@ import java.util.stream.Collectors;
 /**
  * The practice admins' console API under {@code /console/api}: log in and out, the practice and its
  * agent, the integration catalogue with this practice's grants (enable, disable, block, pairing
- * codes), agent key rotation, quarantine ({@link ConsoleQuarantine}) and the audit log. Every path
+ * codes), agent key rotation, quarantine ({@link ConsoleQuarantine}), the queries integrations
+ * registered here ({@link ConsoleRegistered}) and the audit log. Every path
  * names the practice and every handler checks it is the session's own: another practice's id is
  * "not found", like one that does not exist. Every change is audited with before and after, and
  * published to the change feed.
@@ -42,7 +44,7 @@ public final class ConsoleApi {
   public record Parts(ConsoleUserStore users, ConsoleSessionStore sessions, PracticeStore practices,
       IntegratorStore integrators, GrantStore grants, PairingStore pairings, AuditStore audit, ChangeStore changes,
       LiveAgentStatus agentStatus, QuarantineStore quarantines, com.pmsrelay.cloud.store.AlertStore alerts,
-      boolean monitorOn) {}
+      boolean monitorOn, RegisteredQueryStore registered) {}
 
   static final long SESSION_TTL_MS = 8 * 60 * 60 * 1000;
   static final long PAIRING_TTL_MS = 15 * 60 * 1000;
@@ -81,6 +83,7 @@ public final class ConsoleApi {
     api.get("/practices/:practiceId/top-queries").handler(this::topQueries);
     new ConsoleAlerts(parts.alerts(), parts.monitorOn(), parts.audit()).mount(api);
     new ConsoleQuarantine(parts.quarantines()).routes(api);
+    new ConsoleRegistered(parts.registered(), parts.grants(), parts.integrators()).routes(api);
     return api;
   }
 

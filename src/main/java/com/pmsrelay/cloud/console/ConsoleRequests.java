@@ -41,11 +41,12 @@ final class ConsoleRequests {
     return GrantStatus.fromWire(status);
   }
 
-  /** Filters: kind (query|schema|admin), outcome (a code, succeeded, or refused), actor, from/to (ISO-8601), before, limit. */
+  /** Filters: kind (query|registered|schema|admin), outcome (a code, succeeded, or refused), actor, from/to (ISO-8601), before, limit. */
   static AuditStore.Query auditQuery(RoutingContext ctx, String practiceId, int maxLimit) {
     String kind = ctx.queryParams().get("kind");
-    if (kind != null && !kind.equals("query") && !kind.equals("admin") && !kind.equals("schema")) {
-      throw new RelayException(ErrorCode.INVALID_REQUEST, "'kind' must be query, schema or admin");
+    if (kind != null && !kind.equals("query") && !kind.equals("admin") && !kind.equals("schema")
+        && !kind.equals("registered")) {
+      throw new RelayException(ErrorCode.INVALID_REQUEST, "'kind' must be query, registered, schema or admin");
     }
     return new AuditStore.Query(practiceId, instant(ctx, "from"), instant(ctx, "to"), ctx.queryParams().get("actor"),
         kind, ctx.queryParams().get("outcome"), number(ctx, "before", 1, Long.MAX_VALUE),

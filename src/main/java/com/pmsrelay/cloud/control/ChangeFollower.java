@@ -56,6 +56,8 @@ public final class ChangeFollower implements com.pmsrelay.common.Lifecycle {
   private boolean reading;
   /** Woken while a read was under way: that read may have missed the change, so read again after it. */
   private boolean readAgain;
+  /** Told the practice of every grant that changed (registered queries re-send their set to its agent). */
+  private java.util.function.Consumer<String> practiceChanged = practiceId -> { };
 
   public ChangeFollower(Vertx vertx, ChangeStore changes, GrantStore grants, IntegratorStore integrators,
       AgentDirectory agents, TokenService tokens) {
@@ -72,6 +74,12 @@ public final class ChangeFollower implements com.pmsrelay.common.Lifecycle {
     this.agents = agents;
     this.tokens = tokens;
     this.pollMs = pollMs;
+  }
+
+  /** Whom to tell of each practice whose grants changed, once the change is in effect here. */
+  public ChangeFollower onPracticeChanged(java.util.function.Consumer<String> listener) {
+    this.practiceChanged = listener;
+    return this;
   }
 
   /**
@@ -170,6 +178,7 @@ public final class ChangeFollower implements com.pmsrelay.common.Lifecycle {
       if (status != GrantStatus.ENABLED) {
         agents.sendControl(practiceId, QueryRequest.cancelClient(clientId, refusal(status).code()));
       }
+      practiceChanged.accept(practiceId);
     });
   }
 
@@ -177,11 +186,14 @@ public final class ChangeFollower implements com.pmsrelay.common.Lifecycle {
   private void integratorChanged(String clientId) {
     integrators.invalidate(clientId);
     integrators.find(clientId).onSuccess(found -> {
-      if (found.isEmpty() || found.get().blocked()) {
-        grants.visibleTo(clientId).onSuccess(visible -> visible.forEach(v ->
-            agents.sendControl(v.practice().practiceId(),
-                QueryRequest.cancelClient(clientId, ErrorCode.INTEGRATION_BLOCKED.code()))));
-      }
+      boolean refused = found.isEmpty() || found.get().blocked();
+      grants.visibleTo(clientId).onSuccess(visible -> visible.forEach(v -> {
+        if (refused) {
+          agents.sendControl(v.practice().practiceId(),
+              QueryRequest.cancelClient(clientId, ErrorCode.INTEGRATION_BLOCKED.code()));
+        }
+        practiceChanged.accept(v.practice().practiceId()); // blocked or unblocked: its registrations stop or resume
+      }));
     });
   }
 

@@ -59,6 +59,18 @@ public final class QueryDispatcher implements Lifecycle {
   }
 
   /**
+   * Dispatches {@code wire}, a request of another kind answered like a query (a registered query's
+   * changed result, fetched from its agent), checked against {@code shape}'s id, practice and caps.
+   */
+  public QueryStream dispatch(QueryRequest shape, JsonObject wire, java.util.function.Function<Flow, ResultConsumer> consumer) {
+    ContextInternal loop = ((ContextInternal) vertx.getOrCreateContext()).unwrap();
+    StreamInbox inbox = inboxes.computeIfAbsent(loop, context -> new StreamInbox(vertx));
+    QueryStream stream = new QueryStream(vertx, shape, wire, ackTimeoutMs, byNode, inbox);
+    stream.start(consumer.apply(stream));
+    return stream;
+  }
+
+  /**
    * Dispatches a schema request: answered like a query (a result stream, checked and credited
    * the same way), to the consumer {@code consumer} makes.
    */

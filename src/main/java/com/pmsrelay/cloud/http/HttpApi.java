@@ -66,6 +66,7 @@ public final class HttpApi extends VerticleBase {
       ConnectionCap connectionCap,
       com.pmsrelay.cloud.edge.ProxyHeaderRefusals proxyHeaderRefusals,
       com.pmsrelay.cloud.schema.SchemaCache schemas,
+      com.pmsrelay.cloud.registered.RegisteredQueries registered,
       com.pmsrelay.cloud.webhook.Webhooks webhooks) {}
 
   private final Parts parts;
@@ -118,6 +119,12 @@ public final class HttpApi extends VerticleBase {
     router.get("/v1/practices").handler(practices::list);
     router.get("/v1/practices/:practiceId").handler(practices::one);
     router.post("/v1/practices/:practiceId/queries").handler(queries::submit);
+    RegisteredQueriesEndpoint registered = new RegisteredQueriesEndpoint(parts.grants(), parts.registered(),
+        config.queries(), parts.guard());
+    router.post("/v1/practices/:practiceId/registered-queries").handler(registered::create);
+    router.get("/v1/registered-queries").handler(registered::list);
+    router.get("/v1/registered-queries/:registrationId").handler(registered::one);
+    router.delete("/v1/registered-queries/:registrationId").handler(registered::delete);
     router.get("/v1/practices/:practiceId/schema").handler(schema::get);
     router.get("/v1/queries/:queryId").handler(results::status);
     router.get("/v1/queries/:queryId/results").handler(results::results);

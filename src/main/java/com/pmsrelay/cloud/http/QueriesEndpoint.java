@@ -79,12 +79,7 @@ final class QueriesEndpoint {
           attempt.body = QueryBody.parse(Requests.jsonBody(ctx), limits.maxSqlChars());
           return Requests.practiceId(ctx);
         })
-        .compose(practiceId -> practiceId == null
-            ? Future.failedFuture(new RelayException(ErrorCode.PRACTICE_NOT_FOUND, "no such practice"))
-            : grants.find(practiceId, attempt.clientId).map(found -> {
-              found.ifPresent(g -> attempt.chain = practiceId);
-              return allowed(found.orElse(null));
-            }))
+        .compose(practiceId -> PracticeCall.authorise(grants, practiceId, attempt.clientId, p -> attempt.chain = p))
         .map(grant -> {
           int wait = rateLimiter.take(attempt.clientId, grant.practiceId(), grant.ratePerMinute());
           if (wait > 0) {
@@ -94,7 +89,7 @@ final class QueriesEndpoint {
           return request(attempt, grant);
         })
         // The agent checks again; checking here too refuses bad SQL before anything travels.
-        .compose(query -> guard.check(ctx.vertx(), query).map(checked -> placeholdersMatch(checked, query)))
+        .compose(query -> PracticeCall.checkStatement(ctx.vertx(), guard, query))
         .compose(query -> answer(ctx, attempt, query))
         .onComplete(done -> {
           active.remove(attempt);
@@ -121,17 +116,6 @@ final class QueriesEndpoint {
             }
           }
         });
-  }
-
-  /** One parameter per {@code ?}, or a 400 before anything travels (the database would say it less clearly). */
-  private static QueryRequest placeholdersMatch(SqlGuard.Checked checked, QueryRequest query) {
-    int given = query.params().size();
-    if (checked.placeholders() != given) {
-      throw new RelayException(ErrorCode.INVALID_REQUEST, "the statement has " + checked.placeholders()
-          + (checked.placeholders() == 1 ? " ? placeholder" : " ? placeholders") + " but 'params' has " + given
-          + (given == 1 ? " value" : " values") + ": give one value per ? (a ? inside a string or a comment is not one)");
-    }
-    return query;
   }
 
   /**
@@ -218,19 +202,6 @@ final class QueriesEndpoint {
         outcome == null ? null : outcome.queueMs(),
         outcome == null ? null : outcome.execMs());
     audit.append(entry).onFailure(e -> LOG.error("could not write the audit record of query {}", attempt.queryId, e));
-  }
-
-  /** The grant if it lets the integrator query now; otherwise the problem, without existence leaks. */
-  static Grant allowed(Grant grant) {
-    if (grant == null) {
-      throw new RelayException(ErrorCode.PRACTICE_NOT_FOUND, "no such practice");
-    }
-    return switch (grant.status()) {
-      case ENABLED -> grant;
-      case DISABLED -> throw new RelayException(ErrorCode.INTEGRATION_DISABLED, "the practice has disabled this integration");
-      case BLOCKED -> throw new RelayException(ErrorCode.INTEGRATION_BLOCKED, "the practice has blocked this integration");
-      case PENDING -> throw new RelayException(ErrorCode.PRACTICE_NOT_FOUND, "no such practice");
-    };
   }
 
   private QueryRequest request(Attempt attempt, Grant grant) {

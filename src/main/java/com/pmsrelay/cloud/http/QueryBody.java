@@ -28,15 +28,8 @@ record QueryBody(
         throw invalid("unknown field '" + truncate(field) + "'");
       }
     }
-    Object sql = json.getValue("sql");
-    if (!(sql instanceof String text) || text.isBlank()) {
-      throw invalid("'sql' is required and must be a non-empty string");
-    }
-    if (text.length() > maxSqlChars) {
-      throw invalid("'sql' has " + text.length() + " characters; the limit is " + maxSqlChars);
-    }
     return new QueryBody(
-        text,
+        sql(json, maxSqlChars),
         params(json.getValue("params")),
         mode(json.getValue("mode")),
         positive(json, "timeoutMs", 1),
@@ -46,7 +39,20 @@ record QueryBody(
         optionalString(json, "idempotencyKey", 200));
   }
 
-  private static JsonArray params(Object value) {
+  /** The body's {@code sql}: required, not blank, at most {@code maxSqlChars} long (registered queries share it). */
+  static String sql(JsonObject json, int maxSqlChars) {
+    Object sql = json.getValue("sql");
+    if (!(sql instanceof String text) || text.isBlank()) {
+      throw invalid("'sql' is required and must be a non-empty string");
+    }
+    if (text.length() > maxSqlChars) {
+      throw invalid("'sql' has " + text.length() + " characters; the limit is " + maxSqlChars);
+    }
+    return text;
+  }
+
+  /** The body's {@code params}: values to bind, each a string, number, boolean or null (registered queries share it). */
+  static JsonArray params(Object value) {
     if (value == null) {
       return new JsonArray();
     }
@@ -104,7 +110,7 @@ record QueryBody(
     return exact.intValueExact();
   }
 
-  private static String optionalString(JsonObject json, String field, int maxLength) {
+  static String optionalString(JsonObject json, String field, int maxLength) {
     Object value = json.getValue(field);
     if (value == null) {
       return null;
@@ -115,11 +121,11 @@ record QueryBody(
     return s;
   }
 
-  private static String truncate(String s) {
+  static String truncate(String s) {
     return s.length() > 40 ? s.substring(0, 40) + "…" : s;
   }
 
-  private static RelayException invalid(String detail) {
+  static RelayException invalid(String detail) {
     return new RelayException(ErrorCode.INVALID_REQUEST, detail);
   }
 }

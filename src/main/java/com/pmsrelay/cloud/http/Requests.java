@@ -40,6 +40,11 @@ final class Requests {
     return uuid(ctx.pathParam("queryId"));
   }
 
+  /** A registration id from the path; anything but a UUID cannot name one. */
+  static String registrationId(RoutingContext ctx) {
+    return uuid(ctx.pathParam("registrationId"));
+  }
+
   /** A whole-number query parameter within bounds, or its default; anything else is a 400. */
   static long longParam(RoutingContext ctx, String name, long defaultValue, long min, long max) {
     String text = ctx.queryParams().get(name);

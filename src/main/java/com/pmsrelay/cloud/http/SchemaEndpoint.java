@@ -65,12 +65,7 @@ final class SchemaEndpoint {
           attempt.catalogue = catalogue(ctx);
           return Requests.practiceId(ctx);
         })
-        .compose(practiceId -> practiceId == null
-            ? Future.failedFuture(new RelayException(ErrorCode.PRACTICE_NOT_FOUND, "no such practice"))
-            : grants.find(practiceId, attempt.clientId).map(found -> {
-              found.ifPresent(g -> attempt.chain = practiceId);
-              return QueriesEndpoint.allowed(found.orElse(null));
-            }))
+        .compose(practiceId -> PracticeCall.authorise(grants, practiceId, attempt.clientId, p -> attempt.chain = p))
         .compose(grant -> {
           attempt.grant = grant;
           int wait = rateLimiter.take(attempt.clientId, grant.practiceId(), grant.ratePerMinute());

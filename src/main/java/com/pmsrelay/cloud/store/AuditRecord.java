@@ -31,6 +31,11 @@ public record AuditRecord(
   public static final String KIND_ADMIN = "admin";
   /** A schema discovery request: like a query attempt, its rows the tables and views listed. */
   public static final String KIND_SCHEMA = "schema";
+  /**
+   * A scheduled run of a registered query at the agent: like a query attempt (its SQL, rows, times),
+   * {@code queryId} the run's id, the registration's id in {@code detail}.
+   */
+  public static final String KIND_REGISTERED = "registered";
 
   public static AuditRecord query(String chain, String clientId, String outcome, String queryId, String sqlHash,
       String sqlText, Integer paramsCount, Long rows, Long bytes, Long queueMs, Long execMs) {
@@ -47,6 +52,14 @@ public record AuditRecord(
     return query(chain, clientId, outcome, queryId, sql == null ? null : com.pmsrelay.common.crypto.Secrets.sha256Hex(sql),
         sql == null ? null : sql.substring(0, Math.min(sql.length(), MAX_SQL_CHARS)), paramsCount, rows, bytes, queueMs,
         execMs);
+  }
+
+  /** A registered query's run at the agent ({@link #KIND_REGISTERED}). */
+  public static AuditRecord registered(String chain, String clientId, String outcome, String runId, String registrationId,
+      String sql, Integer paramsCount, Long rows, Long bytes, Long queueMs, Long execMs) {
+    return new AuditRecord(chain, 0, System.currentTimeMillis(), KIND_REGISTERED, clientId, "registered", outcome, runId,
+        com.pmsrelay.common.crypto.Secrets.sha256Hex(sql), sql.substring(0, Math.min(sql.length(), MAX_SQL_CHARS)),
+        paramsCount, rows, bytes, queueMs, execMs, new JsonObject().put("registrationId", registrationId).encode());
   }
 
   /**
@@ -90,7 +103,10 @@ public record AuditRecord(
         .put("actor", actor)
         .put("action", action)
         .put("outcome", outcome);
-    if (KIND_QUERY.equals(kind)) {
+    if (KIND_QUERY.equals(kind) || KIND_REGISTERED.equals(kind)) {
+      if (KIND_REGISTERED.equals(kind) && detail != null) {
+        json.put("registrationId", new JsonObject(detail).getString("registrationId"));
+      }
       json.put("queryId", queryId).put("sqlHash", sqlHash).put("sql", sqlText).put("paramsCount", paramsCount)
           .put("rows", rowCount).put("bytes", bytes).put("queueMs", queueMs).put("executionMs", execMs);
     } else if (KIND_SCHEMA.equals(kind)) {

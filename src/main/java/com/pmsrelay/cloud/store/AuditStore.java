@@ -203,7 +203,7 @@ public final class AuditStore implements Lifecycle {
   /** A chain's query attempts since {@code fromMs}, oldest first, at most {@code maxRows}. */
   public Future<List<QueryPoint>> queryPoints(String chain, long fromMs, int maxRows) {
     return db.list("SELECT at_ms, actor, outcome, row_count, exec_ms FROM audit_log "
-            + "WHERE chain = ? AND kind = 'query' AND at_ms >= ? ORDER BY at_ms LIMIT ?", Tuple.of(chain, fromMs, maxRows),
+            + "WHERE chain = ? AND kind IN ('query', 'registered') AND at_ms >= ? ORDER BY at_ms LIMIT ?", Tuple.of(chain, fromMs, maxRows),
         row -> new QueryPoint(row.getLong(0), row.getString(1), row.getString(2), row.getLong(3), row.getLong(4)));
   }
 
@@ -212,7 +212,7 @@ public final class AuditStore implements Lifecycle {
     return db.list("SELECT actor, sql_hash, MAX(sql_text), COUNT(*), "
             + "SUM(CASE WHEN outcome = 'succeeded' THEN 0 ELSE 1 END), COALESCE(SUM(row_count), 0), "
             + "COALESCE(SUM(exec_ms), 0), COALESCE(MAX(exec_ms), 0) FROM audit_log "
-            + "WHERE chain = ? AND kind = 'query' AND at_ms >= ? AND sql_hash IS NOT NULL "
+            + "WHERE chain = ? AND kind IN ('query', 'registered') AND at_ms >= ? AND sql_hash IS NOT NULL "
             + "GROUP BY actor, sql_hash ORDER BY 7 DESC, 4 DESC LIMIT ?", Tuple.of(chain, fromMs, limit),
         // PostgreSQL sums BIGINTs as NUMERIC: getLong narrows any number
         row -> new QueryCost(row.getString(0), row.getString(1), row.getString(2), row.getLong(3), row.getLong(4),

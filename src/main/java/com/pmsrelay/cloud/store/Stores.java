@@ -26,7 +26,8 @@ public record Stores(
     QuarantineStore quarantines,
     AlertStore alerts,
     BaselineStore baselines,
-    SignedHeadStore signedHeads) {
+    SignedHeadStore signedHeads,
+    RegisteredQueryStore registered) {
 
   /**
    * For one command: each audit record is committed before the command goes on. {@code keys}: the
@@ -56,6 +57,6 @@ public record Stores(
         new SigningKeyStore(db, masterKey.sealing(KeyPurposes.SIGNING_KEYS)),
         new QuarantineStore(db, grants, changes, audit),
         new AlertStore(db), new BaselineStore(db),
-        new SignedHeadStore(db, audit, AuditHeadKeys.derivedFrom(masterKey)));
+        new SignedHeadStore(db, audit, AuditHeadKeys.derivedFrom(masterKey)), new RegisteredQueryStore(db));
   }
 }

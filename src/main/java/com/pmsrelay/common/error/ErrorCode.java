@@ -19,6 +19,8 @@ public enum ErrorCode {
   /** Schema discovery: the practice's agent serves no catalogue (database) of that name. */
   CATALOGUE_NOT_FOUND(404, "Catalogue not found"),
   QUERY_NOT_FOUND(404, "Query not found"),
+  /** A registered query that does not exist or is another integrator's (the two are indistinguishable). */
+  REGISTRATION_NOT_FOUND(404, "Registration not found"),
   /** The integrator has set no webhook (PUT /v1/webhook), or deleted it. */
   WEBHOOK_NOT_SET(404, "Webhook not set"),
   NOT_FOUND(404, "Not found"),
@@ -30,6 +32,8 @@ public enum ErrorCode {
   ALREADY_QUARANTINED(409, "Already quarantined"),
   /** Console and operator: there is no quarantine to resume. */
   NOT_QUARANTINED(409, "Not quarantined"),
+  /** The integrator holds as many registered queries at the practice as it may (registered.perIntegratorPerPractice). */
+  TOO_MANY_REGISTRATIONS(409, "Too many registrations"),
   RESULTS_EXPIRED(410, "Results expired"),
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
   /** The request line (method, path and query) is longer than the HTTP codec reads. */

@@ -23,6 +23,14 @@ public final class Addresses {
    * with the old and new addresses and boot ids), told by the bridge to the node's monitor.
    */
   public static final String MONITOR_AGENT = "relay.monitor.agent";
+  /**
+   * Agent to cloud: what came of one run of a registered query ({@link Registration.RunNote}); the
+   * bridge hands it, with the practice it authenticated, to the node's registered queries
+   * ({@link #REGISTERED_NOTES}, node-local).
+   */
+  public static final String REGISTERED_RUNS = "relay.registered.runs";
+  /** Within one node (local only): a run note from an agent connected here, {@code {"practiceId", "note"}}. */
+  public static final String REGISTERED_NOTES = "relay.registered.notes";
   /** The header naming the query a result message sent to an {@link #inbox} belongs to. */
   public static final String INBOX_QUERY_HEADER = "q";
 

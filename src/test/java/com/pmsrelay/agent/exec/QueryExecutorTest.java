@@ -140,6 +140,51 @@ class QueryExecutorTest {
   }
 
   @Test
+  void registeredRunsLeaveTheLastSlotToInteractiveQueries(VertxTestContext ctx) {
+    // Six background runs (registered queries) of six integrators: with the default one slot reserved,
+    // at most CAP - 1 reach the database, and an interactive query arriving then starts at once.
+    List<Future<JsonObject>> background = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      Collector c = new Collector();
+      executor.submitBackground(query("registered" + i, "SELECT HOLD(2000, ?)", new JsonArray().add(i), 30_000), c);
+      background.add(c.done.future());
+    }
+    vertx.setTimer(800, t -> { // the guard's first checks (a cold parser) take a while
+      int runningBackground = DbProbe.CURRENT.get();
+      long submitted = System.nanoTime();
+      run(query("online", "SELECT HOLD(10, 99)", new JsonArray(), 30_000), new Collector()).onComplete(ctx.succeeding(
+          answer -> ctx.verify(() -> {
+            long tookMs = (System.nanoTime() - submitted) / 1_000_000;
+            assertThat(runningBackground).as("background runs on the database").isEqualTo(CAP - 1);
+            assertThat(answer.getString("kind")).isEqualTo("end");
+            assertThat(tookMs).as("the interactive query did not wait for a background run to end").isLessThan(300);
+            assertThat(background).as("background runs still underway or waiting").allMatch(f -> !f.isComplete());
+            ctx.completeNow();
+          })));
+    });
+  }
+
+  @Test
+  void interactiveQueriesGoBeforeWaitingRegisteredRuns(VertxTestContext ctx) {
+    List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+    // Fill every slot with interactive queries, then queue a background run before an interactive one.
+    for (int i = 0; i < CAP; i++) {
+      run(query("busy" + i, "SELECT HOLD(1500, ?)", new JsonArray().add(i), 30_000), new Collector());
+    }
+    vertx.setTimer(800, t -> {
+      Collector later = new Collector();
+      executor.submitBackground(query("registered", "SELECT HOLD(10, 1)", new JsonArray(), 30_000), later);
+      later.done.future().onSuccess(v -> order.add("registered"));
+      vertx.setTimer(50, u -> run(query("online", "SELECT HOLD(10, 2)", new JsonArray(), 30_000), new Collector())
+          .onSuccess(v -> order.add("online")));
+      later.done.future().onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+        assertThat(order).as("finished first").first().isEqualTo("online");
+        ctx.completeNow();
+      })));
+    });
+  }
+
+  @Test
   void theDatabaseNeverSeesMoreThanTheCapUnderABurst(VertxTestContext ctx) {
     int burst = 10 * CAP + 20; // ten times the cap, plus the queue
     List<Future<JsonObject>> answers = new ArrayList<>();

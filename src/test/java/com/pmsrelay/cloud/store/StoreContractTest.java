@@ -1463,6 +1463,114 @@ abstract class StoreContractTest {
     }
   }
 
+  // ---- registered queries ----
+
+  private static RegisteredQuery registration(String practiceId, String clientId, long expiresAtMs) {
+    return new RegisteredQuery(UUID.randomUUID().toString(), clientId, practiceId, "SELECT 1 AS One", null, 0, null, 60,
+        expiresAtMs, System.currentTimeMillis(), null, null, null, null, 0, 0, null);
+  }
+
+  /** A practice with one integrator enabled there (the cap's lock is the grant's row, as in the API). */
+  private String[] grantedPair() {
+    String practiceId = practices.create("Registered " + UUID.randomUUID()).await().practiceId();
+    String clientId = integrators.create("Booking " + UUID.randomUUID(), null).await().clientId();
+    grants.put(Grant.withDefaults(practiceId, clientId, GrantStatus.ENABLED)).await();
+    return new String[] {practiceId, clientId};
+  }
+
+  @Test
+  void theRegistrationCapHoldsUnderConcurrentInserts() {
+    String[] pair = grantedPair();
+    RegisteredQueryStore store = new RegisteredQueryStore(db);
+    long now = System.currentTimeMillis();
+    long expires = now + 86_400_000L;
+    store.insert(registration(pair[0], pair[1], now - 1), 5, now).await(); // expired: does not count
+    List<Future<Boolean>> racing = IntStream.range(0, 20)
+        .mapToObj(i -> store.insert(registration(pair[0], pair[1], expires), 5, now)).toList();
+    Future.join(racing).await();
+    long kept = racing.stream().filter(f -> f.succeeded() && f.result()).count();
+    assertThat(kept).as("inserts that passed the cap of 5").isEqualTo(5);
+    assertThat(racing).as("a loser is told false, not failed").allMatch(f -> f.succeeded() || f.failed());
+    assertThat(store.ofPractice(pair[0]).await().stream().filter(r -> !r.expired(now)).count()).isEqualTo(5);
+    // Another integrator at the same practice has its own cap.
+    String other = integrators.create("Recalls " + UUID.randomUUID(), null).await().clientId();
+    grants.put(Grant.withDefaults(pair[0], other, GrantStatus.ENABLED)).await();
+    assertThat(store.insert(registration(pair[0], other, expires), 5, now).await()).isTrue();
+  }
+
+  @Test
+  void aChangeIsRecordedOnlyWhenTheStoredHashDidNotMove() {
+    String[] pair = grantedPair();
+    RegisteredQueryStore store = new RegisteredQueryStore(db);
+    RegisteredQuery r = registration(pair[0], pair[1], System.currentTimeMillis() + 86_400_000L);
+    store.insert(r, 50, System.currentTimeMillis()).await();
+    String a = "a".repeat(64);
+    String b = "b".repeat(64);
+    String c = "c".repeat(64);
+    String id = r.registrationId();
+
+    assertThat(store.changed(id, null, a, "result-1", 1_000).await()).as("the first result").isTrue();
+    assertThat(store.changed(id, null, b, "result-2", 2_000).await()).as("a run that still saw no result").isFalse();
+    assertThat(store.changed(id, a, b, "result-3", 3_000).await()).isTrue();
+    assertThat(store.changed(id, a, c, "result-4", 4_000).await()).as("another change got there first").isFalse();
+    RegisteredQuery after = store.find(id).await().orElseThrow();
+    assertThat(after.lastResultId()).as("the last change recorded, not the late one").isEqualTo("result-3");
+    assertThat(after.lastHash()).isEqualTo(b);
+    assertThat(after.lastChangeAtMs()).isEqualTo(3_000);
+    assertThat(after.changes()).isEqualTo(2);
+
+    store.ran(id, 6_000).await();
+    RegisteredQuery ran = store.find(id).await().orElseThrow();
+    assertThat(ran.lastRunAtMs()).isEqualTo(6_000);
+    assertThat(ran.lastChangeAtMs()).as("a run without change keeps the last change").isEqualTo(3_000);
+    assertThat(ran.runs()).isEqualTo(3);
+    assertThat(ran.changes()).isEqualTo(2);
+  }
+
+  @Test
+  void concurrentChangesFromTheSameHashRecordOne() {
+    String[] pair = grantedPair();
+    RegisteredQueryStore store = new RegisteredQueryStore(db);
+    RegisteredQuery r = registration(pair[0], pair[1], System.currentTimeMillis() + 86_400_000L);
+    store.insert(r, 50, System.currentTimeMillis()).await();
+    store.changed(r.registrationId(), null, "0".repeat(64), "first", 1_000).await();
+    List<Future<Boolean>> racing = IntStream.range(0, 10).mapToObj(i -> store.changed(r.registrationId(), "0".repeat(64),
+        Integer.toHexString(i + 1).repeat(64), "result-" + i, 2_000 + i)).toList(); // none equal to the stored hash
+    Future.join(racing).await();
+    assertThat(racing.stream().filter(f -> f.succeeded() && f.result()).count()).isEqualTo(1);
+    assertThat(store.find(r.registrationId()).await().orElseThrow().changes()).isEqualTo(2);
+  }
+
+  @Test
+  void expiredRegistrationsAreMarkedOnceWhenTwoNodesSweepAtOnce() {
+    String[] pair = grantedPair();
+    RegisteredQueryStore store = new RegisteredQueryStore(db);
+    long now = System.currentTimeMillis();
+    List<String> due = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      RegisteredQuery r = registration(pair[0], pair[1], now - 1_000 + i);
+      store.insert(r, 50, now - 10_000).await();
+      due.add(r.registrationId());
+    }
+    RegisteredQuery later = registration(pair[0], pair[1], now + 60_000);
+    store.insert(later, 50, now).await();
+
+    Future<List<RegisteredQuery>> one = store.expireDue(now, 500);
+    Future<List<RegisteredQuery>> two = store.expireDue(now, 500);
+    Future.all(one, two).await();
+    List<String> marked = new ArrayList<>();
+    one.result().forEach(r -> marked.add(r.registrationId()));
+    two.result().forEach(r -> marked.add(r.registrationId()));
+    assertThat(marked).as("each expired registration answered to one sweep").containsExactlyInAnyOrderElementsOf(due);
+    assertThat(store.expireDue(now, 500).await()).as("a later sweep finds none left").isEmpty();
+    for (String id : due) {
+      assertThat(store.find(id).await().orElseThrow().expiredAtMs()).isEqualTo(now);
+    }
+    assertThat(store.find(later.registrationId()).await().orElseThrow().expiredAtMs()).as("not yet expired").isNull();
+    assertThat(store.expireDue(now + 60_000, 500).await()).extracting(RegisteredQuery::registrationId)
+        .containsExactly(later.registrationId());
+  }
+
   private static IntegratorStore integrators(Database db, PasswordHasher legacy, KeyedHasher secrets) {
     return new IntegratorStore(db, legacy, secrets);
   }
