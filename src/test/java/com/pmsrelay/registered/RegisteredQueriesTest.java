@@ -150,6 +150,38 @@ class RegisteredQueriesTest {
     assertThat(read.getString("lastResultId")).isEqualTo(notice.resultId());
   }
 
+  /**
+   * Changed results the cloud has not fetched are held at the agent within registered.maxHeldBytes
+   * together, whatever the integrators register; a change that does not fit is found again later,
+   * so nothing is lost once the cloud fetches again.
+   */
+  @Test
+  void changedResultsWaitingForTheCloudHoldAtMostMaxHeldBytes() throws Exception {
+    relay.close();
+    relay = new RegisteredRelay(dir.resolve("held"), false,
+        new JsonObject().put("maxResultBytes", 4096).put("maxHeldBytes", 4096));
+    java.util.concurrent.atomic.AtomicBoolean spoil = new java.util.concurrent.atomic.AtomicBoolean(true);
+    relay.cloudVertx.eventBus().addOutboundInterceptor(delivery -> {
+      if (spoil.get() && delivery.body() instanceof JsonObject body && Registration.OP_FETCH.equals(body.getString("op"))) {
+        body.put("hash", "f".repeat(64)); // the cloud never gets the rows: the agent keeps holding them
+      }
+      delivery.next();
+    });
+    String token = relay.token(relay.first);
+    // two rows of about 1.5 KB: one result fits in 4 KiB, two do not
+    String wide = "SELECT AppointmentId, PatientName, SPACE(1500) AS Pad FROM dbo.Appointments ORDER BY AppointmentId";
+    String a = relay.register(token, every(1, wide)).bodyAsJsonObject().getString("registrationId");
+    String b = relay.register(token, every(1, wide)).bodyAsJsonObject().getString("registrationId");
+    await("both to run three times", () -> starts(a).size() >= 3 && starts(b).size() >= 3);
+    long held = relay.agent.registered().heldBytes();
+    assertThat(held).as("one changed result held, never two").isPositive().isLessThanOrEqualTo(4096);
+    assertThat(relay.notices).isEmpty();
+
+    spoil.set(false);
+    await("both changes announced once the cloud fetches again", () -> relay.notices.size() == 2);
+    assertThat(relay.notices).extracting(RegisteredRelay.Notice::registrationId).containsExactlyInAnyOrder(a, b);
+  }
+
   @Test
   void aDisabledGrantStopsTheRunsAtTheAgentAtOnce() throws Exception {
     String token = relay.token(relay.first);

@@ -78,6 +78,11 @@ final class RegisteredRelay implements AutoCloseable {
    * receivers allowed, as in demo mode), not to the recording {@link #notices}.
    */
   RegisteredRelay(Path dir, boolean throughWebhooks) throws Exception {
+    this(dir, throughWebhooks, new JsonObject());
+  }
+
+  /** {@code agentRegistered}: settings of the agent's {@code registered} section over the defaults. */
+  RegisteredRelay(Path dir, boolean throughWebhooks, JsonObject agentRegistered) throws Exception {
     JsonObject json = ConfigLoader.defaults("cloud");
     json.put("dataDir", dir.resolve("cloud").toString());
     json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0);
@@ -105,7 +110,7 @@ final class RegisteredRelay implements AutoCloseable {
     agentJson.getJsonObject("cloud").put("host", "127.0.0.1").put("port", cloud.bridgePort())
         .getJsonObject("tls").put("pinnedSha256", cloud.tls().fingerprintSha256());
     agentJson.getJsonObject("reconnect").put("initialDelayMs", 100).put("maxDelayMs", 500);
-    agentJson.getJsonObject("registered").put("dir", dir.resolve("agent").toString());
+    agentJson.getJsonObject("registered").put("dir", dir.resolve("agent").toString()).mergeIn(agentRegistered);
     agentConfig = AgentConfig.from(agentJson);
     offlineConfig = AgentConfig.from(agentJson.copy().put("cloud", agentJson.getJsonObject("cloud").copy().put("port", 1)));
     startAgent();

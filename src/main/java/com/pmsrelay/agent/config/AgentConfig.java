@@ -23,9 +23,10 @@ public record AgentConfig(
    * Registered queries at this agent: {@code dir} keeps them across restarts (sealed with a key
    * derived from the agent key); their scheduled runs never take the last {@code reservedSlots}
    * of the concurrency cap; a run keeps at most {@code maxResultBytes} of result (its byte cap) to
-   * hash it and send it if it changed.
+   * hash it and send it if it changed; changed results the cloud has not fetched yet hold at most
+   * {@code maxHeldBytes} together.
    */
-  public record Registered(Path dir, int reservedSlots, long maxResultBytes) {}
+  public record Registered(Path dir, int reservedSlots, long maxResultBytes, long maxHeldBytes) {}
 
   /**
    * Where and how to dial the cloud, and how long to wait between attempts (see {@code Backoff}).
@@ -97,6 +98,10 @@ public record AgentConfig(
     }
     ConfigReader reconnect = root.section("reconnect");
     ConfigReader exec = root.section("exec");
+    if (root.longValue("registered.maxHeldBytes", 1024, 1L << 32) < root.longValue("registered.maxResultBytes", 1024, 1L << 30)) {
+      throw new ConfigException("config key 'registered.maxHeldBytes' must be at least 'registered.maxResultBytes'"
+          + " (one changed result must fit)");
+    }
     return new AgentConfig(
         practiceId.toLowerCase(java.util.Locale.ROOT),
         root.string("agentKey"),
@@ -122,7 +127,8 @@ public record AgentConfig(
             exec.integer("breakerResetMs", 100, 600_000),
             exec.integer("shutdownGraceMs", 0, 600_000)),
         new Registered(Path.of(root.string("registered.dir")), root.integer("registered.reservedSlots", 0, 64),
-            root.longValue("registered.maxResultBytes", 1024, 1L << 30)));
+            root.longValue("registered.maxResultBytes", 1024, 1L << 30),
+            root.longValue("registered.maxHeldBytes", 1024, 1L << 32)));
   }
 
   private static Pms pms(ConfigReader pms) {

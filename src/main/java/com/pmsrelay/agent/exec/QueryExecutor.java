@@ -172,11 +172,7 @@ public final class QueryExecutor {
   }
 
   private void onContext(Runnable action) {
-    if (Vertx.currentContext() == context) {
-      action.run();
-    } else {
-      context.runOnContext(v -> action.run());
-    }
+    com.pmsrelay.common.Confined.run(context, action);
   }
 
   private void admit(QueryRequest request, String catalogue, ResultSink sink, QueryTask.Work work, boolean background) {

@@ -112,7 +112,7 @@ public final class AgentLink extends VerticleBase {
     executor = makeExecutor.get();
     AgentConfig.Registered r = config.registered();
     registered = new RegisteredRunner(vertx, executor,
-        new RegisteredRunner.Settings(r.dir(), r.reservedSlots(), r.maxResultBytes()), config.agentKey(), new Runs());
+        new RegisteredRunner.Settings(r.dir(), r.reservedSlots(), r.maxResultBytes(), r.maxHeldBytes()), config.agentKey(), new Runs());
     client = vertx.createNetClient(clientOptions(config.cloud()));
     // Kept registrations are scheduled before the first connection: a restarted agent keeps its rhythm.
     return registered.start().onComplete(v -> connect());

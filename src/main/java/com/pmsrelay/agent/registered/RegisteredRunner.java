@@ -3,6 +3,7 @@ package com.pmsrelay.agent.registered;
 import com.pmsrelay.agent.exec.Outgoing;
 import com.pmsrelay.agent.exec.QueryExecutor;
 import com.pmsrelay.agent.exec.ResultSink;
+import com.pmsrelay.common.Confined;
 import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.protocol.Registration;
 import com.pmsrelay.common.protocol.ResultMessage;
@@ -53,7 +54,7 @@ public final class RegisteredRunner {
   }
 
   /** The agent's settings for registered queries. */
-  public record Settings(Path dir, int reservedSlots, long maxResultBytes) {}
+  public record Settings(Path dir, int reservedSlots, long maxResultBytes, long maxHeldBytes) {}
 
   private static final class Scheduled {
     Registration registration;
@@ -68,7 +69,7 @@ public final class RegisteredRunner {
   }
 
   /** A changed result not yet stored by the cloud. */
-  private record Pending(String hash, List<Outgoing> messages, long rowCount) {}
+  private record Pending(String hash, List<Outgoing> messages, long rowCount, long bytes) {}
 
   private final Vertx vertx;
   private final Context context;
@@ -78,6 +79,8 @@ public final class RegisteredRunner {
   private final Link link;
   private final Map<String, Scheduled> scheduled = new LinkedHashMap<>();
   private final Map<String, Pending> pending = new HashMap<>();
+  /** Bytes of the changed results in {@link #pending}: never above {@code maxHeldBytes}. */
+  private long heldBytes;
   private final AtomicLong runs = new AtomicLong();
   /** Rows the runs read from the database (every run's result, changed or not). */
   private final AtomicLong rowsRead = new AtomicLong();
@@ -160,7 +163,7 @@ public final class RegisteredRunner {
         s.registration = s.registration.withLastHash(hash);
         Pending p = pending.get(registrationId);
         if (p != null && p.hash().equals(hash)) {
-          pending.remove(registrationId);
+          release(registrationId);
         }
         persist();
       }
@@ -209,7 +212,7 @@ public final class RegisteredRunner {
   private void drop(Scheduled s) {
     vertx.cancelTimer(s.timer);
     scheduled.remove(s.registration.registrationId());
-    pending.remove(s.registration.registrationId());
+    release(s.registration.registrationId());
     if (s.running != null) {
       s.running.close(ErrorCode.QUERY_NOT_FOUND, "the registration was removed");
     }
@@ -270,12 +273,9 @@ public final class RegisteredRunner {
     Registration.RunNote note;
     if (result.succeeded()) {
       rowsRead.addAndGet(result.end().rowCount());
-      boolean changed = !result.hash().equals(r.lastHash());
-      if (changed) {
-        pending.put(r.registrationId(), new Pending(result.hash(), result.messages(), result.end().rowCount()));
-      } else {
-        pending.remove(r.registrationId());
-      }
+      release(r.registrationId());
+      boolean changed = !result.hash().equals(r.lastHash())
+          && hold(r.registrationId(), new Pending(result.hash(), result.messages(), result.end().rowCount(), result.bytes()));
       note = new Registration.RunNote(r.registrationId(), queryId, "succeeded", result.hash(), changed, ranAtMs,
           result.end().rowCount(), result.bytes(), result.end().queuedMs(), result.end().executionMs());
     } else {
@@ -284,6 +284,34 @@ public final class RegisteredRunner {
     if (link.isReady()) {
       link.sendNote(note.toJson());
     }
+  }
+
+  /**
+   * Keeps a changed result for the cloud to fetch, if it fits beside the others held; otherwise the
+   * change is not reported now, and the next run finds it again (the cloud's hash has not moved).
+   */
+  private boolean hold(String registrationId, Pending result) {
+    if (heldBytes + result.bytes() > settings.maxHeldBytes()) {
+      LOG.warn("registered query {} changed, but {} bytes of changed results already wait for the cloud"
+          + " (registered.maxHeldBytes {}): it is reported at its next run", registrationId, heldBytes,
+          settings.maxHeldBytes());
+      return false;
+    }
+    pending.put(registrationId, result);
+    heldBytes += result.bytes();
+    return true;
+  }
+
+  private void release(String registrationId) {
+    Pending gone = pending.remove(registrationId);
+    if (gone != null) {
+      heldBytes -= gone.bytes();
+    }
+  }
+
+  /** Bytes of changed results held for the cloud now. */
+  public long heldBytes() {
+    return onContextWait(() -> heldBytes);
   }
 
   private void persist() {
@@ -300,11 +328,7 @@ public final class RegisteredRunner {
   }
 
   private void onContext(Runnable action) {
-    if (Vertx.currentContext() == context) {
-      action.run();
-    } else {
-      context.runOnContext(v -> action.run());
-    }
+    Confined.run(context, action);
   }
 
   // ---- what it is doing, for status and tests ----
@@ -338,7 +362,7 @@ public final class RegisteredRunner {
   }
 
   private <T> T onContextWait(java.util.function.Supplier<T> read) {
-    if (Vertx.currentContext() == context) {
+    if (Confined.isOn(context)) {
       return read.get();
     }
     java.util.concurrent.CompletableFuture<T> value = new java.util.concurrent.CompletableFuture<>();

@@ -348,11 +348,7 @@ public final class ActivityMonitor implements Lifecycle {
   /** Handles {@code future}'s outcome on the monitor's context, whichever thread completes it. */
   private <T> void onContext(Future<T> future, Handler<AsyncResult<T>> handler) {
     future.onComplete(done -> {
-      if (Vertx.currentContext() == context) {
-        handler.handle(done);
-      } else {
-        context.runOnContext(v -> handler.handle(done));
-      }
+      com.pmsrelay.common.Confined.run(context, () -> handler.handle(done));
     });
   }
 

@@ -102,7 +102,7 @@ class RegistrationFileTest {
           return 1 << 20;
         }
       };
-      RegisteredRunner runner = new RegisteredRunner(vertx, null, new RegisteredRunner.Settings(dir, 1, 8 << 20), KEY,
+      RegisteredRunner runner = new RegisteredRunner(vertx, null, new RegisteredRunner.Settings(dir, 1, 8 << 20, 64 << 20), KEY,
           offline);
       runner.start().await();
       assertThat(runner.registrations()).as("nothing resumed from a file that does not open").isEmpty();
