@@ -151,6 +151,44 @@ class RegisteredQueriesTest {
   }
 
   /**
+   * Two integrators asking the same question (same statement, values, scopes and caps) on the same
+   * schedule: the agent asks the database once a turn for both, and each hears of each change with
+   * its own result, readable by it alone.
+   */
+  @Test
+  void registrationsOfTheSameQueryShareOneRunAndEachHearsOfTheChange() throws Exception {
+    relay.cloud.grants().put(new com.pmsrelay.cloud.store.Grant(relay.practiceId, relay.second.clientId(),
+        GrantStatus.ENABLED, new JsonArray(), 10_000, 30_000, 30_000, 600, 1)).await(); // the first's scopes and caps
+    String firstToken = relay.token(relay.first);
+    String secondToken = relay.token(relay.second);
+    String a = relay.register(firstToken, every(1, SQL)).bodyAsJsonObject().getString("registrationId");
+    String b = relay.register(secondToken, every(1, SQL)).bodyAsJsonObject().getString("registrationId");
+    await("both told of the first answer", () -> relay.notices.size() == 2);
+
+    long runsBefore = relay.agent.registered().runs();
+    int turnsBefore = Math.min(starts(a).size(), starts(b).size());
+    await("four more turns of each", () -> Math.min(starts(a).size(), starts(b).size()) >= turnsBefore + 4);
+    long executions = relay.agent.registered().runs() - runsBefore;
+    assertThat(executions).as("one execution a turn for both, not one each").isBetween(3L, 6L);
+    List<Long> startsOfB = starts(b);
+    assertThat(starts(a)).as("the same turns").allMatch(t -> startsOfB.stream().anyMatch(u -> Math.abs(t - u) < 100)
+        || t < startsOfB.get(0) || t > startsOfB.get(startsOfB.size() - 1));
+
+    relay.execute("INSERT INTO dbo.Appointments VALUES (3, 'Ana Lima')");
+    await("each told of the change", () -> relay.notices.size() == 4);
+    for (RegisteredRelay.Notice notice : relay.notices.subList(2, 4)) {
+      String token = notice.integratorId().equals(relay.first.clientId()) ? firstToken : secondToken;
+      String otherToken = token.equals(firstToken) ? secondToken : firstToken;
+      assertThat(relay.get(token, "/v1/queries/" + notice.resultId() + "/results").bodyAsJsonObject().getJsonArray("rows"))
+          .hasSize(3);
+      assertThat(relay.get(otherToken, "/v1/queries/" + notice.resultId() + "/results").statusCode())
+          .as("each result is its integrator's alone").isEqualTo(404);
+    }
+    assertThat(relay.notices.subList(2, 4)).extracting(RegisteredRelay.Notice::registrationId)
+        .containsExactlyInAnyOrder(a, b);
+  }
+
+  /**
    * Changed results the cloud has not fetched are held at the agent within registered.maxHeldBytes
    * together, whatever the integrators register; a change that does not fit is found again later,
    * so nothing is lost once the cloud fetches again.

@@ -68,6 +68,25 @@ public final class RegisteredRunner {
     }
   }
 
+  /**
+   * One execution of a query at the database, for every registration with its {@link
+   * Registration#runKey} whose turn comes while it starts: they share its result.
+   */
+  private static final class SharedRun {
+    final String queryId = UUID.randomUUID().toString();
+    final HashingSink sink;
+    final long startedAtMs;
+    final List<Scheduled> members = new ArrayList<>();
+
+    SharedRun(HashingSink sink, long startedAtMs) {
+      this.sink = sink;
+      this.startedAtMs = startedAtMs;
+    }
+  }
+
+  /** How long after a shared run starts another registration of the same query may still join it. */
+  private static final long JOIN_WINDOW_MS = 1_000;
+
   /** A changed result not yet stored by the cloud. */
   private record Pending(String hash, List<Outgoing> messages, long rowCount, long bytes) {}
 
@@ -79,8 +98,14 @@ public final class RegisteredRunner {
   private final Link link;
   private final Map<String, Scheduled> scheduled = new LinkedHashMap<>();
   private final Map<String, Pending> pending = new HashMap<>();
-  /** Bytes of the changed results in {@link #pending}: never above {@code maxHeldBytes}. */
+  /** Runs under way, by run key. */
+  private final Map<String, SharedRun> underway = new HashMap<>();
+  /**
+   * Bytes of the changed results in {@link #pending}: never above {@code maxHeldBytes}. A result
+   * shared by several registrations (one run) is held, and counted, once.
+   */
   private long heldBytes;
+  private final Map<List<Outgoing>, Integer> holders = new java.util.IdentityHashMap<>();
   private final AtomicLong runs = new AtomicLong();
   /** Rows the runs read from the database (every run's result, changed or not). */
   private final AtomicLong rowsRead = new AtomicLong();
@@ -213,6 +238,10 @@ public final class RegisteredRunner {
     vertx.cancelTimer(s.timer);
     scheduled.remove(s.registration.registrationId());
     release(s.registration.registrationId());
+    SharedRun run = underway.get(s.registration.runKey());
+    if (run != null && run.members.remove(s) && !run.members.isEmpty()) {
+      s.running = null; // the others still want the answer
+    }
     if (s.running != null) {
       s.running.close(ErrorCode.QUERY_NOT_FOUND, "the registration was removed");
     }
@@ -244,26 +273,43 @@ public final class RegisteredRunner {
     if (!link.isReady() || s.running != null) {
       return; // nowhere to send the answer, or the last run is not over: this turn is skipped
     }
-    String queryId = UUID.randomUUID().toString();
-    HashingSink sink = new HashingSink(link.maxMessageBytes());
-    s.running = sink;
     s.runs++;
-    runs.incrementAndGet();
     s.starts.addLast(now);
     if (s.starts.size() > KEPT_STARTS) {
       s.starts.removeFirst();
     }
+    String key = r.runKey();
+    SharedRun shared = underway.get(key);
+    if (shared != null && now - shared.startedAtMs <= JOIN_WINDOW_MS) {
+      shared.members.add(s); // the same question at the same time: one answer for both
+      s.running = shared.sink;
+      return;
+    }
+    HashingSink sink = new HashingSink(link.maxMessageBytes());
+    SharedRun run = new SharedRun(sink, now);
+    run.members.add(s);
+    underway.put(key, run);
+    s.running = sink;
+    runs.incrementAndGet();
     long queueTimeoutMs = Math.max(1_000, r.everySeconds() * 1000L / 2);
     long safety = vertx.setTimer(queueTimeoutMs + r.timeoutMs() + 30_000,
         id -> sink.close(ErrorCode.QUERY_TIMEOUT, "the run did not end in time"));
-    executor.submitBackground(r.asQuery(queryId, queueTimeoutMs), sink);
+    // Admitted (queue share, weight) as the registration that started it.
+    executor.submitBackground(r.asQuery(run.queryId, queueTimeoutMs), sink);
     sink.done().onComplete(done -> onContext(() -> {
       vertx.cancelTimer(safety);
-      if (s.running == sink) {
-        s.running = null;
+      underway.remove(key, run);
+      HashingSink.Result result = done.result();
+      if (result.succeeded()) {
+        rowsRead.addAndGet(result.end().rowCount());
       }
-      if (scheduled.get(r.registrationId()) == s) {
-        finished(s, queryId, now, done.result());
+      for (Scheduled member : run.members) {
+        if (member.running == sink) {
+          member.running = null;
+        }
+        if (scheduled.get(member.registration.registrationId()) == member) {
+          finished(member, run.queryId, now, result);
+        }
       }
     }));
   }
@@ -272,7 +318,6 @@ public final class RegisteredRunner {
     Registration r = s.registration;
     Registration.RunNote note;
     if (result.succeeded()) {
-      rowsRead.addAndGet(result.end().rowCount());
       release(r.registrationId());
       boolean changed = !result.hash().equals(r.lastHash())
           && hold(r.registrationId(), new Pending(result.hash(), result.messages(), result.end().rowCount(), result.bytes()));
@@ -291,20 +336,25 @@ public final class RegisteredRunner {
    * change is not reported now, and the next run finds it again (the cloud's hash has not moved).
    */
   private boolean hold(String registrationId, Pending result) {
-    if (heldBytes + result.bytes() > settings.maxHeldBytes()) {
+    boolean heldAlready = holders.containsKey(result.messages());
+    if (!heldAlready && heldBytes + result.bytes() > settings.maxHeldBytes()) {
       LOG.warn("registered query {} changed, but {} bytes of changed results already wait for the cloud"
           + " (registered.maxHeldBytes {}): it is reported at its next run", registrationId, heldBytes,
           settings.maxHeldBytes());
       return false;
     }
     pending.put(registrationId, result);
-    heldBytes += result.bytes();
+    holders.merge(result.messages(), 1, Integer::sum);
+    if (!heldAlready) {
+      heldBytes += result.bytes();
+    }
     return true;
   }
 
   private void release(String registrationId) {
     Pending gone = pending.remove(registrationId);
-    if (gone != null) {
+    if (gone != null && holders.merge(gone.messages(), -1, Integer::sum) == 0) {
+      holders.remove(gone.messages());
       heldBytes -= gone.bytes();
     }
   }

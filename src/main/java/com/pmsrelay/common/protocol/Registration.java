@@ -41,13 +41,24 @@ public record Registration(
   public static final String OP_STORED = "registered-stored";
 
   /**
+   * What makes two registrations the same run: the statement, its values, catalogue, scopes, caps
+   * and period. Registrations with one key (several integrators asking the same question) get the
+   * same answer, so the agent runs their query once a period for all of them.
+   */
+  public String runKey() {
+    return new JsonArray().add(sql).add(params).add(catalogue).add(scopes).add(timeoutMs).add(maxRows).add(maxBytes)
+        .add(everySeconds).encode();
+  }
+
+  /**
    * The registration's fixed offset within its period: the same on every run of the agent (from
-   * its id alone), so a restarted agent keeps the rhythm, and spread over the period, so
-   * registrations do not fire together.
+   * its {@link #runKey} alone), so a restarted agent keeps the rhythm; spread over the period, so
+   * different queries do not fire together; and one for registrations of the same query, so they
+   * fire together and share one run.
    */
   public long phaseMs() {
     long periodMs = everySeconds * 1000L;
-    return Math.floorMod(stableHash(registrationId), periodMs);
+    return Math.floorMod(stableHash(runKey()), periodMs);
   }
 
   /** The first run time strictly after {@code nowMs}: {@code phase + k * period}. */

@@ -8,28 +8,45 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * A registration's phase and next run: fixed by its id alone (the same after a restart, a new
- * object or a reload from JSON), every run at phase + k * period and strictly after now, and the
- * phases of many registrations spread over the period rather than bunched.
+ * A registration's phase and next run: fixed by its query alone (the same after a restart, a new
+ * object or a reload from JSON; the same for every registration of that query, which then share
+ * one run), every run at phase + k * period and strictly after now, and the phases of many
+ * different queries spread over the period rather than bunched.
  */
 class RegistrationScheduleTest {
   private static Registration every(String id, int seconds) {
-    return new Registration(id, "p", "c", "SELECT 1", new JsonArray(), null, seconds, Long.MAX_VALUE, null, 30_000, 10,
+    return every(id, seconds, "SELECT 1");
+  }
+
+  private static Registration every(String id, int seconds, String sql) {
+    return new Registration(id, "p", "c", sql, new JsonArray(), null, seconds, Long.MAX_VALUE, null, 30_000, 10,
         1 << 20, 1, new JsonArray());
   }
 
   @Test
-  void thePhaseDependsOnTheIdAloneAndSurvivesARestart() {
+  void thePhaseDependsOnTheQueryAloneAndSurvivesARestart() {
     String id = "3f0c5a2e-8d4b-4c1a-9e7f-0b6d2c8a1e55";
     Registration before = every(id, 300);
     Registration reloaded = Registration.fromJson(before.toJson()); // what the sealed file gives back
     assertThat(reloaded.phaseMs()).isEqualTo(before.phaseMs());
-    assertThat(every(id, 300).phaseMs()).isEqualTo(before.phaseMs());
     assertThat(before.phaseMs()).isBetween(0L, 299_999L);
     // A value fixed here: a change of the hash would move every agent's rhythm at its next update.
-    assertThat(before.phaseMs()).isEqualTo(236_518L);
-    assertThat(every(UUID.randomUUID().toString(), 300).phaseMs()).isBetween(0L, 299_999L);
+    assertThat(before.phaseMs()).isEqualTo(PINNED);
+    // Another integrator's registration of the same query fires with it (and shares its run) ...
+    Registration same = new Registration(UUID.randomUUID().toString(), "p", "other", "SELECT 1", new JsonArray(), null,
+        300, 1L, "ab", 30_000, 10, 1 << 20, 7, new JsonArray());
+    assertThat(same.phaseMs()).isEqualTo(before.phaseMs());
+    assertThat(same.runKey()).isEqualTo(before.runKey());
+    // ... but not with other values, scopes or caps: those may answer differently.
+    assertThat(new Registration(id, "p", "c", "SELECT 1", new JsonArray().add(1), null, 300, Long.MAX_VALUE, null, 30_000,
+        10, 1 << 20, 1, new JsonArray()).runKey()).isNotEqualTo(before.runKey());
+    assertThat(new Registration(id, "p", "c", "SELECT 1", new JsonArray(), null, 300, Long.MAX_VALUE, null, 30_000,
+        10, 1 << 20, 1, new JsonArray().add("dbo.Patients")).runKey()).isNotEqualTo(before.runKey());
+    assertThat(new Registration(id, "p", "c", "SELECT 1", new JsonArray(), null, 300, Long.MAX_VALUE, null, 30_000,
+        11, 1 << 20, 1, new JsonArray()).runKey()).isNotEqualTo(before.runKey());
   }
+
+  private static final long PINNED = 73_847L;
 
   @Test
   void theNextRunIsOnThePhaseGridAndStrictlyAfterNow() {
@@ -69,7 +86,7 @@ class RegistrationScheduleTest {
     int buckets = 60; // one a second of a one-minute period
     int[] counts = new int[buckets];
     for (int i = 0; i < n; i++) {
-      Registration r = every(UUID.randomUUID().toString(), 60);
+      Registration r = every(UUID.randomUUID().toString(), 60, "SELECT " + UUID.randomUUID());
       counts[(int) (r.phaseMs() / 1000)]++;
     }
     double expected = (double) n / buckets;
@@ -81,10 +98,9 @@ class RegistrationScheduleTest {
     // 59 degrees of freedom: the 99.9th percentile is about 99.6.
     assertThat(chiSquare).as("chi-square of the phases against uniform").isLessThan(99.6);
 
-    // Ids that differ in one character (as sequential ids might) still land apart.
-    String base = "00000000-0000-4000-8000-0000000000";
-    long a = every(base + "01", 3600).phaseMs();
-    long b = every(base + "02", 3600).phaseMs();
+    // Queries that differ in one character (as generated ones might) still land apart.
+    long a = every("a", 3600, "SELECT 1 AS n1").phaseMs();
+    long b = every("b", 3600, "SELECT 1 AS n2").phaseMs();
     assertThat(Math.abs(a - b)).isGreaterThan(1_000);
   }
 }
