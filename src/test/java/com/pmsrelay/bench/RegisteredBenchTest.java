@@ -38,11 +38,12 @@ class RegisteredBenchTest {
     assertThat(registered.getLong("resultsSentToCloud")).isEqualTo(4);
     assertThat(registered.getLong("rowsSentToCloud")).isEqualTo(4L * (seed + 1));
     assertThat(registered.getLong("rowsOfAnnouncedResults")).isEqualTo(4L * (seed + 1));
-    // Runs still read the database on their schedule: about once a cycle each (a run may be skipped or one more).
-    assertThat(registered.getLong("queriesExecuted")).isBetween(16L, 32L);
-    assertThat(registered.getLong("rowsReadAtDatabase")).isGreaterThanOrEqualTo(16L * seed);
+    // The four registrations ask the same question: the agent runs it once a cycle for all of them (a turn may be
+    // skipped, or split in two), not once each.
+    assertThat(registered.getLong("queriesExecuted")).isBetween(4L, 9L);
+    assertThat(registered.getLong("rowsReadAtDatabase")).isBetween(4L * seed, 9L * (seed + 1));
     assertThat(result.getJsonObject("ratiosPollingToRegistered").getDouble("rowsSentToCloud")).isGreaterThan(5.0);
-    for (String target : new String[] {"rowsSentToCloudRatio", "rowsReadAtDatabaseRatio", "queriesExecutedRatio"}) {
+    for (String target : new String[] {"rowsReadAtDatabaseRatio", "queriesExecutedRatio"}) {
       assertThat(result.getJsonObject("targets").getJsonObject(target).getBoolean("met")).as(target).isNotNull();
     }
     assertThat(result.getJsonArray("headlines")).hasSize(2);

@@ -84,8 +84,14 @@ public final class RegisteredRunner {
     }
   }
 
-  /** How long after a shared run starts another registration of the same query may still join it. */
-  private static final long JOIN_WINDOW_MS = 1_000;
+  /**
+   * How long after a shared run starts another registration of the same query may still join it
+   * (or take its answer): a second at most, and a tenth of the period, so a turn never takes the
+   * answer of the one before.
+   */
+  private static long joinWindowMs(Registration r) {
+    return Math.min(1_000, r.everySeconds() * 100L);
+  }
 
   /** A changed result not yet stored by the cloud. */
   private record Pending(String hash, List<Outgoing> messages, long rowCount, long bytes) {}
@@ -100,6 +106,10 @@ public final class RegisteredRunner {
   private final Map<String, Pending> pending = new HashMap<>();
   /** Runs under way, by run key. */
   private final Map<String, SharedRun> underway = new HashMap<>();
+  /** Runs that ended within their join window, by run key: a late member of the turn takes their answer. */
+  private final Map<String, Ended> ended = new HashMap<>();
+
+  private record Ended(String queryId, long startedAtMs, HashingSink.Result result) {}
   /**
    * Bytes of the changed results in {@link #pending}: never above {@code maxHeldBytes}. A result
    * shared by several registrations (one run) is held, and counted, once.
@@ -279,8 +289,14 @@ public final class RegisteredRunner {
       s.starts.removeFirst();
     }
     String key = r.runKey();
+    Ended answered = ended.get(key);
+    long window = joinWindowMs(r);
+    if (answered != null && now - answered.startedAtMs() <= window) {
+      finished(s, answered.queryId(), now, answered.result()); // the turn's answer came before this member's timer
+      return;
+    }
     SharedRun shared = underway.get(key);
-    if (shared != null && now - shared.startedAtMs <= JOIN_WINDOW_MS) {
+    if (shared != null && now - shared.startedAtMs <= window) {
       shared.members.add(s); // the same question at the same time: one answer for both
       s.running = shared.sink;
       return;
@@ -300,6 +316,12 @@ public final class RegisteredRunner {
       vertx.cancelTimer(safety);
       underway.remove(key, run);
       HashingSink.Result result = done.result();
+      long left = window - (System.currentTimeMillis() - now);
+      if (left > 0) {
+        Ended answer = new Ended(run.queryId, now, result);
+        ended.put(key, answer);
+        vertx.setTimer(left, id -> ended.remove(key, answer)); // the answer is not held past its turn
+      }
       if (result.succeeded()) {
         rowsRead.addAndGet(result.end().rowCount());
       }
