@@ -100,6 +100,20 @@ public final class QueryExecutor {
    * reader is gone. A query id this agent has run before is not run again.
    */
   public void submit(QueryRequest request, ResultSink sink) {
+    checkAndAdmit(request, sink, false);
+  }
+
+  /**
+   * Takes a registered query's scheduled run: the same guard, scopes, caps, admission bounds,
+   * concurrency cap and time-out as any query, at a lower priority: it starts only when no
+   * interactive query waits, never into the slots reserved for them, and never shares an
+   * execution (an interactive query must not wait behind a background one).
+   */
+  public void submitBackground(QueryRequest request, ResultSink sink) {
+    checkAndAdmit(request, sink, true);
+  }
+
+  private void checkAndAdmit(QueryRequest request, ResultSink sink, boolean background) {
     QueryRequest capped = capped(request);
     String catalogue = capped.catalogue() == null ? pms.catalogues().get(0) : capped.catalogue();
     if (!pms.catalogues().contains(catalogue)) {
@@ -115,33 +129,7 @@ public final class QueryExecutor {
         }
         return;
       }
-      onContext(() -> admit(capped, catalogue, sink, runner::run, false));
-    });
-  }
-
-  /**
-   * Takes a registered query's scheduled run: the same guard, scopes, caps, admission bounds,
-   * concurrency cap and time-out as any query, at a lower priority: it starts only when no
-   * interactive query waits, never into the slots reserved for them, and never shares an
-   * execution (an interactive query must not wait behind a background one).
-   */
-  public void submitBackground(QueryRequest request, ResultSink sink) {
-    QueryRequest capped = capped(request);
-    String catalogue = capped.catalogue() == null ? pms.catalogues().get(0) : capped.catalogue();
-    if (!pms.catalogues().contains(catalogue)) {
-      reject(sink, ErrorCode.INVALID_REQUEST, "unknown catalogue");
-      return;
-    }
-    guard.check(vertx, capped).onComplete(checked -> {
-      if (checked.failed()) {
-        if (checked.cause() instanceof RelayException problem) {
-          reject(sink, problem.code(), problem.detail());
-        } else {
-          reject(sink, ErrorCode.SQL_REJECTED, "the statement could not be checked");
-        }
-        return;
-      }
-      onContext(() -> admit(capped, catalogue, sink, runner::run, true));
+      onContext(() -> admit(capped, catalogue, sink, runner::run, background));
     });
   }
 

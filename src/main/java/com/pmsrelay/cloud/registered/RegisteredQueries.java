@@ -11,6 +11,8 @@ import com.pmsrelay.cloud.store.AuditStore;
 import com.pmsrelay.cloud.store.Grant;
 import com.pmsrelay.cloud.store.GrantStatus;
 import com.pmsrelay.cloud.store.GrantStore;
+import com.pmsrelay.cloud.store.Integrator;
+import com.pmsrelay.cloud.store.IntegratorStore;
 import com.pmsrelay.cloud.store.QueryRecord;
 import com.pmsrelay.cloud.store.QueryRecordStore;
 import com.pmsrelay.cloud.store.RegisteredQuery;
@@ -28,8 +30,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -59,7 +64,7 @@ public final class RegisteredQueries implements Lifecycle {
   private final Vertx vertx;
   private final RegisteredQueryStore store;
   private final GrantStore grants;
-  private final com.pmsrelay.cloud.store.IntegratorStore integrators;
+  private final IntegratorStore integrators;
   private final QueryRecordStore records;
   private final ResultFiles files;
   private final AuditStore audit;
@@ -74,7 +79,7 @@ public final class RegisteredQueries implements Lifecycle {
   private long sweepTimer = -1;
 
   /** What the component works with. */
-  public record Parts(RegisteredQueryStore store, GrantStore grants, com.pmsrelay.cloud.store.IntegratorStore integrators,
+  public record Parts(RegisteredQueryStore store, GrantStore grants, IntegratorStore integrators,
       QueryRecordStore records, ResultFiles files,
       AuditStore audit, QueryDispatcher dispatcher, AgentDirectory agents, ChangeNotices notices, String nodeId,
       CloudConfig.RegisteredConfig settings, long retentionMs) {}
@@ -165,9 +170,9 @@ public final class RegisteredQueries implements Lifecycle {
       List<RegisteredQuery> registered = both.resultAt(0);
       List<String> clients = registered.stream().map(RegisteredQuery::clientId).distinct().toList();
       return Future.all(clients.stream().map(integrators::find).toList()).map(found -> {
-        java.util.Set<String> blocked = new java.util.HashSet<>();
+        Set<String> blocked = new HashSet<>();
         for (int i = 0; i < clients.size(); i++) {
-          java.util.Optional<com.pmsrelay.cloud.store.Integrator> integrator = found.resultAt(i);
+          Optional<Integrator> integrator = found.resultAt(i);
           if (integrator.isEmpty() || integrator.get().blocked()) {
             blocked.add(clients.get(i));
           }
@@ -181,30 +186,28 @@ public final class RegisteredQueries implements Lifecycle {
   }
 
   private List<Registration> runnable(String practiceId, List<RegisteredQuery> registered, List<Grant> practiceGrants,
-      java.util.Set<String> blocked) {
-    {
-      Map<String, Grant> byClient = practiceGrants.stream().collect(Collectors.toMap(Grant::clientId, Function.identity()));
-      long now = System.currentTimeMillis();
-      List<Registration> set = new ArrayList<>();
-      for (RegisteredQuery r : registered) {
-        Grant grant = byClient.get(r.clientId());
-        if (grant == null || grant.status() != GrantStatus.ENABLED || blocked.contains(r.clientId()) || r.expired(now)) {
-          continue;
-        }
-        JsonArray params;
-        try {
-          params = params(r);
-        } catch (Exception e) {
-          LOG.warn("registered query {}: its parameters cannot be opened (sealed under a key this node lacks)",
-              r.registrationId());
-          continue;
-        }
-        set.add(new Registration(r.registrationId(), practiceId, r.clientId(), r.sql(), params, r.catalogue(),
-            r.everySeconds(), r.expiresAtMs(), r.lastHash(), grant.maxTimeoutMs(), grant.maxRows(),
-            settings.maxResultBytes(), grant.weight(), grant.scopes()));
+      Set<String> blocked) {
+    Map<String, Grant> byClient = practiceGrants.stream().collect(Collectors.toMap(Grant::clientId, Function.identity()));
+    long now = System.currentTimeMillis();
+    List<Registration> set = new ArrayList<>();
+    for (RegisteredQuery r : registered) {
+      Grant grant = byClient.get(r.clientId());
+      if (grant == null || grant.status() != GrantStatus.ENABLED || blocked.contains(r.clientId()) || r.expired(now)) {
+        continue;
       }
-      return set;
+      JsonArray params;
+      try {
+        params = params(r);
+      } catch (Exception e) {
+        LOG.warn("registered query {}: its parameters cannot be opened (sealed under a key this node lacks)",
+            r.registrationId());
+        continue;
+      }
+      set.add(new Registration(r.registrationId(), practiceId, r.clientId(), r.sql(), params, r.catalogue(),
+          r.everySeconds(), r.expiresAtMs(), r.lastHash(), grant.maxTimeoutMs(), grant.maxRows(),
+          settings.maxResultBytes(), grant.weight(), grant.scopes()));
     }
+    return set;
   }
 
   /** Seals a registration's parameter values for the store (null when there are none). */
