@@ -40,6 +40,11 @@ final class ContractCheck {
   private final RequestValidator requests;
   private final ResponseValidator responses;
 
+  /** A check against the published description (through its {@link ContractView}). */
+  static ContractCheck ofPublished(Vertx vertx) {
+    return new ContractCheck(vertx, ContractView.load(vertx, ContractView.published()).await());
+  }
+
   ContractCheck(Vertx vertx, OpenAPIContract contract) {
     this.contract = contract;
     this.requests = RequestValidator.create(vertx, contract);

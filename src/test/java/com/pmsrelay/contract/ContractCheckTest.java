@@ -25,7 +25,7 @@ class ContractCheckTest {
   @BeforeAll
   static void load() {
     vertx = Vertx.vertx();
-    checker = new ContractCheck(vertx, ContractView.load(vertx, ContractView.published()).await());
+    checker = ContractCheck.ofPublished(vertx);
   }
 
   @AfterAll

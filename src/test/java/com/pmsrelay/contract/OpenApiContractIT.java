@@ -41,7 +41,7 @@ class OpenApiContractIT {
   @BeforeAll
   static void load() {
     vertx = Vertx.vertx();
-    checker = new ContractCheck(vertx, ContractView.load(vertx, ContractView.published()).await());
+    checker = ContractCheck.ofPublished(vertx);
   }
 
   @AfterAll
