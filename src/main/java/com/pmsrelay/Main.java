@@ -1,6 +1,7 @@
 package com.pmsrelay;
 
 import com.pmsrelay.admin.AdminCommands;
+import com.pmsrelay.agent.AgentManagement;
 import com.pmsrelay.agent.AgentNode;
 import com.pmsrelay.agent.config.AgentConfig;
 import com.pmsrelay.cloud.CloudNode;
@@ -8,6 +9,10 @@ import com.pmsrelay.cloud.config.CloudConfig;
 import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.common.config.ConfigException;
 import com.pmsrelay.common.config.ConfigLoader;
+import com.pmsrelay.common.config.ConfigReader;
+import com.pmsrelay.common.logging.LogSetup;
+import com.pmsrelay.common.logging.LoggingConfig;
+import com.pmsrelay.common.metrics.NodeMetrics;
 import com.pmsrelay.demo.DemoMode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -63,7 +68,14 @@ public final class Main {
       switch (cli.mode()) {
         case "cloud" -> startCloud(cli);
         case "agent" -> startAgent(cli);
-        case "demo" -> DemoMode.start(cli.configFile(), cli.port(), cli.dataDir(), cli.nodes() == null ? 1 : cli.nodes(), out);
+        case "demo" -> {
+          JsonObject demo = ConfigLoader.load("demo", cli.configFile(), System.getenv());
+          java.nio.file.Path dataDir = cli.dataDir() != null ? cli.dataDir() : java.nio.file.Path.of(demo.getString("dataDir"));
+          JsonObject logging = demo.getJsonObject("logging").copy();
+          logging.put("dir", dataDir.resolve(logging.getString("dir")).toString());
+          logTo(new JsonObject().put("logging", logging), "demo");
+          DemoMode.start(cli.configFile(), cli.port(), cli.dataDir(), cli.nodes() == null ? 1 : cli.nodes(), out);
+        }
         default -> {
           err.println("pms-relay: unknown mode '" + cli.mode() + "'");
           err.println(USAGE);
@@ -85,27 +97,49 @@ public final class Main {
   private static void startCloud(CommandLine cli) {
     JsonObject json = ConfigLoader.load("cloud", cli.configFile(), System.getenv());
     CloudConfig config = CloudConfig.from(json);
+    logTo(json, "cloud");
     // Integrators' tokens and patients' data cross this API: plain HTTP only where the operator says a proxy encrypts.
     config.http().tls().requireForProduction().checkFiles();
     if (cli.port() != null) {
       config = config.withPorts(cli.port(), config.bridge().port());
     }
+    NodeMetrics metrics = new NodeMetrics();
     Vertx vertx = config.cluster().enabled()
-        ? com.pmsrelay.cloud.cluster.Clustering.start(config.cluster(), new io.vertx.core.VertxOptions()).await()
-        : VertxRuntime.create();
-    CloudNode node = new CloudNode(vertx, config);
+        ? com.pmsrelay.cloud.cluster.Clustering.start(config.cluster(), new io.vertx.core.VertxOptions(), metrics).await()
+        : VertxRuntime.create(new io.vertx.core.VertxOptions(), metrics);
+    CloudNode node = new CloudNode(vertx, config, metrics);
     long grace = config.shutdownGraceMs();
     VertxRuntime.closeOnShutdown(vertx, () -> node.shutdown(grace), grace);
     node.start().await();
   }
 
   private static void startAgent(CommandLine cli) {
-    AgentConfig config = AgentConfig.from(ConfigLoader.load("agent", cli.configFile(), System.getenv()));
-    Vertx vertx = VertxRuntime.create();
-    AgentNode node = new AgentNode(vertx, config);
+    JsonObject json = ConfigLoader.load("agent", cli.configFile(), System.getenv());
+    AgentConfig config = AgentConfig.from(json);
+    logTo(json, "agent");
+    ConfigReader management = new ConfigReader(json).section("management");
+    int managementPort = management.integer("port", 0, 65_535);
+    NodeMetrics metrics = new NodeMetrics();
+    Vertx vertx = VertxRuntime.create(new io.vertx.core.VertxOptions(), metrics);
+    AgentNode node = new AgentNode(vertx, config, metrics);
     long grace = config.exec().shutdownGraceMs();
     VertxRuntime.closeOnShutdown(vertx, node::shutdown, grace);
     node.start().await();
+    if (management.bool("enabled")) {
+      AgentManagement listener = new AgentManagement(managementPort, metrics);
+      vertx.deployVerticle(listener).onSuccess(id -> LOG.info("metrics at http://{}:{}/metrics (this machine only)",
+          AgentManagement.HOST, listener.actualPort())).onFailure(e -> LOG.warn(
+          "no metrics listener: cannot listen on {}:{} ({}): set management.port to a free port, or 0",
+          AgentManagement.HOST, managementPort, e.getMessage()));
+    }
+  }
+
+  /** Rolling files and the format the mode's {@code logging} section asks for (README, Logs). */
+  private static void logTo(JsonObject json, String mode) {
+    java.nio.file.Path file = LogSetup.apply(LoggingConfig.from(new ConfigReader(json).section("logging")), mode);
+    if (file != null) {
+      LOG.info("logging to {} and standard error", file);
+    }
   }
 
   private static void awaitForever() {

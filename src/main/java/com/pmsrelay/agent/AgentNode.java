@@ -1,6 +1,7 @@
 package com.pmsrelay.agent;
 
 import com.pmsrelay.agent.config.AgentConfig;
+import com.pmsrelay.agent.exec.ExecutorMeters;
 import com.pmsrelay.agent.exec.QueryExecutor;
 import com.pmsrelay.agent.link.AgentLink;
 import com.pmsrelay.agent.pms.PmsDatabase;
@@ -9,7 +10,11 @@ import com.pmsrelay.agent.pms.demo.DemoDialect;
 import com.pmsrelay.agent.pms.demo.DemoPmsDatabase;
 import com.pmsrelay.agent.pms.demo.DemoPmsSpec;
 import com.pmsrelay.common.Version;
+import com.pmsrelay.common.metrics.NodeMetrics;
 import com.pmsrelay.guard.SqlGuard;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.LocalDate;
@@ -28,6 +33,7 @@ public final class AgentNode {
   private AgentLink link;
   private String deploymentId;
 
+  private final NodeMetrics metrics;
   private final PmsDatabase embeddedPms;
   private final SqlGuard embeddedGuard;
 
@@ -35,11 +41,21 @@ public final class AgentNode {
     this(vertx, config, null, null);
   }
 
+  /** An agent counting into {@code metrics} (the registry its Vert.x reports to, for one scrape of both). */
+  public AgentNode(Vertx vertx, AgentConfig config, NodeMetrics metrics) {
+    this(vertx, config, null, null, metrics);
+  }
+
   /**
    * For embedding (benchmarks, tests): serve {@code pms} with {@code guard} instead of what the
    * configuration names. Either may be null for the configured one.
    */
   public AgentNode(Vertx vertx, AgentConfig config, PmsDatabase pms, SqlGuard guard) {
+    this(vertx, config, pms, guard, new NodeMetrics());
+  }
+
+  private AgentNode(Vertx vertx, AgentConfig config, PmsDatabase pms, SqlGuard guard, NodeMetrics metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.config = config;
     this.embeddedPms = pms;
@@ -52,17 +68,41 @@ public final class AgentNode {
           pms = opened;
           SqlGuard guard = embeddedGuard == null ? new SqlGuard(config.exec().maxSqlChars()) : embeddedGuard;
           // The version is known once a connection was made (probed at start); never block for it here.
+          ExecutorMeters meters = new ExecutorMeters(metrics.registry());
           link = new AgentLink(config, () -> new QueryExecutor(vertx, pms, config.exec(), guard,
-              config.registered().reservedSlots()),
+              config.registered().reservedSlots(), meters),
               new AgentLink.Identity(Version.current(), pms.kind(), pms::version, pms.catalogues()));
           return vertx.deployVerticle(link);
         })
         .map(id -> {
           deploymentId = id;
           executor = link.executor();
+          meterLoad();
+          com.pmsrelay.common.metrics.EventLoopDelay.deploy(vertx, metrics.registry());
           LOG.info("agent of practice {} started ({} on catalogues {})", config.practiceId(), pms.kind(), pms.catalogues());
           return this;
         });
+  }
+
+  /** The executor's load and the link's state as gauges, read at each scrape. */
+  private void meterLoad() {
+    MeterRegistry registry = metrics.registry();
+    Gauge.builder("pmsrelay_agent_queued", this, n -> n.executor.load().queued())
+        .description("queries waiting in the agent's queue").register(registry);
+    Gauge.builder("pmsrelay_agent_running", this, n -> n.executor.load().running())
+        .description("queries running on the practice database").register(registry);
+    Gauge.builder("pmsrelay_agent_limit", this, n -> n.executor.load().limit())
+        .description("the adaptive concurrency limit (at most exec.maxConcurrent)").register(registry);
+    Gauge.builder("pmsrelay_agent_circuit_open", this, n -> n.executor.load().circuit().equals("CLOSED") ? 0 : 1)
+        .description("1 while the circuit to the practice database is open or half open").register(registry);
+    Gauge.builder("pmsrelay_agent_connected", this, n -> n.isConnected() ? 1 : 0)
+        .description("1 while the agent is connected and accepted by the cloud").register(registry);
+    FunctionCounter.builder("pmsrelay_agent_connections", this, n -> n.connectionsAccepted())
+        .description("connections the cloud accepted since the start").register(registry);
+  }
+
+  public NodeMetrics metrics() {
+    return metrics;
   }
 
   private PmsDatabase openPms() throws Exception {

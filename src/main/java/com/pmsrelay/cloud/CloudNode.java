@@ -53,7 +53,7 @@ public final class CloudNode {
   /** This node's place in the cluster (alone, when not clustered): its id is the cluster's node id. */
   private final com.pmsrelay.cloud.cluster.ClusterView cluster;
   private final String nodeId;
-  private final AgentDirectory agents = new AgentDirectory();
+  private final AgentDirectory agents;
   /** Where registered queries' changes are announced: given from outside, or (null) the node's webhook outbox. */
   private final com.pmsrelay.cloud.webhook.ChangeNotices givenNotices;
   private com.pmsrelay.cloud.registered.RegisteredQueries registered;
@@ -70,7 +70,8 @@ public final class CloudNode {
   private Instances<HttpApi> http;
   private boolean bridgeListening;
   /** The node's metrics, scraped at the management listener's /metrics. */
-  private final com.pmsrelay.cloud.metrics.NodeMetrics metrics = new com.pmsrelay.cloud.metrics.NodeMetrics();
+  private final com.pmsrelay.common.metrics.NodeMetrics metrics;
+  private final com.pmsrelay.cloud.metrics.RelayMeters meters;
   private com.pmsrelay.cloud.metrics.ManagementServer management;
   private com.pmsrelay.cloud.monitor.ActivityMonitor monitor;
   private com.pmsrelay.cloud.webhook.Webhooks webhooks;
@@ -80,6 +81,15 @@ public final class CloudNode {
 
   public CloudNode(Vertx vertx, CloudConfig config) {
     this(vertx, config, tokens -> tokens);
+  }
+
+  /**
+   * A node counting into {@code metrics}, the registry its Vert.x was started with
+   * ({@link com.pmsrelay.common.VertxRuntime#create(io.vertx.core.VertxOptions,
+   * com.pmsrelay.common.metrics.NodeMetrics)}), so that one scrape has Vert.x's meters and the relay's.
+   */
+  public CloudNode(Vertx vertx, CloudConfig config, com.pmsrelay.common.metrics.NodeMetrics metrics) {
+    this(vertx, config, tokens -> tokens, null, metrics);
   }
 
   /** A node announcing registered queries' changes to {@code changeNotices} instead of its webhook outbox (tests). */
@@ -97,6 +107,14 @@ public final class CloudNode {
 
   private CloudNode(Vertx vertx, CloudConfig config, Function<TokenService, TokenVerifier> bearer,
       com.pmsrelay.cloud.webhook.ChangeNotices changeNotices) {
+    this(vertx, config, bearer, changeNotices, new com.pmsrelay.common.metrics.NodeMetrics());
+  }
+
+  private CloudNode(Vertx vertx, CloudConfig config, Function<TokenService, TokenVerifier> bearer,
+      com.pmsrelay.cloud.webhook.ChangeNotices changeNotices, com.pmsrelay.common.metrics.NodeMetrics metrics) {
+    this.metrics = metrics;
+    this.meters = new com.pmsrelay.cloud.metrics.RelayMeters(metrics.registry());
+    this.agents = new AgentDirectory(metrics.registry());
     this.givenNotices = changeNotices;
     this.vertx = vertx;
     this.config = config;
@@ -123,6 +141,7 @@ public final class CloudNode {
         })
         .compose(v -> {
           stores = Stores.over(database, masterKey, AUDIT_WINDOW_MS);
+          stores.audit().observe(meters::audited);
           // The audit store's batching window runs on a context of its own, stopped after all that appends.
           return vertx.deployVerticle(new com.pmsrelay.common.LifecycleVerticle(stores.audit()));
         })
@@ -140,6 +159,8 @@ public final class CloudNode {
           management = new com.pmsrelay.cloud.metrics.ManagementServer(config.management(), metrics);
           return vertx.deployVerticle(management).map(id -> deployments.add(id));
         })
+        .compose(v -> com.pmsrelay.common.metrics.EventLoopDelay.deploy(vertx, metrics.registry()))
+        .map(id -> deployments.add(id))
         .compose(v -> {
           if (!config.monitor().enabled()) {
             LOG.info("suspicious-activity monitor off (monitor.enabled false)");
@@ -180,7 +201,7 @@ public final class CloudNode {
           return deploy(new QueryDispatcher(vertx, config.bridge().ackTimeoutMs(), cluster));
         })
         .compose(dispatcher -> {
-          async = new AsyncQueries(dispatcher, stores.queryRecords(), results, stores.audit(), nodeId,
+          async = new AsyncQueries(dispatcher, stores.queryRecords(), results, stores.audit(), meters, nodeId,
               new AsyncQueries.Settings(config.queries().asyncQueueTimeoutMs(), config.results().retentionMs(),
                   config.results().quotaBytesPerIntegrator(), java.util.concurrent.TimeUnit.HOURS.toMillis(24),
                   ORPHAN_AFTER_MS));
@@ -216,7 +237,7 @@ public final class CloudNode {
               new FailureThrottle("token", config.throttle().token()),
               new com.pmsrelay.cloud.http.ConnectionCap(config.http().maxConnectionsPerAddress()),
               new com.pmsrelay.cloud.edge.ProxyHeaderRefusals("http.proxyProtocol"),
-              new com.pmsrelay.cloud.schema.SchemaCache(vertx, dispatcher, config.schema()), registered, webhooks);
+              new com.pmsrelay.cloud.schema.SchemaCache(vertx, dispatcher, config.schema()), registered, webhooks, meters);
           return Instances.deploy(vertx, config.http().instances(), () -> new HttpApi(parts));
         })
         .map(deployed -> {
@@ -314,7 +335,7 @@ public final class CloudNode {
     return management.actualPort();
   }
 
-  public com.pmsrelay.cloud.metrics.NodeMetrics metrics() {
+  public com.pmsrelay.common.metrics.NodeMetrics metrics() {
     return metrics;
   }
 

@@ -1,8 +1,10 @@
 package com.pmsrelay.common;
 
+import com.pmsrelay.common.metrics.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -25,6 +27,16 @@ public final class VertxRuntime {
 
   public static Vertx create(VertxOptions options) {
     return Vertx.vertx(options.setPreferNativeTransport(true));
+  }
+
+  /** As {@link #create(VertxOptions)}, with Vert.x and the JVM reporting into {@code metrics}. */
+  public static Vertx create(VertxOptions options, NodeMetrics metrics) {
+    return Vertx.builder().with(withMetrics(options)).withMetrics(new MicrometerMetricsFactory(metrics.registry())).build();
+  }
+
+  /** The options every mode starts Vert.x with when it keeps metrics (the clustered cloud too). */
+  public static VertxOptions withMetrics(VertxOptions options) {
+    return options.setPreferNativeTransport(true).setMetricsOptions(NodeMetrics.vertxOptions());
   }
 
   public static void closeOnShutdown(Vertx vertx) {

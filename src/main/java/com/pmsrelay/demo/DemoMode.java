@@ -75,10 +75,12 @@ public final class DemoMode {
     List<AgentNode> agents = new ArrayList<>();
     for (int i = 0; i < nodeCount; i++) {
       CloudConfig config = configs.get(i);
-      Vertx vertx = nodeCount == 1 ? VertxRuntime.create()
-          : com.pmsrelay.cloud.cluster.Clustering.start(config.cluster(), new io.vertx.core.VertxOptions()).await();
+      // Each node's Vert.x reports into the node's registry: its metricsUrl shows both.
+      com.pmsrelay.common.metrics.NodeMetrics metrics = new com.pmsrelay.common.metrics.NodeMetrics();
+      Vertx vertx = nodeCount == 1 ? VertxRuntime.create(new io.vertx.core.VertxOptions(), metrics)
+          : com.pmsrelay.cloud.cluster.Clustering.start(config.cluster(), new io.vertx.core.VertxOptions(), metrics).await();
       vertxes.add(vertx);
-      nodes.add(new CloudNode(vertx, config).start().await());
+      nodes.add(new CloudNode(vertx, config, metrics).start().await());
     }
     // Agents on a Vert.x of their own, as on the practices' servers.
     Vertx agentVertx = nodeCount == 1 ? vertxes.get(0) : VertxRuntime.create();

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -194,9 +195,14 @@ class DemoJarIT {
     Files.writeString(config, new JsonObject().put("dataDir", dir.resolve("cloud").toString())
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1)
             .put("tls", new JsonObject().put("certPath", pair.certificatePath()).put("keyPath", pair.privateKeyPath())))
-        .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1)).encode());
-    Process cloud = new ProcessBuilder("java", "-jar", jar().toString(), "cloud", "--config", config.toString())
-        .redirectErrorStream(true).start();
+        .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1))
+        .put("management", new JsonObject().put("port", 0))
+        .put("logging", new JsonObject().put("dir", dir.resolve("cloud-logs").toString())).encode());
+    // JSON lines, as a log shipper would ask for them
+    ProcessBuilder start = new ProcessBuilder("java", "-jar", jar().toString(), "cloud", "--config", config.toString())
+        .redirectErrorStream(true);
+    start.environment().put("PMSRELAY_LOGGING_FORMAT", "json");
+    Process cloud = start.start();
     StringBuilder log = new StringBuilder();
     try {
       java.util.regex.Matcher up = CompletableFuture.supplyAsync(() -> {
@@ -230,6 +236,17 @@ class DemoJarIT {
           HttpResponse.BodyHandlers.ofString());
       assertThat(health.statusCode()).isEqualTo(200);
       assertThat(health.headers().firstValue("Strict-Transport-Security")).hasValue("max-age=31536000");
+      // Once the configuration is read, one JSON object a line, on standard error and in the rolling file;
+      // no library notice that calls for nothing (Flyway's untested-H2 warning is at DEBUG).
+      String[] lines = log.toString().split("\n");
+      String fromNowOn = log.substring(log.lastIndexOf("\n", log.indexOf("logging to ")) + 1);
+      assertThat(fromNowOn.lines().filter(l -> !l.isBlank()))
+          .allSatisfy(l -> assertThat(new JsonObject(l).getString("formattedMessage")).isNotNull());
+      assertThat(lines).noneMatch(l -> l.contains("Flyway has been verified with"));
+      Path file = dir.resolve("cloud-logs").resolve("pms-relay-cloud.log");
+      assertThat(file).exists();
+      List<String> written = Files.readAllLines(file);
+      assertThat(written).anySatisfy(l -> assertThat(new JsonObject(l).getString("formattedMessage")).contains("up: API on port"));
     } finally {
       cloud.destroy();
       if (!cloud.waitFor(30, TimeUnit.SECONDS)) {

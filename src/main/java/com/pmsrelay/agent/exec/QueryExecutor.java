@@ -41,6 +41,7 @@ public final class QueryExecutor {
   private final CatalogueReader catalogueReader;
   private final WorkerExecutor workers;
   private final CircuitBreaker breaker;
+  private final ExecutorMeters meters;
   /** Executions that identical queries may still join, by {@link SharedExecution#key}. */
   private final Map<String, SharedExecution> shareable = new HashMap<>();
   /** Every query this executor holds (queued or running), by query id. */
@@ -69,6 +70,14 @@ public final class QueryExecutor {
    * slots to interactive queries (at most all but one: with a cap of one, they run when it is free).
    */
   public QueryExecutor(Vertx vertx, PmsDatabase pms, AgentConfig.Exec caps, SqlGuard guard, int reservedForInteractive) {
+    this(vertx, pms, caps, guard, reservedForInteractive,
+        new ExecutorMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+  }
+
+  /** As above, counting into {@code meters}. */
+  public QueryExecutor(Vertx vertx, PmsDatabase pms, AgentConfig.Exec caps, SqlGuard guard, int reservedForInteractive,
+      ExecutorMeters meters) {
+    this.meters = meters;
     this.reservedForInteractive = Math.max(0, reservedForInteractive);
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
@@ -253,6 +262,7 @@ public final class QueryExecutor {
     task.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     task.deadlineTimer = vertx.setTimer(timeoutMs, id -> task.stop(QueryTask.Stop.TIMEOUT));
     shared.queryIds().forEach(recent::ran);
+    long startNanos = System.nanoTime();
     breaker.<JdbcRunner.Outcome>execute(() -> {
           task.started = true;
           return workers.<JdbcRunner.Outcome>executeBlocking(() -> task.work.run(task, task.catalogue), false)
@@ -264,6 +274,11 @@ public final class QueryExecutor {
           forget(shared);
           limiter.release(task.latencyNanos);
           runningByClient.computeIfPresent(task.clientId(), (k, n) -> n > 1 ? n - 1 : null);
+          if (task.started) {
+            meters.ran(task.clientId(), done.succeeded() ? done.result()
+                : done.cause() instanceof PmsDown ? JdbcRunner.Outcome.PMS_DOWN : JdbcRunner.Outcome.FAILED,
+                startNanos - task.admittedNanos, System.nanoTime() - startNanos);
+          }
           if (!task.started) {
             // The open circuit refused it before it reached the database.
             reject(shared, ErrorCode.PMS_UNAVAILABLE, "the practice database is not reachable");
@@ -384,7 +399,8 @@ public final class QueryExecutor {
         Math.min(r.maxRows(), caps.maxRows()), Math.min(r.maxBytes(), caps.maxResultBytes()));
   }
 
-  private static void reject(ResultSink sink, ErrorCode code, String detail) {
+  private void reject(ResultSink sink, ErrorCode code, String detail) {
+    meters.refused(code);
     sink.send(Outgoing.error(0, code, detail), System.nanoTime() + 1_000_000_000L);
   }
 

@@ -377,7 +377,7 @@ public final class AgentLink extends VerticleBase {
   /** A heartbeat with the executor's load now (on the link's event loop). */
   private void sendLoad(Link current) {
     QueryExecutor.Load load = executor.load();
-    current.socket.write(Frames.encode(Frames.ping(load.queued(), load.running())));
+    current.socket.write(Frames.encode(Frames.ping(load.queued(), load.running(), load.limit(), load.circuit())));
   }
 
   private void onDisconnected(Link current) {

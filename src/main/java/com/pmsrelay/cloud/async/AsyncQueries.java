@@ -66,8 +66,11 @@ public final class AsyncQueries extends VerticleBase {
   private final Map<String, Integer> dispatched = new HashMap<>();
   private final Map<String, ArrayDeque<Run>> waiting = new HashMap<>();
 
+  private final com.pmsrelay.cloud.metrics.RelayMeters meters;
+
   public AsyncQueries(QueryDispatcher dispatcher, QueryRecordStore records, ResultFiles files, AuditStore audit,
-      String nodeId, Settings settings) {
+      com.pmsrelay.cloud.metrics.RelayMeters meters, String nodeId, Settings settings) {
+    this.meters = meters;
     this.dispatcher = dispatcher;
     this.records = records;
     this.files = files;
@@ -274,6 +277,8 @@ public final class AsyncQueries extends VerticleBase {
         })
         .onFailure(e -> LOG.error("cannot record the end of async query {}", run.record.queryId(), e));
     QueryStream s = run.stream;
+    meters.queryTook(run.work.auditChain(), run.record.clientId(),
+        java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Math.max(0, now - run.record.createdAtMs())));
     audit.append(AuditRecord.attempt(run.work.auditChain(), run.record.clientId(),
             kept != null ? "succeeded" : problem.code().code(), run.record.queryId(), run.work.sql(),
             run.work.paramsCount(), s == null ? null : s.rows(), s == null ? null : s.bytes(),

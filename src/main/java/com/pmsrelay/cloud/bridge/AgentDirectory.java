@@ -6,8 +6,23 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The agents connected to this cloud node: one session per practice, the newest wins. */
 public final class AgentDirectory {
   private final ConcurrentHashMap<String, AgentSession> sessions = new ConcurrentHashMap<>();
+  private final BridgeMeters meters;
+
+  /** Without metrics (tests of other parts). */
+  public AgentDirectory() {
+    this(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+  }
+
+  public AgentDirectory(io.micrometer.core.instrument.MeterRegistry registry) {
+    this.meters = new BridgeMeters(registry, sessions);
+  }
+
+  BridgeMeters meters() {
+    return meters;
+  }
 
   void replace(String practiceId, AgentSession session) {
+    meters.connected(practiceId, sessions);
     AgentSession previous = sessions.put(practiceId, session);
     if (previous != null && previous != session) {
       previous.replaced(session.bootId(), session.host());
@@ -15,7 +30,11 @@ public final class AgentDirectory {
   }
 
   boolean remove(String practiceId, AgentSession session) {
-    return sessions.remove(practiceId, session);
+    boolean removed = sessions.remove(practiceId, session);
+    if (removed && !sessions.containsKey(practiceId)) {
+      meters.disconnected(practiceId);
+    }
+    return removed;
   }
 
   /** Drops the practice's agent, if connected here (its key was rotated): it must authenticate anew. */

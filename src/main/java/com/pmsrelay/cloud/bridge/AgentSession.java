@@ -75,8 +75,11 @@ final class AgentSession implements SilenceSweep.Watched {
   private io.vertx.core.json.JsonArray catalogues = new io.vertx.core.json.JsonArray();
   private java.util.Set<String> features = java.util.Set.of();
   /** The load the agent last reported (queued, running), null until its first heartbeat with one. */
-  private Integer lastQueued;
-  private Integer lastRunning;
+  private volatile Integer lastQueued;
+  private volatile Integer lastRunning;
+  /** The agent's adaptive limit and circuit state, when its heartbeats carry them. */
+  private volatile Integer lastLimit;
+  private volatile String lastCircuit;
 
   AgentSession(Vertx vertx, NetSocket socket, BridgeConfig config, PracticeStore practices, HeartbeatRecorder recorder,
       AgentDirectory directory, SilenceSweep sweep, String nodeId) {
@@ -109,7 +112,9 @@ final class AgentSession implements SilenceSweep.Watched {
     if (closed) {
       return;
     }
-    switch (guard.check(frame)) {
+    BridgeGuard.Verdict verdict = guard.check(frame);
+    directory.meters().frameIn(verdict);
+    switch (verdict) {
       case AUTHENTICATE -> authenticate(frame);
       case REGISTER -> register();
       case PING -> {
@@ -300,12 +305,35 @@ final class AgentSession implements SilenceSweep.Watched {
     return stream.substring(Addresses.stream("").length());
   }
 
+  private static final java.util.Set<String> CIRCUIT_STATES = java.util.Set.of("CLOSED", "OPEN", "HALF_OPEN");
+
+  double reportedQueued() {
+    Integer v = lastQueued;
+    return v == null ? Double.NaN : v;
+  }
+
+  double reportedRunning() {
+    Integer v = lastRunning;
+    return v == null ? Double.NaN : v;
+  }
+
+  double reportedLimit() {
+    Integer v = lastLimit;
+    return v == null ? Double.NaN : v;
+  }
+
+  String reportedCircuit() {
+    return lastCircuit;
+  }
+
   /** Hands the heartbeat to the node's recorder, with the load the agent reported if it is plausible. */
   private void noteSeen(JsonObject load) {
     if (load != null && load.getValue("queued") instanceof Integer queued && load.getValue("running") instanceof Integer running
         && queued >= 0 && running >= 0 && queued < 1_000_000 && running < 1_000) {
       lastQueued = queued;
       lastRunning = running;
+      lastLimit = load.getValue("limit") instanceof Integer limit && limit >= 0 && limit < 1_000 ? limit : null;
+      lastCircuit = load.getValue("circuit") instanceof String c && CIRCUIT_STATES.contains(c) ? c : null;
       heartbeats.heard(queued, running);
     } else {
       heartbeats.heard(null, null);

@@ -24,10 +24,21 @@ public final class Clustering {
   private Clustering() {}
 
   public static Future<Vertx> start(ClusterConfig cluster, VertxOptions options) {
+    return builder(cluster, options).buildClustered();
+  }
+
+  /** As {@link #start(ClusterConfig, VertxOptions)}, with Vert.x and the JVM reporting into {@code metrics}. */
+  public static Future<Vertx> start(ClusterConfig cluster, VertxOptions options,
+      com.pmsrelay.common.metrics.NodeMetrics metrics) {
+    return builder(cluster, com.pmsrelay.common.VertxRuntime.withMetrics(options))
+        .withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory(metrics.registry())).buildClustered();
+  }
+
+  private static io.vertx.core.VertxBuilder builder(ClusterConfig cluster, VertxOptions options) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast(cluster));
     options.setPreferNativeTransport(true).setEventBusOptions(new EventBusOptions()
         .setHost(cluster.host()).setPort(cluster.eventBusPort()));
-    return Vertx.builder().with(options).withClusterManager(manager).buildClustered();
+    return Vertx.builder().with(options).withClusterManager(manager);
   }
 
   /** The Hazelcast configuration: the XML, then this node's address and the members to find. */

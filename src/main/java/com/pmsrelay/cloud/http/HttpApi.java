@@ -67,7 +67,8 @@ public final class HttpApi extends VerticleBase {
       com.pmsrelay.cloud.edge.ProxyHeaderRefusals proxyHeaderRefusals,
       com.pmsrelay.cloud.schema.SchemaCache schemas,
       com.pmsrelay.cloud.registered.RegisteredQueries registered,
-      com.pmsrelay.cloud.webhook.Webhooks webhooks) {}
+      com.pmsrelay.cloud.webhook.Webhooks webhooks,
+      com.pmsrelay.cloud.metrics.RelayMeters meters) {}
 
   private final Parts parts;
   private Router router;
@@ -92,7 +93,7 @@ public final class HttpApi extends VerticleBase {
         new LiveAgentStatus(vertx, Duration.ofMillis(config.bridge().heartbeatTimeoutMs())));
     KeptQueries kept = new KeptQueries(vertx, parts.queryRecords(), parts.results(), parts.async(), parts.dispatcher());
     queries = new QueriesEndpoint(parts.grants(), parts.dispatcher(), config.queries(), parts.queryRates(),
-        parts.guard(), parts.audit(), kept);
+        parts.guard(), parts.audit(), kept, parts.meters());
     schema = new SchemaEndpoint(parts.grants(), parts.queryRates(), parts.audit(), parts.schemas());
     QueryResultsEndpoint results = new QueryResultsEndpoint(parts.queryRecords(), parts.results(), parts.async());
 
@@ -107,6 +108,11 @@ public final class HttpApi extends VerticleBase {
     router.get("/ready").handler(this::ready);
     router.get("/.well-known/jwks.json").handler(ctx -> Json.ok(ctx, parts.tokens().jwks()));
 
+    // Every token request counted by how it was answered, a body refused as too large included.
+    router.post("/v1/token").handler(ctx -> {
+      ctx.addEndHandler(v -> parts.meters().tokenRequest(ctx.response().getStatusCode()));
+      ctx.next();
+    });
     // The body is read first: later handlers (token checks) are asynchronous.
     // Only on methods with a body: on others Vert.x's BodyHandler throws for a form Content-Type (a 500).
     readBody(router, "/v1/*", config.http().maxBodyBytes());

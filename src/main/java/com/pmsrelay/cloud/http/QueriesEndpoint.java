@@ -42,8 +42,11 @@ final class QueriesEndpoint {
    */
   private volatile boolean draining;
 
+  private final com.pmsrelay.cloud.metrics.RelayMeters meters;
+
   QueriesEndpoint(GrantStore grants, QueryDispatcher dispatcher, QueryLimits limits, RateLimiter rateLimiter,
-      SqlGuard guard, AuditStore audit, KeptQueries kept) {
+      SqlGuard guard, AuditStore audit, KeptQueries kept, com.pmsrelay.cloud.metrics.RelayMeters meters) {
+    this.meters = meters;
     this.kept = kept;
     this.grants = grants;
     this.dispatcher = dispatcher;
@@ -190,6 +193,7 @@ final class QueriesEndpoint {
 
   private void record(Attempt attempt, KeptQueries.Outcome outcome, RelayException problem) {
     QueryStream stream = attempt.stream;
+    meters.queryTook(attempt.chain, attempt.clientId, System.nanoTime() - attempt.received);
     AuditRecord entry = AuditRecord.attempt(
         attempt.chain,
         attempt.clientId,

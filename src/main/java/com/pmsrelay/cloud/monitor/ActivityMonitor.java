@@ -63,6 +63,8 @@ public final class ActivityMonitor implements Lifecycle {
   private final Vertx vertx;
   private final MonitorConfig config;
   private final Parts parts;
+  /** This monitor's hold on the audit log's stream (one reference, so that stopping lets go of it). */
+  private final java.util.function.Consumer<com.pmsrelay.cloud.store.AuditRecord> observer = this::observe;
   private final Rules rules;
   private final AlertRecorder recorder;
   private final ConcurrentLinkedQueue<Attempt> queue = new ConcurrentLinkedQueue<>();
@@ -101,14 +103,14 @@ public final class ActivityMonitor implements Lifecycle {
         m -> tokenFailed(m.body())));
     consumers.add(vertx.eventBus().<JsonObject>localConsumer(Addresses.MONITOR_AGENT, m -> agent(m.body())));
     saveTimer = vertx.setPeriodic(config.saveIntervalMs(), id -> saveAll());
-    parts.audit().observe(this::observe);
+    parts.audit().observe(observer);
     LOG.info("suspicious-activity monitor on: rules {}", enabledRules());
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
 
   @Override
   public Future<Void> stop() {
-    parts.audit().observe(null);
+    parts.audit().stopObserving(observer);
     vertx.cancelTimer(saveTimer);
     consumers.forEach(MessageConsumer::unregister);
     drain();

@@ -40,7 +40,8 @@ public final class AuditStore implements Lifecycle {
   private final Database db;
   private final AuditWriter writer;
   /** Sees every record as it is appended (the node's monitor), or null. */
-  private volatile java.util.function.Consumer<AuditRecord> observer;
+  private final java.util.List<java.util.function.Consumer<AuditRecord>> observers =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** A store that writes each record (or those that arrived during the last write) at once. */
   public AuditStore(Database db) {
@@ -78,8 +79,7 @@ public final class AuditStore implements Lifecycle {
    * refused attempts the store commits a few times a second instead of once per attempt.
    */
   public Future<Long> append(AuditRecord record) {
-    java.util.function.Consumer<AuditRecord> seen = observer;
-    if (seen != null) {
+    for (java.util.function.Consumer<AuditRecord> seen : observers) {
       try {
         seen.accept(record);
       } catch (RuntimeException e) {
@@ -90,12 +90,17 @@ public final class AuditStore implements Lifecycle {
   }
 
   /**
-   * Hands every record appended from now on to {@code observer} too (null: none), on the appending
-   * thread, before it is written: the suspicious-activity monitor reads the stream of query attempts
-   * here, where every attempt is recorded. The observer must only take note (no blocking, no I/O).
+   * Hands every record appended from now on to {@code observer} too, on the appending thread,
+   * before it is written: the suspicious-activity monitor and the node's metrics read the stream of
+   * query attempts here, where every attempt is recorded. An observer must only take note (no
+   * blocking, no I/O).
    */
   public void observe(java.util.function.Consumer<AuditRecord> observer) {
-    this.observer = observer;
+    observers.add(observer);
+  }
+
+  public void stopObserving(java.util.function.Consumer<AuditRecord> observer) {
+    observers.remove(observer);
   }
 
   private Future<long[]> appendWithRetry(List<AuditRecord> records) {

@@ -53,6 +53,16 @@ public final class Frames {
     return ping().put("body", new JsonObject().put("queued", queued).put("running", running));
   }
 
+  /**
+   * A heartbeat with the agent's whole load: also its adaptive concurrency limit and its circuit
+   * breaker's state ({@code CLOSED}, {@code OPEN}, {@code HALF_OPEN}), for the cloud's metrics.
+   */
+  public static JsonObject ping(int queued, int running, int limit, String circuit) {
+    JsonObject frame = ping(queued, running);
+    frame.getJsonObject("body").put("limit", limit).put("circuit", circuit);
+    return frame;
+  }
+
   public static JsonObject pong() {
     return new JsonObject().put("type", "pong");
   }

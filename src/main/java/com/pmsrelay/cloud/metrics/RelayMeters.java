@@ -1,0 +1,96 @@
+package com.pmsrelay.cloud.metrics;
+
+import com.pmsrelay.cloud.store.AuditRecord;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The relay's own meters at a cloud node, by practice and integrator (each grant is one series, so
+ * their number follows the grants, never the traffic):
+ * <ul>
+ *   <li>{@code pmsrelay_queries_total{practice,integrator,kind,outcome}}: every attempt the audit
+ *       log records (kind {@code query}, {@code schema} or {@code registered}; outcome
+ *       {@code succeeded} or the error code), counted where it is audited so none is missed;</li>
+ *   <li>{@code pmsrelay_query_rows_total}, {@code pmsrelay_query_bytes_total}: what they returned;</li>
+ *   <li>{@code pmsrelay_query_queue_seconds}, {@code pmsrelay_query_execution_seconds}: as the agent
+ *       measured them; {@code pmsrelay_query_seconds}: the whole query as the integrator waited for it
+ *       (immediate: request to last row sent; async: submission to result kept);</li>
+ *   <li>{@code pmsrelay_token_requests_total{outcome}}.</li>
+ * </ul>
+ * The bridge's meters are in {@code cloud.bridge}, the monitor's alerts in {@code cloud.monitor}.
+ */
+public final class RelayMeters {
+  /** Buckets from a quick lookup to the longest query a grant allows. */
+  private static final Duration[] LATENCY_BUCKETS = {
+      Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+      Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+      Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+      Duration.ofSeconds(60), Duration.ofSeconds(120)};
+
+  private final MeterRegistry registry;
+
+  public RelayMeters(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** Takes note of an audited record: query attempts, schema reads and registered runs count. */
+  public void audited(AuditRecord r) {
+    if (!isAttempt(r)) {
+      return;
+    }
+    String practice = r.chain();
+    String integrator = r.actor();
+    Counter.builder("pmsrelay_queries").description("query attempts by outcome (succeeded, or the error code)")
+        .tags("practice", practice, "integrator", integrator, "kind", r.kind(), "outcome", r.outcome())
+        .register(registry).increment();
+    if (r.rowCount() != null) {
+      Counter.builder("pmsrelay_query_rows").description("rows returned").baseUnit("rows")
+          .tags("practice", practice, "integrator", integrator).register(registry).increment(r.rowCount());
+    }
+    if (r.bytes() != null) {
+      Counter.builder("pmsrelay_query_bytes").description("result bytes returned").baseUnit("bytes")
+          .tags("practice", practice, "integrator", integrator).register(registry).increment(r.bytes());
+    }
+    if (r.queueMs() != null) {
+      latency("pmsrelay_query_queue", "time waiting in the agent's queue", practice, integrator)
+          .record(r.queueMs(), TimeUnit.MILLISECONDS);
+    }
+    if (r.execMs() != null) {
+      latency("pmsrelay_query_execution", "time running on the practice database", practice, integrator)
+          .record(r.execMs(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** The whole of one query as its integrator waited for it. */
+  public void queryTook(String practice, String integrator, long nanos) {
+    latency("pmsrelay_query", "the whole query: queue, execution and transfer", practice, integrator)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A token request's outcome, from the status it was answered with. */
+  public void tokenRequest(int status) {
+    String outcome = switch (status) {
+      case 200 -> "issued";
+      case 401 -> "invalid_client";
+      case 400, 413, 415 -> "invalid_request";
+      case 429 -> "rate_limited";
+      default -> "failed";
+    };
+    Counter.builder("pmsrelay_token_requests").description("token requests by outcome").tag("outcome", outcome)
+        .register(registry).increment();
+  }
+
+  private Timer latency(String name, String description, String practice, String integrator) {
+    return Timer.builder(name).description(description).serviceLevelObjectives(LATENCY_BUCKETS)
+        .tags("practice", practice, "integrator", integrator).register(registry);
+  }
+
+  private static boolean isAttempt(AuditRecord r) {
+    return (AuditRecord.KIND_QUERY.equals(r.kind()) || AuditRecord.KIND_SCHEMA.equals(r.kind())
+        || AuditRecord.KIND_REGISTERED.equals(r.kind())) && r.actor() != null && r.outcome() != null;
+  }
+}
