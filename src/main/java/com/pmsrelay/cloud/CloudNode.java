@@ -171,7 +171,8 @@ public final class CloudNode {
           com.pmsrelay.cloud.edge.ProxyHeaderRefusals refusals =
               new com.pmsrelay.cloud.edge.ProxyHeaderRefusals("bridge.proxyProtocol");
           return Instances.deploy(vertx, config.bridge().instances(),
-              () -> new BridgeServer(listening.bridge(), tls, stores.practices(), heartbeats, agents, nodeId, refusals));
+              () -> new BridgeServer(listening.bridge(), tls, stores.practices(), heartbeats, agents, nodeId, refusals,
+                  new com.pmsrelay.cloud.bridge.ReleaseOffers(stores.releases(), stores.agentStates())));
         })
         .compose(deployed -> {
           bridge = deployed;
