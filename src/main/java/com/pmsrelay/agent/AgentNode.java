@@ -30,6 +30,7 @@ public final class AgentNode {
 
   private final PmsDatabase embeddedPms;
   private final SqlGuard embeddedGuard;
+  private final java.util.function.IntConsumer exit;
 
   public AgentNode(Vertx vertx, AgentConfig config) {
     this(vertx, config, null, null);
@@ -40,6 +41,12 @@ public final class AgentNode {
    * configuration names. Either may be null for the configured one.
    */
   public AgentNode(Vertx vertx, AgentConfig config, PmsDatabase pms, SqlGuard guard) {
+    this(vertx, config, pms, guard, AgentNode::exitProcess);
+  }
+
+  /** An agent whose self-update ends with {@code exit} (a status) instead of ending the process (tests). */
+  public AgentNode(Vertx vertx, AgentConfig config, PmsDatabase pms, SqlGuard guard, java.util.function.IntConsumer exit) {
+    this.exit = exit;
     this.vertx = vertx;
     this.config = config;
     this.embeddedPms = pms;
@@ -54,7 +61,9 @@ public final class AgentNode {
           // The version is known once a connection was made (probed at start); never block for it here.
           link = new AgentLink(config, () -> new QueryExecutor(vertx, pms, config.exec(), guard,
               config.registered().reservedSlots()),
-              new AgentLink.Identity(Version.current(), pms.kind(), pms::version, pms.catalogues()));
+              new AgentLink.Identity(Version.current(), pms.kind(), pms::version, pms.catalogues()))
+              .selfUpdate(new com.pmsrelay.agent.update.SelfUpdate(vertx, config.update(), Version.current(),
+                  this::pmsReachable, exit));
           return vertx.deployVerticle(link);
         })
         .map(id -> {
@@ -63,6 +72,27 @@ public final class AgentNode {
           LOG.info("agent of practice {} started ({} on catalogues {})", config.practiceId(), pms.kind(), pms.catalogues());
           return this;
         });
+  }
+
+  /**
+   * Ends the process with {@code status} from a thread of its own: the shutdown hook stops the
+   * agent gracefully, and waits for the event loops this may be called from.
+   */
+  private static void exitProcess(int status) {
+    Thread exiting = new Thread(() -> System.exit(status), "agent-exit");
+    exiting.setDaemon(false);
+    exiting.start();
+  }
+
+  /** The health check's database half: a connection to the default catalogue answers. */
+  private Future<Boolean> pmsReachable() {
+    return vertx.executeBlocking(() -> {
+      try (java.sql.Connection c = pms.connect(pms.catalogues().get(0))) {
+        return c.isValid(5);
+      } catch (java.sql.SQLException e) {
+        return false;
+      }
+    }, false);
   }
 
   private PmsDatabase openPms() throws Exception {
