@@ -32,7 +32,8 @@ public final class ReleaseStore {
           }
           List<Tuple> rows = new ArrayList<>();
           for (int i = 0; i < chunks.size(); i++) {
-            rows.add(Tuple.of(release.version(), i, chunks.get(i)));
+            // byte[], not Buffer: the JDBC client 5.0.7 binds a Buffer through Blob.setBytes(0, …), which is 1-based.
+            rows.add(Tuple.of(release.version(), i, chunks.get(i).getBytes()));
           }
           return Sql.update(c, "INSERT INTO releases (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, 0, NULL, NULL)",
                   Tuple.of(release.version(), release.sizeBytes(), release.sha256(), release.signature(), release.publishedAtMs()))
@@ -54,7 +55,22 @@ public final class ReleaseStore {
   /** One chunk of a release's jar (empty: no such release or chunk). */
   public Future<Optional<Buffer>> chunk(String version, int seq) {
     return db.first("SELECT bytes FROM release_chunks WHERE version = ? AND seq = ?", Tuple.of(version, seq),
-        row -> row.getBuffer(0));
+        row -> bytes(row.getValue(0)));
+  }
+
+  /** A BYTEA column as the JDBC client hands it back (byte[] from both drivers; a Buffer or Blob to be safe). */
+  private static Buffer bytes(Object value) {
+    try {
+      if (value instanceof byte[] b) {
+        return Buffer.buffer(b);
+      }
+      if (value instanceof java.sql.Blob blob) {
+        return Buffer.buffer(blob.getBytes(1, (int) blob.length()));
+      }
+      return (Buffer) value;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("cannot read a release chunk: " + e.getMessage(), e);
+    }
   }
 
   /** Sets who is offered the release (and takes back a withdrawal); false if there is no such release. */

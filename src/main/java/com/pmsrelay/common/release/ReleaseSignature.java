@@ -18,7 +18,7 @@ import java.util.Base64;
  * and SHA-256 ({@link #signedText}); so the signature binds the version too, and a jar cannot be
  * offered under another release's name. The private key is a PKCS#8 PEM file that stays with the
  * operator; the public key, which agents pin, is written as the base64 of its X.509
- * SubjectPublicKeyInfo (44 characters, starting {@code MCowBQYDK2VwAyEA}).
+ * SubjectPublicKeyInfo (60 characters, starting {@code MCowBQYDK2VwAyEA}).
  */
 public final class ReleaseSignature {
   private static final String ALGORITHM = "Ed25519";
