@@ -7,9 +7,10 @@ config="${2:?usage: install-linux.sh PMS_RELAY_JAR AGENT_JSON}"
 here="$(cd "$(dirname "$0")" && pwd)"
 
 id pms-relay >/dev/null 2>&1 || useradd --system --home /var/lib/pms-relay --shell /usr/sbin/nologin pms-relay
-install -d -m 0755 /opt/pms-relay
+# Owned by the service: it replaces pms-relay.jar there when it updates itself (README, 'Agent updates').
+install -d -m 0755 -o pms-relay -g pms-relay /opt/pms-relay
 install -d -m 0750 -o pms-relay -g pms-relay /var/lib/pms-relay /etc/pms-relay
-install -m 0644 "$jar" /opt/pms-relay/pms-relay.jar
+install -m 0644 -o pms-relay -g pms-relay "$jar" /opt/pms-relay/pms-relay.jar
 # The config holds the agent key and the database password: readable by the service only.
 install -m 0600 -o pms-relay -g pms-relay "$config" /etc/pms-relay/agent.json
 install -m 0644 "$here/systemd/pms-relay-agent.service" /etc/systemd/system/pms-relay-agent.service

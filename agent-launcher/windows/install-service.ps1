@@ -22,5 +22,9 @@ icacls $Config /inheritance:r /grant:r "SYSTEM:R" "Administrators:F" | Out-Null
   --StartImage="$Java" `
   --StartParams="-Xms32m;-Xmx256m;-XX:+UseSerialGC;-XX:TieredStopAtLevel=1;-jar;$Jar;agent;--config;$Config" `
   --LogPath="$logs" --StdOutput=auto --StdError=auto
+# Restart on any exit: the agent exits with status 75 to be started on a new jar after a
+# self-update or a rollback (README, 'Agent updates'); failureflag makes a non-zero exit count.
+sc.exe failure PmsRelayAgent reset= 86400 actions= restart/5000/restart/5000/restart/30000 | Out-Null
+sc.exe failureflag PmsRelayAgent 1 | Out-Null
 Start-Service PmsRelayAgent
 Get-Service PmsRelayAgent

@@ -75,6 +75,11 @@ async function refreshAgent() {
       ? (agent.lastSeen ? `since ${when(agent.lastSeen)}` : 'never connected')
       : agent.status === 'unreachable' ? `not heard from since ${when(agent.lastSeen)}` : '');
     setText('agent-version', agent.version || '—');
+    setText('agent-address', agent.address || '—');
+    const u = agent.update;
+    setText('agent-update', u ? `${u.state} ${u.version} (${when(u.at)})${u.reason ? ': ' + u.reason : ''}` : '—');
+    $('version-banner').hidden = !agent.versionNotice;
+    setText('version-banner-text', agent.versionNotice || '');
     setText('pms-version', [p.pms && p.pms.kind, p.pms && p.pms.version].filter(Boolean).join(' ') || '—');
     // The agent does not report its queue yet: a dash, never an invented number.
     setLoad('agent-queue', agent.queueDepth);

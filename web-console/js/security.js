@@ -26,9 +26,37 @@ export function securityPage(state) {
     }
   }
 
+  let moveKey = '';
+
+  async function move() {
+    const ok = await confirmDialog('Move the agent to a new server?',
+      'A new agent key is made for the agent on the new server. The agent on the current server is refused from now '
+      + 'on: integrations cannot read data until the agent on the new server runs with the new key. The key is shown only once.',
+      'Issue key for the new server');
+    if (!ok) {
+      return;
+    }
+    try {
+      const answer = await api.post(state.practicePath('/move'));
+      moveKey = answer.agentKey;
+      setText('move-key-value', moveKey);
+      $('move-key').hidden = false;
+      $('move-key-copy').focus();
+      state.notice('The key for the new server was issued. Install it there now.');
+      state.refreshAgent();
+    } catch (e) {
+      state.failure(e);
+    }
+  }
+
   return {
     init() {
       $('rotate-key').addEventListener('click', rotate);
+      $('move-server').addEventListener('click', move);
+      $('move-key-copy').addEventListener('click', async () => {
+        const copied = await copy(moveKey, $('move-key-value'));
+        state.notice(copied ? 'Key copied.' : 'Press Ctrl+C to copy the selected key.');
+      });
       $('new-key-copy').addEventListener('click', async () => {
         const copied = await copy(key, $('new-key-value'));
         state.notice(copied ? 'Key copied.' : 'Press Ctrl+C to copy the selected key.');
@@ -39,6 +67,9 @@ export function securityPage(state) {
       key = '';
       setText('new-key-value', '');
       $('new-key').hidden = true;
+      moveKey = '';
+      setText('move-key-value', '');
+      $('move-key').hidden = true;
     },
   };
 }

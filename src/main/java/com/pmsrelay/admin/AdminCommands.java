@@ -60,7 +60,8 @@ public final class AdminCommands {
       "  agents                                 every practice's agent: status, version, last seen",
       "  audit-verify                           checks the audit log's hash chains and their signed heads; exit 1 if broken",
       "  alerts [--practice ID] [--unacknowledged]  the monitor's alerts of suspicious activity, newest first",
-      "  webhooks <clientId> [--limit N]        the integrator's webhook (never its secret) and its recent deliveries");
+      "  webhooks <clientId> [--limit N]        the integrator's webhook (never its secret) and its recent deliveries",
+      ReleaseCommands.USAGE);
   private static final String OPERATOR = "operator";
   static final long PAIRING_TTL_MS = 15 * 60 * 1000;
   /**
@@ -87,6 +88,8 @@ public final class AdminCommands {
   private final java.util.Set<String> appendedTo = new java.util.TreeSet<>();
 
   private final com.pmsrelay.cloud.webhook.WebhookStore webhooks;
+  /** Releases, the version policy and server moves. */
+  private final ReleaseCommands releaseCommands;
 
   private AdminCommands(PrintStream out, Stores stores, com.pmsrelay.cloud.webhook.WebhookStore webhooks,
       Duration heartbeatTimeout, long signEveryMs) {
@@ -104,6 +107,7 @@ public final class AdminCommands {
     this.quarantines = stores.quarantines();
     this.alerts = stores.alerts();
     this.heartbeatTimeout = heartbeatTimeout;
+    this.releaseCommands = new ReleaseCommands(out, stores, this::note);
   }
 
   /** Runs one command; returns the process exit status. */
@@ -123,6 +127,15 @@ public final class AdminCommands {
     if (words.isEmpty() || words.get(0).equals("help")) {
       out.println(USAGE);
       return words.isEmpty() ? 2 : 0;
+    }
+    if (ReleaseCommands.isKeygen(words)) {
+      try {
+        ReleaseCommands.keygen(out, Path.of(required(words, "--out")));
+        return 0;
+      } catch (IllegalArgumentException | java.io.IOException e) {
+        err.println("pms-relay admin: " + e.getMessage());
+        return 2;
+      }
     }
     CloudConfig cloud = CloudConfig.from(ConfigLoader.load("cloud", configFile, System.getenv()));
     Vertx vertx = VertxRuntime.create();
@@ -174,7 +187,11 @@ public final class AdminCommands {
       case "audit-verify" -> {
         return verifyAudit();
       }
-      default -> throw new IllegalArgumentException("unknown command '" + String.join(" ", w) + "'");
+      default -> {
+        if (!releaseCommands.dispatch(w)) {
+          throw new IllegalArgumentException("unknown command '" + String.join(" ", w) + "'");
+        }
+      }
     }
     if (!appendedTo.isEmpty()) {
       // No node may be running to sign them: the operator's own records are signed at once.

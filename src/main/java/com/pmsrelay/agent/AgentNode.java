@@ -36,6 +36,7 @@ public final class AgentNode {
   private final NodeMetrics metrics;
   private final PmsDatabase embeddedPms;
   private final SqlGuard embeddedGuard;
+  private final java.util.function.IntConsumer exit;
 
   public AgentNode(Vertx vertx, AgentConfig config) {
     this(vertx, config, null, null);
@@ -43,7 +44,7 @@ public final class AgentNode {
 
   /** An agent counting into {@code metrics} (the registry its Vert.x reports to, for one scrape of both). */
   public AgentNode(Vertx vertx, AgentConfig config, NodeMetrics metrics) {
-    this(vertx, config, null, null, metrics);
+    this(vertx, config, null, null, AgentNode::exitProcess, metrics);
   }
 
   /**
@@ -51,10 +52,17 @@ public final class AgentNode {
    * configuration names. Either may be null for the configured one.
    */
   public AgentNode(Vertx vertx, AgentConfig config, PmsDatabase pms, SqlGuard guard) {
-    this(vertx, config, pms, guard, new NodeMetrics());
+    this(vertx, config, pms, guard, AgentNode::exitProcess, new NodeMetrics());
   }
 
-  private AgentNode(Vertx vertx, AgentConfig config, PmsDatabase pms, SqlGuard guard, NodeMetrics metrics) {
+  /** An agent whose self-update ends with {@code exit} (a status) instead of ending the process (tests). */
+  public AgentNode(Vertx vertx, AgentConfig config, PmsDatabase pms, SqlGuard guard, java.util.function.IntConsumer exit) {
+    this(vertx, config, pms, guard, exit, new NodeMetrics());
+  }
+
+  private AgentNode(Vertx vertx, AgentConfig config, PmsDatabase pms, SqlGuard guard, java.util.function.IntConsumer exit,
+      NodeMetrics metrics) {
+    this.exit = exit;
     this.metrics = metrics;
     this.vertx = vertx;
     this.config = config;
@@ -71,7 +79,9 @@ public final class AgentNode {
           ExecutorMeters meters = new ExecutorMeters(metrics.registry());
           link = new AgentLink(config, () -> new QueryExecutor(vertx, pms, config.exec(), guard,
               config.registered().reservedSlots(), meters),
-              new AgentLink.Identity(Version.current(), pms.kind(), pms::version, pms.catalogues()));
+              new AgentLink.Identity(Version.current(), pms.kind(), pms::version, pms.catalogues()))
+              .selfUpdate(new com.pmsrelay.agent.update.SelfUpdate(vertx, config.update(), Version.current(),
+                  this::pmsReachable, exit));
           return vertx.deployVerticle(link);
         })
         .map(id -> {
@@ -103,6 +113,27 @@ public final class AgentNode {
 
   public NodeMetrics metrics() {
     return metrics;
+  }
+
+  /**
+   * Ends the process with {@code status} from a thread of its own: the shutdown hook stops the
+   * agent gracefully, and waits for the event loops this may be called from.
+   */
+  private static void exitProcess(int status) {
+    Thread exiting = new Thread(() -> System.exit(status), "agent-exit");
+    exiting.setDaemon(false);
+    exiting.start();
+  }
+
+  /** The health check's database half: a connection to the default catalogue answers. */
+  private Future<Boolean> pmsReachable() {
+    return vertx.executeBlocking(() -> {
+      try (java.sql.Connection c = pms.connect(pms.catalogues().get(0))) {
+        return c.isValid(5);
+      } catch (java.sql.SQLException e) {
+        return false;
+      }
+    }, false);
   }
 
   private PmsDatabase openPms() throws Exception {

@@ -192,7 +192,8 @@ public final class CloudNode {
           com.pmsrelay.cloud.edge.ProxyHeaderRefusals refusals =
               new com.pmsrelay.cloud.edge.ProxyHeaderRefusals("bridge.proxyProtocol");
           return Instances.deploy(vertx, config.bridge().instances(),
-              () -> new BridgeServer(listening.bridge(), tls, stores.practices(), heartbeats, agents, nodeId, refusals));
+              () -> new BridgeServer(listening.bridge(), tls, stores.practices(), heartbeats, agents, nodeId, refusals,
+                  new com.pmsrelay.cloud.bridge.ReleaseOffers(stores.releases(), stores.agentStates())));
         })
         .compose(deployed -> {
           bridge = deployed;
@@ -224,7 +225,7 @@ public final class CloudNode {
           ConsoleApi console = new ConsoleApi(new ConsoleApi.Parts(stores.consoleUsers(), stores.consoleSessions(),
               stores.practices(), stores.integrators(), stores.grants(), stores.pairings(), stores.audit(),
               stores.changes(), new LiveAgentStatus(vertx, java.time.Duration.ofMillis(config.bridge().heartbeatTimeoutMs())),
-              stores.quarantines(), stores.alerts(), config.monitor().enabled(), stores.registered()),
+              stores.quarantines(), stores.alerts(), config.monitor().enabled(), stores.registered(), stores.agentStates()),
               new FailureThrottle("console login", config.throttle().console()), config.http().clientAddress());
           // One of each for the node, shared by every instance: a limiter per instance would
           // multiply a grant's rate by the number of instances.

@@ -17,7 +17,21 @@ public record AgentConfig(
     int pingIntervalMs,
     Pms pms,
     Exec exec,
-    Registered registered) {
+    Registered registered,
+    Update update) {
+
+  /**
+   * Self-update: {@code releasePublicKey} the release key the agent trusts (base64 of its X.509
+   * SubjectPublicKeyInfo; null: self-update off); {@code installDir} the folder of
+   * {@code pms-relay.jar} (null: the running jar's); a new version has {@code trialMs} to connect
+   * and reach the PMS database before the agent goes back to the previous one; its state file
+   * lives in {@code stateDir}.
+   */
+  public record Update(String releasePublicKey, Path installDir, long trialMs, Path stateDir) {
+    public boolean enabled() {
+      return releasePublicKey != null;
+    }
+  }
 
   /**
    * Registered queries at this agent: {@code dir} keeps them across restarts (sealed with a key
@@ -128,7 +142,23 @@ public record AgentConfig(
             exec.integer("shutdownGraceMs", 0, 600_000)),
         new Registered(Path.of(root.string("registered.dir")), root.integer("registered.reservedSlots", 0, 64),
             root.longValue("registered.maxResultBytes", 1024, 1L << 30),
-            root.longValue("registered.maxHeldBytes", 1024, 1L << 32)));
+            root.longValue("registered.maxHeldBytes", 1024, 1L << 32)),
+        update(root.section("update")));
+  }
+
+  private static Update update(ConfigReader update) {
+    String key = update.optionalString("releasePublicKey");
+    if (key != null) {
+      try {
+        com.pmsrelay.common.release.ReleaseSignature.readPublic(key);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("config key 'update.releasePublicKey' must be " + e.getMessage()
+            + ", as 'admin release keygen' prints it");
+      }
+    }
+    String installDir = update.optionalString("installDir");
+    return new Update(key, installDir == null ? null : Path.of(installDir), update.longValue("trialMs", 1_000, 86_400_000),
+        Path.of(update.string("stateDir")));
   }
 
   private static Pms pms(ConfigReader pms) {

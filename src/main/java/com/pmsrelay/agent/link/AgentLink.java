@@ -79,6 +79,12 @@ public final class AgentLink extends VerticleBase {
   private volatile boolean ready;
   /** How many times the agent was accepted by the cloud (a dropped link shows as a second). */
   private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+  /** The agent updating itself (null: it does not; the cloud is then not told the feature). */
+  private com.pmsrelay.agent.update.SelfUpdate selfUpdate;
+  /** How long to wait before the next attempt at least, after the cloud refused this agent for good reason. */
+  private long holdOffMs;
+  /** How long an agent the cloud refused (outdated, or its key retired by a move) waits before trying again. */
+  static final long REFUSED_RETRY_MS = 10 * 60_000;
 
   public AgentLink(AgentConfig config, Supplier<QueryExecutor> executor, Identity identity) {
     this.config = config;
@@ -86,6 +92,12 @@ public final class AgentLink extends VerticleBase {
     this.identity = identity;
     this.backoff = Backoff.of(config.cloud());
     this.cloudAddresses = config.cloud().addresses();
+  }
+
+  /** Lets this agent update itself; before the link is deployed. */
+  public AgentLink selfUpdate(com.pmsrelay.agent.update.SelfUpdate update) {
+    this.selfUpdate = update != null && update.enabled() ? update : null;
+    return this;
   }
 
   /** True while authenticated and registered with the cloud. */
@@ -115,7 +127,11 @@ public final class AgentLink extends VerticleBase {
         new RegisteredRunner.Settings(r.dir(), r.reservedSlots(), r.maxResultBytes(), r.maxHeldBytes()), config.agentKey(), new Runs());
     client = vertx.createNetClient(clientOptions(config.cloud()));
     // Kept registrations are scheduled before the first connection: a restarted agent keeps its rhythm.
-    return registered.start().onComplete(v -> connect());
+    Future<Object> update = selfUpdate == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+      selfUpdate.start(); // a version on trial starts its clock before it tries to connect
+      return null;
+    });
+    return update.compose(v -> registered.start()).onComplete(v -> connect());
   }
 
   /** What the registered queries' runner needs of the link. */
@@ -191,7 +207,8 @@ public final class AgentLink extends VerticleBase {
     if (stopping) {
       return;
     }
-    long delay = backoff.nextDelayMs();
+    long delay = Math.max(backoff.nextDelayMs(), holdOffMs);
+    holdOffMs = 0;
     LOG.info("reconnecting to the cloud in {} ms", delay);
     vertx.setTimer(delay, id -> connect());
   }
@@ -213,7 +230,7 @@ public final class AgentLink extends VerticleBase {
         .put("bootId", executor.bootId())
         .put("pms", new JsonObject().put("kind", identity.pmsKind()).put("version", identity.pmsVersion().get()))
         .put("catalogues", new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(identity.catalogues())))
-        .put("features", FEATURES.copy());
+        .put("features", features());
     socket.write(Frames.encode(Frames.send(Addresses.AGENT_AUTH, credentials, AUTH_REPLY)));
   }
 
@@ -231,15 +248,59 @@ public final class AgentLink extends VerticleBase {
           LOG.warn("ignoring a message for an address this agent does not serve");
         }
       }
-      case "err" -> LOG.error("the cloud closed this agent's connection: {}", frame.getString("message", "no reason given"));
+      case "err" -> {
+        if (!current.refusedWithReason) { // else already logged, with the reason, by onRefused
+          LOG.error("the cloud closed this agent's connection: {}", frame.getString("message", "no reason given"));
+        }
+      }
       case "pong" -> { }
       default -> LOG.debug("ignoring frame of type {}", type);
     }
   }
 
+  /** What this agent tells the cloud it does: {@link #FEATURES}, and self-update when it updates itself. */
+  private io.vertx.core.json.JsonArray features() {
+    io.vertx.core.json.JsonArray features = FEATURES.copy();
+    if (selfUpdate != null) {
+      features.add(com.pmsrelay.common.protocol.Releases.FEATURE);
+    }
+    return features;
+  }
+
+  /**
+   * The cloud refused this agent for a reason it states (its version is below the minimum, its key
+   * was retired when the practice moved to a new server): logged as it is, in one line, and the
+   * next attempt waits long, since the same answer would come.
+   */
+  private void onRefused(Link current, JsonObject body) {
+    if (body.getValue("reason") instanceof String reason) {
+      LOG.error("the cloud refused this agent: {}", reason);
+      holdOffMs = REFUSED_RETRY_MS;
+      current.refusedWithReason = true;
+    }
+    current.socket.close();
+  }
+
+  /** The link is registered: the cloud's warning (below the recommended version) is logged; the self-update hears of it. */
+  private void onAccepted(Link current, JsonObject body) {
+    if (body.getValue("warning") instanceof String warning) {
+      LOG.warn("{}", warning);
+    }
+    if (selfUpdate != null) {
+      selfUpdate.connected((address, message) -> sendUpdateFrame(current, address, message));
+    }
+  }
+
+  /** A frame of the self-update (a chunk request, a report), on this connection while it is up. */
+  private void sendUpdateFrame(Link current, String address, JsonObject body) {
+    if (!current.closed) {
+      current.socket.write(Frames.encode(Frames.send(address, body)));
+    }
+  }
+
   private void onAuthenticated(Link current, JsonObject body) {
     if (!body.getBoolean("ok", false)) {
-      current.socket.close();
+      onRefused(current, body);
       return;
     }
     if (body.getValue("maxFrameBytes") instanceof Integer max && max >= 64 * 1024) {
@@ -253,6 +314,7 @@ public final class AgentLink extends VerticleBase {
     startPings(current);
     sendLoad(current); // at once: queries of a lost connection may still be stopping
     LOG.info("connected to the cloud as the agent of practice {}", config.practiceId());
+    onAccepted(current, body);
   }
 
   private void onDispatch(Link current, JsonObject frame) {
@@ -315,7 +377,21 @@ public final class AgentLink extends VerticleBase {
           registered.fetch(body.getString("registrationId", ""), body.getString("hash", ""), sink);
         }
       }
+      case com.pmsrelay.common.protocol.Releases.OP_OFFER, com.pmsrelay.common.protocol.Releases.OP_CHUNK ->
+          onRelease(current, op, body);
       default -> LOG.debug("ignoring an unknown operation from the cloud");
+    }
+  }
+
+  /** A release offer or chunk, for the self-update (ignored by an agent that does not update itself). */
+  private void onRelease(Link current, String op, JsonObject body) {
+    if (selfUpdate == null) {
+      return;
+    }
+    if (com.pmsrelay.common.protocol.Releases.OP_OFFER.equals(op)) {
+      selfUpdate.offer(body, (address, message) -> sendUpdateFrame(current, address, message));
+    } else {
+      selfUpdate.chunk(body);
     }
   }
 
@@ -387,6 +463,9 @@ public final class AgentLink extends VerticleBase {
     // Nobody can receive these answers any more: stop them on the database now.
     executor.cancelAll("the connection to the cloud was lost");
     registered.linkLost();
+    if (selfUpdate != null) {
+      selfUpdate.linkLost();
+    }
     if (link == current) {
       link = null;
       ready = false;
@@ -409,6 +488,8 @@ public final class AgentLink extends VerticleBase {
     volatile int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
     /** Whether an acknowledgement round is scheduled; touched on the link's event loop. */
     boolean ackTimer;
+    /** The cloud refused this agent and said why (logged once); touched on the link's event loop. */
+    boolean refusedWithReason;
 
     Link(NetSocket socket) {
       this.socket = socket;

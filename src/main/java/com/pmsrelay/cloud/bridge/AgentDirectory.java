@@ -53,6 +53,11 @@ public final class AgentDirectory {
     }
   }
 
+  /** Releases or the version policy changed: every agent connected here is told its offer anew, or dropped. */
+  public void releasesChanged() {
+    sessions.values().forEach(AgentSession::releasesChanged);
+  }
+
   public boolean isConnected(String practiceId) {
     return sessions.containsKey(practiceId);
   }

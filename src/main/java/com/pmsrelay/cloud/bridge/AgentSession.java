@@ -7,6 +7,7 @@ import com.pmsrelay.common.protocol.Frame;
 import com.pmsrelay.common.protocol.FrameReader;
 import com.pmsrelay.common.protocol.Frames;
 import com.pmsrelay.common.protocol.QueryRequest;
+import com.pmsrelay.common.protocol.Releases;
 import com.pmsrelay.common.protocol.ResultMessage;
 import com.pmsrelay.common.protocol.SchemaRequest;
 import io.vertx.core.Vertx;
@@ -51,6 +52,8 @@ final class AgentSession implements SilenceSweep.Watched {
   private final AgentDirectory directory;
   private final SilenceSweep sweep;
   private final String nodeId;
+  /** The version policy, releases offered to agents and their update reports. */
+  private final ReleaseOffers offers;
   private final BridgeGuard guard = new BridgeGuard();
   private final FrameReader frames;
   /** This connection, told to the practice's other sessions (on any node) when it takes over. */
@@ -80,9 +83,12 @@ final class AgentSession implements SilenceSweep.Watched {
   /** The agent's adaptive limit and circuit state, when its heartbeats carry them. */
   private volatile Integer lastLimit;
   private volatile String lastCircuit;
+  /** The version the agent said it runs, and whether a release chunk it asked for is being read. */
+  private String agentVersion;
+  private boolean fetching;
 
   AgentSession(Vertx vertx, NetSocket socket, BridgeConfig config, PracticeStore practices, HeartbeatRecorder recorder,
-      AgentDirectory directory, SilenceSweep sweep, String nodeId) {
+      AgentDirectory directory, SilenceSweep sweep, String nodeId, ReleaseOffers offers) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.socket = socket;
@@ -92,6 +98,7 @@ final class AgentSession implements SilenceSweep.Watched {
     this.directory = directory;
     this.sweep = sweep;
     this.nodeId = nodeId;
+    this.offers = offers;
     frames = new FrameReader(Math.min(UNAUTHENTICATED_MAX_FRAME_BYTES, config.maxFrameBytes()),
         bytes -> onFrame(Frame.decode(bytes)), this::refuse);
     socket.handler(bytes -> {
@@ -132,6 +139,18 @@ final class AgentSession implements SilenceSweep.Watched {
         vertx.eventBus().send(Addresses.REGISTERED_NOTES, new JsonObject().put("practiceId", guard.practiceId())
             .put("note", frame.body()), new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true));
       }
+      case RELEASE_FETCH -> {
+        heard();
+        fetchChunk(frame.body());
+      }
+      case UPDATE_REPORT -> {
+        heard();
+        String practiceId = guard.practiceId();
+        offers.report(practiceId, frame.body()).onFailure(e -> LOG.debug("ignored an update report of practice {}: {}",
+            practiceId, e.getMessage()));
+        LOG.info("the agent of practice {} reports its update to {}: {}{}", practiceId, text(frame.body(), "version"),
+            text(frame.body(), "state"), frame.body().getValue("reason") instanceof String r ? " (" + r + ")" : "");
+      }
       case LATE -> {
         heard();
         LOG.debug("dropped a late message for an ended stream of practice {}", guard.practiceId());
@@ -152,28 +171,82 @@ final class AgentSession implements SilenceSweep.Watched {
         return;
       }
       if (result.failed() || !result.result()) {
-        LOG.warn("agent authentication refused from {} for practice {}", socket.remoteAddress(), safeId(practiceId));
-        refuse("authentication failed");
+        refuseKey(replyAddress, practiceId, agentKey);
         return;
       }
-      vertx.cancelTimer(authTimer);
-      guard.authenticated(practiceId);
-      frames.maxFrameBytes(config.maxFrameBytes());
-      bootId = text(body, "bootId");
-      heartbeats = recorder.track(practiceId);
-      JsonObject pms = body.getValue("pms") instanceof JsonObject p ? p : new JsonObject();
-      pmsVersion = bounded(text(pms, "version"));
-      catalogues = names(body.getValue("catalogues"));
-      features = java.util.Set.copyOf(names(body.getValue("features")).stream().map(String::valueOf).toList());
-      practices.agentConnected(practiceId, nodeId, text(body, "agentVersion"), text(pms, "kind"), text(pms, "version"))
-          .onSuccess(v -> heartbeats.connectionRecorded())
-          .onFailure(e -> LOG.warn("cannot record agent connection of practice {}: {}", practiceId, e.toString()));
-      // The agent sizes its result messages to fit this node's frame limit.
-      JsonObject accepted = new JsonObject().put("ok", true).put("maxFrameBytes", config.maxFrameBytes());
-      socket.write(Frames.encode(Frames.message(replyAddress, accepted, null)));
-      LOG.info("agent of practice {} authenticated from {}", practiceId, socket.remoteAddress());
-      tellMonitor(new JsonObject().put("event", "authenticated").put("practiceId", practiceId).put("address", host()));
+      socket.pause();
+      offers.policy(text(body, "agentVersion")).onComplete(verdict -> {
+        socket.resume();
+        if (!closed) {
+          admit(body, replyAddress, practiceId, verdict.failed() ? ReleaseOffers.PolicyVerdict.FINE : verdict.result());
+        }
+      });
     });
+  }
+
+  /**
+   * Refuses a key the store does not know for the practice; a key retired when the practice moved
+   * to a new server is told so, in a line its agent logs, so whoever reads that server's log knows
+   * the agent there can go.
+   */
+  private void refuseKey(String replyAddress, String practiceId, String agentKey) {
+    socket.pause();
+    offers.movedAway(practiceId, agentKey).onComplete(moved -> {
+      socket.resume();
+      if (closed) {
+        return;
+      }
+      if (moved.succeeded() && moved.result().isPresent()) {
+        LOG.warn("agent authentication refused from {} for practice {}: its key was retired by a move to a new server",
+            socket.remoteAddress(), safeId(practiceId));
+        refuseAuthentication(replyAddress, "agent_key_moved", moved.result().get());
+        return;
+      }
+      LOG.warn("agent authentication refused from {} for practice {}", socket.remoteAddress(), safeId(practiceId));
+      refuse("authentication failed");
+    });
+  }
+
+  /**
+   * Refuses the agent's credentials with a reason it logs as it is, and waits long before trying
+   * again ({@code code}: agent_outdated, agent_key_moved): the same answer would come every time.
+   */
+  private void refuseAuthentication(String replyAddress, String code, String reason) {
+    socket.write(Frames.encode(Frames.message(replyAddress, new JsonObject().put("ok", false).put("code", code)
+        .put("reason", reason), null)));
+    refuse(reason);
+  }
+
+  /** The agent's key is right: it is let in unless the version policy refuses its version. */
+  private void admit(JsonObject body, String replyAddress, String practiceId, ReleaseOffers.PolicyVerdict verdict) {
+    if (verdict.refusal() != null) {
+      LOG.warn("agent of practice {} refused: {}", practiceId, verdict.refusal());
+      refuseAuthentication(replyAddress, "agent_outdated", verdict.refusal());
+      return;
+    }
+    agentVersion = bounded(text(body, "agentVersion"));
+    vertx.cancelTimer(authTimer);
+    guard.authenticated(practiceId);
+    frames.maxFrameBytes(config.maxFrameBytes());
+    bootId = text(body, "bootId");
+    heartbeats = recorder.track(practiceId);
+    JsonObject pms = body.getValue("pms") instanceof JsonObject p ? p : new JsonObject();
+    pmsVersion = bounded(text(pms, "version"));
+    catalogues = names(body.getValue("catalogues"));
+    features = java.util.Set.copyOf(names(body.getValue("features")).stream().map(String::valueOf).toList());
+    practices.agentConnected(practiceId, nodeId, text(body, "agentVersion"), text(pms, "kind"), text(pms, "version"))
+        .onSuccess(v -> heartbeats.connectionRecorded())
+        .onFailure(e -> LOG.warn("cannot record agent connection of practice {}: {}", practiceId, e.toString()));
+    // The agent sizes its result messages to fit this node's frame limit.
+    JsonObject accepted = new JsonObject().put("ok", true).put("maxFrameBytes", config.maxFrameBytes());
+    if (verdict.warning() != null) {
+      accepted.put("warning", verdict.warning());
+    }
+    offers.connectedFrom(practiceId, host())
+        .onFailure(e -> LOG.warn("cannot record the address of the agent of practice {}: {}", practiceId, e.toString()));
+    socket.write(Frames.encode(Frames.message(replyAddress, accepted, null)));
+    LOG.info("agent of practice {} authenticated from {}", practiceId, socket.remoteAddress());
+    tellMonitor(new JsonObject().put("event", "authenticated").put("practiceId", practiceId).put("address", host()));
   }
 
   private void register() {
@@ -186,6 +259,7 @@ final class AgentSession implements SilenceSweep.Watched {
         .onSuccess(v -> {
           bus.publish(Addresses.practice(practiceId), QueryRequest.takeover(sessionId, bootId, host()));
           bus.publish(Addresses.AGENT_MOVED, new JsonObject().put("practiceId", practiceId).put("node", nodeId));
+          sendOffer();
         })
         .onFailure(e -> refuse("cannot register the practice address"));
   }
@@ -359,6 +433,65 @@ final class AgentSession implements SilenceSweep.Watched {
     socket.write(Frames.encode(Frames.err(reason)));
     socket.close();
     onClosed();
+  }
+
+  /** Tells an agent that updates itself which release it is offered now (none: an offer without a version). */
+  private void sendOffer() {
+    if (closed || !features.contains(Releases.FEATURE)) {
+      return;
+    }
+    String practiceId = guard.practiceId();
+    offers.offerFor(practiceId, agentVersion).onComplete(offer -> {
+      if (offer.succeeded() && !closed) {
+        toAgent(offer.result(), null);
+      } else if (offer.failed()) {
+        LOG.warn("cannot tell the agent of practice {} its release offer: {}", practiceId, offer.cause().toString());
+      }
+    });
+  }
+
+  /**
+   * Releases, their roll-out or the version policy changed: an agent now below the minimum is
+   * dropped (it is told why when it connects again), any other is told its offer anew.
+   */
+  void releasesChanged() {
+    context.runOnContext(v -> {
+      if (closed || guard.practiceId() == null) {
+        return;
+      }
+      offers.policy(agentVersion).onSuccess(verdict -> {
+        if (verdict.refusal() != null) {
+          refuse(verdict.refusal());
+        } else {
+          sendOffer();
+        }
+      });
+    });
+  }
+
+  /**
+   * One chunk of a release's jar, asked for by the agent: read and sent only after the last one
+   * was, so an agent has at most one chunk on its way (what it asks for meanwhile is dropped).
+   */
+  private void fetchChunk(JsonObject body) {
+    String version = text(body, "version");
+    if (fetching || version == null || !(body.getValue("seq") instanceof Integer seq) || seq < 0) {
+      return;
+    }
+    fetching = true;
+    offers.chunk(guard.practiceId(), version, seq).onComplete(chunk -> {
+      fetching = false;
+      if (closed) {
+        return;
+      }
+      JsonObject reply = new JsonObject().put("op", Releases.OP_CHUNK).put("version", version).put("seq", seq);
+      if (chunk.succeeded() && chunk.result().isPresent()) {
+        reply.put("data", java.util.Base64.getEncoder().encodeToString(chunk.result().get().getBytes()));
+      } else {
+        reply.put("error", "the cloud does not offer this release to this agent");
+      }
+      toAgent(reply, null);
+    });
   }
 
   /** Sends a control message (not a query) to the agent. */

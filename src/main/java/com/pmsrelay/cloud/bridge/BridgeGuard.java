@@ -11,14 +11,15 @@ import java.util.Set;
  * What one agent socket may do, frame by frame. Deny by default: before it authenticates a socket
  * may send exactly one frame, its credentials; afterwards it may register only its own practice's
  * address, ping, send notes of its registered queries' runs (a JSON object to
- * {@link Addresses#REGISTERED_RUNS}), and send only to the result streams of queries the cloud dispatched to it (a
+ * {@link Addresses#REGISTERED_RUNS}), ask for chunks of a release and report its updates (to
+ * {@code Releases.FETCH} and {@code Releases.REPORT}), and send only to the result streams of queries the cloud dispatched to it (a
  * message to one of its last {@value #RECENTLY_CLOSED} streams after that stream ended, raced by
  * a cancel or a time-out, is dropped; an address it was never given ends the connection).
  * Not thread-safe: one instance per socket, used on the socket's event loop.
  */
 final class BridgeGuard {
   /** The guard's ruling on one frame. */
-  enum Verdict { AUTHENTICATE, REGISTER, PING, STREAM, LATE, NOTE, REFUSE }
+  enum Verdict { AUTHENTICATE, REGISTER, PING, STREAM, LATE, NOTE, RELEASE_FETCH, UPDATE_REPORT, REFUSE }
 
   /** How many ended streams a socket remembers, so that a late message to one is dropped, not refused. */
   static final int RECENTLY_CLOSED = 1_024;
@@ -70,6 +71,12 @@ final class BridgeGuard {
         }
         if (Addresses.REGISTERED_RUNS.equals(address) && frame.body() != null) {
           return Verdict.NOTE;
+        }
+        if (com.pmsrelay.common.protocol.Releases.FETCH.equals(address) && frame.body() != null) {
+          return Verdict.RELEASE_FETCH;
+        }
+        if (com.pmsrelay.common.protocol.Releases.REPORT.equals(address) && frame.body() != null) {
+          return Verdict.UPDATE_REPORT;
         }
         if (address != null && recentlyClosed.containsKey(address)) {
           return Verdict.LATE; // a stream this agent was given, already ended or cancelled: dropped

@@ -23,12 +23,13 @@ public final class BridgeServer extends VerticleBase {
   private final String nodeId;
   /** The node's one log of connections refused for want of a PROXY header, shared by every instance. */
   private final com.pmsrelay.cloud.edge.ProxyHeaderRefusals refusals;
+  private final ReleaseOffers offers;
   private NetServer server;
   private SilenceSweep sweep;
   private long sweepTimer;
 
   public BridgeServer(BridgeConfig config, TlsMaterial tls, PracticeStore practices, HeartbeatRecorder heartbeats,
-      AgentDirectory directory, String nodeId, com.pmsrelay.cloud.edge.ProxyHeaderRefusals refusals) {
+      AgentDirectory directory, String nodeId, com.pmsrelay.cloud.edge.ProxyHeaderRefusals refusals, ReleaseOffers offers) {
     this.config = config;
     this.tls = tls;
     this.practices = practices;
@@ -36,6 +37,7 @@ public final class BridgeServer extends VerticleBase {
     this.directory = directory;
     this.nodeId = nodeId;
     this.refusals = refusals;
+    this.offers = offers;
   }
 
   @Override
@@ -59,7 +61,7 @@ public final class BridgeServer extends VerticleBase {
     if (config.proxyProtocol()) {
       server.exceptionHandler(refusals::failed);
     }
-    server.connectHandler(socket -> new AgentSession(vertx, socket, config, practices, heartbeats, directory, sweep, nodeId));
+    server.connectHandler(socket -> new AgentSession(vertx, socket, config, practices, heartbeats, directory, sweep, nodeId, offers));
     return server.listen();
   }
 

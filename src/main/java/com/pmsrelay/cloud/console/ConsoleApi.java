@@ -44,7 +44,7 @@ public final class ConsoleApi {
   public record Parts(ConsoleUserStore users, ConsoleSessionStore sessions, PracticeStore practices,
       IntegratorStore integrators, GrantStore grants, PairingStore pairings, AuditStore audit, ChangeStore changes,
       LiveAgentStatus agentStatus, QuarantineStore quarantines, com.pmsrelay.cloud.store.AlertStore alerts,
-      boolean monitorOn, RegisteredQueryStore registered) {}
+      boolean monitorOn, RegisteredQueryStore registered, com.pmsrelay.cloud.store.AgentStateStore agentStates) {}
 
   static final long SESSION_TTL_MS = 8 * 60 * 60 * 1000;
   static final long PAIRING_TTL_MS = 15 * 60 * 1000;
@@ -77,6 +77,7 @@ public final class ConsoleApi {
     api.put("/practices/:practiceId/integrations/:clientId").handler(this::setStatus);
     api.post("/practices/:practiceId/integrations/:clientId/pairing-codes").handler(this::pairingCode);
     api.post("/practices/:practiceId/agent-key").handler(this::rotateAgentKey);
+    api.post("/practices/:practiceId/move").handler(this::move);
     api.get("/practices/:practiceId/audit").handler(this::audit);
     api.get("/practices/:practiceId/audit.csv").handler(this::auditCsv);
     api.get("/practices/:practiceId/activity").handler(this::activity);
@@ -156,12 +157,55 @@ public final class ConsoleApi {
   private Future<JsonObject> practice(String practiceId) {
     return parts.practices().find(practiceId).compose(found -> {
       var p = found.orElseThrow(() -> new RelayException(ErrorCode.NOT_FOUND, "no such practice"));
-      return parts.agentStatus().json(p).map(agent -> new JsonObject()
-          .put("practiceId", p.practiceId())
-          .put("name", p.name())
-          .put("pms", new JsonObject().put("kind", p.pmsKind()).put("version", p.pmsVersion()))
-          .put("agent", agent));
+      return Future.all(parts.agentStatus().json(p), parts.agentStates().of(practiceId), parts.agentStates().policy())
+          .map(all -> new JsonObject()
+              .put("practiceId", p.practiceId())
+              .put("name", p.name())
+              .put("pms", new JsonObject().put("kind", p.pmsKind()).put("version", p.pmsVersion()))
+              .put("agent", withUpdate(all.<JsonObject>resultAt(0), p.agentVersion(), all.resultAt(1), all.resultAt(2))));
     });
+  }
+
+  /**
+   * The agent's status with what the console shows of its version: the address it connects from,
+   * its last update (offered, downloading, refused, switched, rolled-back, with the reason), and
+   * {@code versionNotice} when the version policy finds it below the minimum or the recommended version.
+   */
+  private static JsonObject withUpdate(JsonObject agent, String version,
+      java.util.Optional<com.pmsrelay.cloud.store.AgentStateStore.AgentState> state,
+      com.pmsrelay.cloud.store.AgentStateStore.VersionPolicy policy) {
+    state.ifPresent(st -> {
+      agent.put("address", st.address());
+      if (st.updateState() != null) {
+        agent.put("update", new JsonObject().put("version", st.updateVersion()).put("state", st.updateState())
+            .put("reason", st.updateReason()).put("at", java.time.Instant.ofEpochMilli(st.updateAtMs()).toString()));
+      }
+    });
+    if (version != null && policy.minimum() != null && com.pmsrelay.common.release.ReleaseVersion.older(version, policy.minimum())) {
+      agent.put("versionNotice", "Your agent is version " + version + "; the relay requires at least " + policy.minimum()
+          + " and refuses it until it is updated. Ask your IT provider to update it.");
+    } else if (version != null && policy.recommended() != null
+        && com.pmsrelay.common.release.ReleaseVersion.older(version, policy.recommended())) {
+      agent.put("versionNotice", "Your agent is version " + version + "; version " + policy.recommended()
+          + " or later is recommended.");
+    }
+    return agent;
+  }
+
+  /**
+   * Moving to a new server: a new agent key, shown once, for the agent on the new server; the old
+   * key is remembered as retired by the move, so the old server's agent is told it can be uninstalled.
+   */
+  private void move(RoutingContext ctx) {
+    ConsoleSessionStore.Session s = ConsoleSession.of(ctx);
+    own(ctx)
+        .compose(practiceId -> parts.agentStates().move(practiceId, System.currentTimeMillis()))
+        .compose(moved -> moved.isEmpty() ? Future.failedFuture(new RelayException(ErrorCode.NOT_FOUND, "no such practice"))
+            : parts.changes().publish(ChangeStore.AGENT_KEY, s.practiceId())
+                .compose(v -> note(s, "practice.move", null, null))
+                .map(v -> new JsonObject().put("agentKey", moved.get().agentKey())
+                    .put("movedAt", java.time.Instant.ofEpochMilli(moved.get().movedAtMs()).toString())))
+        .onComplete(reply(ctx));
   }
 
   /** Every integrator not blocked everywhere, with its grant at this practice (if any). */

@@ -155,6 +155,7 @@ public final class ChangeFollower implements com.pmsrelay.common.Lifecycle {
       highestId = Math.max(highestId, change.id());
       switch (change.kind()) {
         case ChangeStore.AGENT_KEY -> agents.drop(change.subject(), "the agent key was rotated");
+        case ChangeStore.RELEASES -> agents.releasesChanged();
         case ChangeStore.GRANT -> grantChanged(change.subject());
         case ChangeStore.INTEGRATOR -> integratorChanged(change.subject());
         case ChangeStore.SIGNING_KEYS -> tokens.reload()

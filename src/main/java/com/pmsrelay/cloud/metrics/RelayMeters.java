@@ -47,19 +47,21 @@ public final class RelayMeters {
     Counter.builder("pmsrelay_queries").description("query attempts by outcome (succeeded, or the error code)")
         .tags("practice", practice, "integrator", integrator, "kind", r.kind(), "outcome", r.outcome())
         .register(registry).increment();
-    if (r.rowCount() != null) {
+    // What the agent reports is counted only when plausible: a broken or hostile agent's numbers never
+    // reach a meter that refuses them (Micrometer warns of negative times) or skew a total.
+    if (r.rowCount() != null && r.rowCount() >= 0) {
       Counter.builder("pmsrelay_query_rows").description("rows returned").baseUnit("rows")
           .tags("practice", practice, "integrator", integrator).register(registry).increment(r.rowCount());
     }
-    if (r.bytes() != null) {
+    if (r.bytes() != null && r.bytes() >= 0) {
       Counter.builder("pmsrelay_query_bytes").description("result bytes returned").baseUnit("bytes")
           .tags("practice", practice, "integrator", integrator).register(registry).increment(r.bytes());
     }
-    if (r.queueMs() != null) {
+    if (r.queueMs() != null && r.queueMs() >= 0) {
       latency("pmsrelay_query_queue", "time waiting in the agent's queue", practice, integrator)
           .record(r.queueMs(), TimeUnit.MILLISECONDS);
     }
-    if (r.execMs() != null) {
+    if (r.execMs() != null && r.execMs() >= 0) {
       latency("pmsrelay_query_execution", "time running on the practice database", practice, integrator)
           .record(r.execMs(), TimeUnit.MILLISECONDS);
     }
@@ -68,7 +70,7 @@ public final class RelayMeters {
   /** The whole of one query as its integrator waited for it. */
   public void queryTook(String practice, String integrator, long nanos) {
     latency("pmsrelay_query", "the whole query: queue, execution and transfer", practice, integrator)
-        .record(nanos, TimeUnit.NANOSECONDS);
+        .record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
   }
 
   /** A token request's outcome, from the status it was answered with. */

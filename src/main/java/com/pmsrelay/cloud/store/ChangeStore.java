@@ -19,6 +19,8 @@ public final class ChangeStore {
   public static final String GRANT = "grant";
   public static final String INTEGRATOR = "integrator";
   public static final String SIGNING_KEYS = "signing-keys";
+  /** Releases, their roll-out or the version policy changed (subject "*"): agents are told their offers anew. */
+  public static final String RELEASES = "releases";
 
   /** The PostgreSQL notification channel; a notification's payload is the change's id, never data. */
   public static final String CHANNEL = "pms_relay_changes";

@@ -27,7 +27,9 @@ public record Stores(
     AlertStore alerts,
     BaselineStore baselines,
     SignedHeadStore signedHeads,
-    RegisteredQueryStore registered) {
+    RegisteredQueryStore registered,
+    ReleaseStore releases,
+    AgentStateStore agentStates) {
 
   /**
    * For one command: each audit record is committed before the command goes on. {@code keys}: the
@@ -57,6 +59,7 @@ public record Stores(
         new SigningKeyStore(db, masterKey.sealing(KeyPurposes.SIGNING_KEYS)),
         new QuarantineStore(db, grants, changes, audit),
         new AlertStore(db), new BaselineStore(db),
-        new SignedHeadStore(db, audit, AuditHeadKeys.derivedFrom(masterKey)), new RegisteredQueryStore(db));
+        new SignedHeadStore(db, audit, AuditHeadKeys.derivedFrom(masterKey)), new RegisteredQueryStore(db),
+        new ReleaseStore(db), new AgentStateStore(db));
   }
 }

@@ -158,6 +158,59 @@ abstract class StoreContractTest {
     assertThat(appliedMigrations()).isEqualTo(before);
   }
 
+  /** A release's jar comes back chunk by chunk, byte for byte; its roll-out, withdrawal and version names hold. */
+  @Test
+  void releasesKeepTheirChunksAndRollOut() {
+    ReleaseStore releases = new ReleaseStore(db);
+    byte[] first = Secrets.randomBytes(256 * 1024);
+    byte[] last = Secrets.randomBytes(1000);
+    Release release = new Release("1.2.0", first.length + last.length, "ab".repeat(32), "c2ln", 1_000, 0, List.of(), null);
+    assertThat(releases.publish(release, List.of(io.vertx.core.buffer.Buffer.buffer(first),
+        io.vertx.core.buffer.Buffer.buffer(last))).await()).isTrue();
+    assertThat(releases.publish(release, List.of()).await()).as("a version names one jar").isFalse();
+
+    assertThat(releases.chunk("1.2.0", 0).await().orElseThrow().getBytes()).isEqualTo(first);
+    assertThat(releases.chunk("1.2.0", 1).await().orElseThrow().getBytes()).isEqualTo(last);
+    assertThat(releases.chunk("1.2.0", 2).await()).isEmpty();
+    assertThat(releases.find("1.2.0").await().orElseThrow().offeredTo("any")).isFalse();
+
+    String inside = UUID.randomUUID().toString();
+    assertThat(releases.rollout("1.2.0", 0, List.of(inside)).await()).isTrue();
+    Release listed = releases.list().await().get(0);
+    assertThat(listed.rolloutPractices()).containsExactly(inside);
+    assertThat(listed.offeredTo(inside)).isTrue();
+    assertThat(releases.rollout("1.2.0", 100, List.of()).await()).isTrue();
+    assertThat(releases.find("1.2.0").await().orElseThrow().offeredTo(UUID.randomUUID().toString())).isTrue();
+    assertThat(releases.withdraw("1.2.0", 2_000).await()).isTrue();
+    assertThat(releases.find("1.2.0").await().orElseThrow().offeredTo(inside)).isFalse();
+    assertThat(releases.rollout("9.9.9", 100, List.of()).await()).isFalse();
+  }
+
+  /** The version policy, agents' update reports and addresses, and keys retired by a move. */
+  @Test
+  void agentStatePolicyAndMoves() {
+    AgentStateStore states = new AgentStateStore(db);
+    assertThat(states.policy().await()).isEqualTo(AgentStateStore.VersionPolicy.NONE);
+    states.setPolicy("1.0.0", "1.2.0", 5).await();
+    states.setPolicy("1.1.0", "1.2.0", 6).await();
+    assertThat(states.policy().await()).isEqualTo(new AgentStateStore.VersionPolicy("1.1.0", "1.2.0", 6));
+
+    PracticeStore.Created practice = practices.create("Moving Practice").await();
+    String id = practice.practiceId();
+    states.connectedFrom(id, "192.0.2.7", 10).await();
+    states.updateReported(id, "1.2.0", "rolled-back", "did not connect", 11).await();
+    assertThat(states.of(id).await()).contains(new AgentStateStore.AgentState(id, "192.0.2.7", 10L, "1.2.0", "rolled-back",
+        "did not connect", 11L));
+
+    AgentStateStore.Moved moved = states.move(id, 42).await().orElseThrow();
+    assertThat(practices.verifyAgentKey(id, practice.agentKey()).await()).isFalse();
+    assertThat(practices.verifyAgentKey(id, moved.agentKey()).await()).isTrue();
+    assertThat(states.movedAway(id, practice.agentKey()).await()).contains(42L);
+    assertThat(states.movedAway(id, moved.agentKey()).await()).isEmpty();
+    assertThat(states.movedAway(id, "pmsa_never_issued").await()).isEmpty();
+    assertThat(states.move(UUID.randomUUID().toString(), 43).await()).isEmpty();
+  }
+
   @Test
   void aFailedTransactionLeavesNothingBehind() {
     Future<Object> failed = db.transaction(c -> PracticeStore.create(c, "Never Committed")
