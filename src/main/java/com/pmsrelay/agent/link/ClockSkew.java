@@ -22,6 +22,9 @@ public record ClockSkew(long offsetMs, long uncertaintyMs) {
 
   /** "this server's clock is 93 s ahead of the cloud's". */
   public String describe() {
+    if (Math.abs(offsetMs) < 1000) {
+      return "this server's clock is within a second of the cloud's";
+    }
     return "this server's clock is " + Math.abs(offsetMs) / 1000 + " s " + (offsetMs >= 0 ? "ahead of" : "behind")
         + " the cloud's";
   }
