@@ -44,8 +44,12 @@ public final class AgentLink extends VerticleBase {
   private static final int DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
   /** What a frame holds around a result message: its type and stream address. */
   private static final int ENVELOPE_BYTES = 256;
-  /** A ping timer this much later than its interval (or half the interval, if more) means the process was paused. */
-  private static final long PAUSE_SLACK_MS = 2_000;
+  /**
+   * A ping timer this much later than its interval (or half the interval, if more) means the
+   * process was paused: any pause long enough to pass for the cloud's silence (two and a half
+   * intervals) is one.
+   */
+  private static final long PAUSE_SLACK_MS = 1_000;
   /** A query id as the cloud makes them (a UUID); anything else is refused. */
   private static final java.util.regex.Pattern QUERY_ID = java.util.regex.Pattern.compile("[0-9A-Za-z-]{1,64}");
 
