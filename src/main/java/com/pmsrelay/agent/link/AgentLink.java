@@ -36,13 +36,20 @@ import org.slf4j.LoggerFactory;
 public final class AgentLink extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AgentLink.class);
   private static final int MAX_INBOUND_FRAME_BYTES = 4 * 1024 * 1024;
-  private static final String AUTH_REPLY = "auth-reply";
+  /** The address the cloud answers the agent's credentials on. */
+  public static final String AUTH_REPLY = "auth-reply";
   /** A query not answered within this time is acknowledged, so the cloud knows the agent has it. */
   static final long ACK_DELAY_MS = 200;
   /** What a cloud that does not say allows per frame (the bridge's default). */
   private static final int DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
   /** What a frame holds around a result message: its type and stream address. */
   private static final int ENVELOPE_BYTES = 256;
+  /**
+   * A ping timer this much later than its interval (or half the interval, if more) means the
+   * process was paused: any pause long enough to pass for the cloud's silence (two and a half
+   * intervals) is one.
+   */
+  private static final long PAUSE_SLACK_MS = 1_000;
   /** A query id as the cloud makes them (a UUID); anything else is refused. */
   private static final java.util.regex.Pattern QUERY_ID = java.util.regex.Pattern.compile("[0-9A-Za-z-]{1,64}");
 
@@ -197,7 +204,7 @@ public final class AgentLink extends VerticleBase {
     client.connect(address)
         .onSuccess(this::onConnected)
         .onFailure(e -> {
-          LOG.warn("cannot reach the cloud at {}: {}", address, e.getMessage());
+          LOG.warn(ConnectFailure.describe(address.toString(), e));
           nextAddress++; // the next attempt tries the next node
           scheduleReconnect();
         });
@@ -223,15 +230,25 @@ public final class AgentLink extends VerticleBase {
     socket.drainHandler(v -> current.drained());
     socket.closeHandler(v -> onDisconnected(current));
     socket.exceptionHandler(e -> LOG.debug("cloud connection error: {}", e.toString()));
-    JsonObject credentials = new JsonObject()
+    current.authSentAtMs = System.currentTimeMillis();
+    socket.write(authFrame(credentials(config, identity, executor.bootId()).put("features", features())));
+  }
+
+  /** What the agent tells the cloud when it connects: its practice, key, version, PMS and features. */
+  public static JsonObject credentials(AgentConfig config, Identity identity, String bootId) {
+    return new JsonObject()
         .put("practiceId", config.practiceId())
         .put("agentKey", config.agentKey())
         .put("agentVersion", identity.agentVersion())
-        .put("bootId", executor.bootId())
+        .put("bootId", bootId)
         .put("pms", new JsonObject().put("kind", identity.pmsKind()).put("version", identity.pmsVersion().get()))
         .put("catalogues", new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(identity.catalogues())))
-        .put("features", features());
-    socket.write(Frames.encode(Frames.send(Addresses.AGENT_AUTH, credentials, AUTH_REPLY)));
+        .put("features", FEATURES.copy());
+  }
+
+  /** The bridge frame that carries {@code credentials}; the cloud answers on {@link #AUTH_REPLY}. */
+  public static Buffer authFrame(JsonObject credentials) {
+    return Frames.encode(Frames.send(Addresses.AGENT_AUTH, credentials, AUTH_REPLY));
   }
 
   private void onFrame(Link current, JsonObject frame) {
@@ -250,7 +267,7 @@ public final class AgentLink extends VerticleBase {
       }
       case "err" -> {
         if (!current.refusedWithReason) { // else already logged, with the reason, by onRefused
-          LOG.error("the cloud closed this agent's connection: {}", frame.getString("message", "no reason given"));
+          onClosedByCloud(current, frame.getString("message", "no reason given"));
         }
       }
       case "pong" -> { }
@@ -298,11 +315,28 @@ public final class AgentLink extends VerticleBase {
     }
   }
 
+  /** The cloud's "err" frame: it closes the connection, and says why. */
+  private void onClosedByCloud(Link current, String reason) {
+    if (!current.ready && ConnectFailure.AUTHENTICATION_FAILED.equals(reason)) {
+      current.keyRefused = true;
+      LOG.error(ConnectFailure.keyRefused(config.practiceId()));
+    } else {
+      LOG.error("the cloud closed this agent's connection: {}", reason);
+    }
+  }
+
   private void onAuthenticated(Link current, JsonObject body) {
     if (!body.getBoolean("ok", false)) {
-      onRefused(current, body);
+      if (body.getValue("reason") instanceof String) {
+        onRefused(current, body);
+        return;
+      }
+      current.keyRefused = true;
+      LOG.error(ConnectFailure.keyRefused(config.practiceId()));
+      current.socket.close();
       return;
     }
+    checkClock(current, body);
     if (body.getValue("maxFrameBytes") instanceof Integer max && max >= 64 * 1024) {
       current.maxFrameBytes = max;
     }
@@ -433,21 +467,60 @@ public final class AgentLink extends VerticleBase {
     });
   }
 
+  /** Warns once per connection when the cloud's time (in its reply to the credentials) is over a minute away. */
+  private void checkClock(Link current, JsonObject reply) {
+    if (reply.getValue("nowMs") instanceof Number cloudNow && current.authSentAtMs > 0) {
+      ClockSkew skew = ClockSkew.of(cloudNow.longValue(), current.authSentAtMs, System.currentTimeMillis());
+      if (skew.tooLarge()) {
+        LOG.warn("{}: {}", skew.describe(), ClockSkew.fix());
+      }
+    }
+  }
+
   private void startPings(Link current) {
     long interval = config.pingIntervalMs();
+    current.lastTickNanos = System.nanoTime();
     pingTimer = vertx.setPeriodic(interval, id -> {
       if (link != current) {
         vertx.cancelTimer(id);
         return;
       }
+      if (pausedBeforeThisTick(current, interval)) {
+        sendLoad(current);
+        return;
+      }
       // Two and a half intervals: a silently dead cloud is left within 75 s at the shipped 30 s.
       if (System.nanoTime() - current.lastHeardNanos > TimeUnit.MILLISECONDS.toNanos(interval * 5 / 2)) {
-        LOG.warn("the cloud has been silent for {} ms: reconnecting", interval * 5 / 2);
+        LOG.warn("the cloud has been silent for {} ms (no answer to this agent's pings): reconnecting; if this"
+            + " recurs, something between this server and the cloud drops idle connections or the cloud is overloaded",
+            interval * 5 / 2);
         current.socket.close();
         return;
       }
       sendLoad(current);
     });
+  }
+
+  /**
+   * True when this timer fired far later than due: the agent's own process was frozen (a laptop's
+   * sleep, a long GC, SIGSTOP, a virtual machine paused), so the cloud's silence meanwhile says
+   * nothing about the cloud. The link is judged afresh from now: a cloud that dropped the agent
+   * closes the socket, one that did not answers the next ping.
+   */
+  private boolean pausedBeforeThisTick(Link current, long interval) {
+    long now = System.nanoTime();
+    long gapMs = TimeUnit.NANOSECONDS.toMillis(now - current.lastTickNanos);
+    current.lastTickNanos = now;
+    if (gapMs <= interval + Math.max(PAUSE_SLACK_MS, interval / 2)) {
+      return false;
+    }
+    long pausedMs = gapMs - interval;
+    current.lastHeardNanos = now;
+    current.pausedMs = pausedMs;
+    LOG.warn("this agent's process was paused for about {} ms (the server slept, or the process was stopped or stalled):"
+        + " not the cloud's doing; checking the connection now. If it recurs, keep the server from sleeping and give"
+        + " the agent enough memory and CPU", pausedMs);
+    return true;
   }
 
   /** A heartbeat with the executor's load now (on the link's event loop). */
@@ -470,7 +543,14 @@ public final class AgentLink extends VerticleBase {
       link = null;
       ready = false;
       vertx.cancelTimer(pingTimer);
-      LOG.warn("disconnected from the cloud");
+      if (current.keyRefused) {
+        LOG.info("disconnected from the cloud (the key was refused: see above)");
+      } else if (current.pausedMs > 0) {
+        LOG.warn("disconnected from the cloud after this agent's process was paused for about {} ms (the cloud drops"
+            + " an agent it has not heard from for its bridge.heartbeatTimeoutMs): reconnecting", current.pausedMs);
+      } else {
+        LOG.warn("disconnected from the cloud: the cloud closed the connection or the network dropped it; reconnecting");
+      }
       nextAddress++; // its node may be gone or draining: any other node serves the practice as well
       scheduleReconnect();
     }
@@ -484,6 +564,13 @@ public final class AgentLink extends VerticleBase {
     volatile boolean closed;
     volatile boolean ready;
     volatile long lastHeardNanos = System.nanoTime();
+    /** When the ping timer last fired (a much later firing means this process was paused). */
+    long lastTickNanos = System.nanoTime();
+    /** How long the process was last found paused on this connection (0: never). */
+    long pausedMs;
+    /** When the credentials went out (for the clock check), and whether the cloud refused them. */
+    long authSentAtMs;
+    boolean keyRefused;
     /** What the cloud takes per frame (it says so when it accepts the agent). */
     volatile int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
     /** Whether an acknowledgement round is scheduled; touched on the link's event loop. */

@@ -18,8 +18,9 @@ final class PinnedTrustManager implements X509TrustManager {
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-    if (chain == null || chain.length == 0 || !Fingerprints.sha256(chain[0]).equals(pinnedSha256)) {
-      throw new CertificateException("the cloud's certificate does not match the pinned fingerprint");
+    String presented = chain == null || chain.length == 0 ? "none" : Fingerprints.sha256(chain[0]);
+    if (!presented.equals(pinnedSha256)) {
+      throw new PinMismatchException(pinnedSha256, presented);
     }
   }
 

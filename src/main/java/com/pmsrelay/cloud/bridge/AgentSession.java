@@ -224,8 +224,12 @@ final class AgentSession implements SilenceSweep.Watched {
       refuseAuthentication(replyAddress, "agent_outdated", verdict.refusal());
       return;
     }
-    agentVersion = bounded(text(body, "agentVersion"));
     vertx.cancelTimer(authTimer);
+    if (Boolean.TRUE.equals(body.getValue("probe"))) {
+      answerProbe(replyAddress, practiceId);
+      return;
+    }
+    agentVersion = bounded(text(body, "agentVersion"));
     guard.authenticated(practiceId);
     frames.maxFrameBytes(config.maxFrameBytes());
     bootId = text(body, "bootId");
@@ -238,7 +242,8 @@ final class AgentSession implements SilenceSweep.Watched {
         .onSuccess(v -> heartbeats.connectionRecorded())
         .onFailure(e -> LOG.warn("cannot record agent connection of practice {}: {}", practiceId, e.toString()));
     // The agent sizes its result messages to fit this node's frame limit.
-    JsonObject accepted = new JsonObject().put("ok", true).put("maxFrameBytes", config.maxFrameBytes());
+    JsonObject accepted = new JsonObject().put("ok", true).put("maxFrameBytes", config.maxFrameBytes())
+        .put("nowMs", System.currentTimeMillis()); // the agent compares its clock with the cloud's
     if (verdict.warning() != null) {
       accepted.put("warning", verdict.warning());
     }
@@ -247,6 +252,20 @@ final class AgentSession implements SilenceSweep.Watched {
     socket.write(Frames.encode(Frames.message(replyAddress, accepted, null)));
     LOG.info("agent of practice {} authenticated from {}", practiceId, socket.remoteAddress());
     tellMonitor(new JsonObject().put("event", "authenticated").put("practiceId", practiceId).put("address", host()));
+  }
+
+  /**
+   * The doctor's check of a key ({@code "probe": true} in the credentials): the key is good and this
+   * is the cloud's time, and nothing else happens: no connection recorded, the practice's live agent
+   * left alone. The key's use is still told to the monitor.
+   */
+  private void answerProbe(String replyAddress, String practiceId) {
+    LOG.info("agent key of practice {} checked by the doctor from {}", practiceId, socket.remoteAddress());
+    tellMonitor(new JsonObject().put("event", "authenticated").put("practiceId", practiceId).put("address", host()));
+    socket.write(Frames.encode(Frames.message(replyAddress, new JsonObject().put("ok", true).put("probe", true)
+        .put("nowMs", System.currentTimeMillis()), null)));
+    socket.close();
+    onClosed();
   }
 
   private void register() {

@@ -83,7 +83,7 @@ public final class DemoPmsDatabase {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + directory, e);
     }
-    String url = "jdbc:h2:file:" + base + COMPATIBILITY + READ_ONLY;
+    String url = readOnlyJdbcUrl(base);
     synchronized (LOCKS.computeIfAbsent(base, k -> new Object())) {
       boolean current = holds(base, url, spec);
       if (!current) {
@@ -91,6 +91,27 @@ public final class DemoPmsDatabase {
       }
       return new DemoPmsDatabase(name, url, !current);
     }
+  }
+
+  /** The read-only URL of the demo database {@code base} (a path without {@code .mv.db}); it is never created by it. */
+  private static String readOnlyJdbcUrl(Path base) {
+    return "jdbc:h2:file:" + base + COMPATIBILITY + READ_ONLY;
+  }
+
+  /**
+   * The demo database {@code dir/name} as the agent reads it, without generating it (the doctor's
+   * look): null when it has not been generated.
+   */
+  public static DataSource existingReadOnly(Path dir, String name) {
+    Path base = dir.toAbsolutePath().normalize().resolve(name);
+    if (!Files.exists(Path.of(base + ".mv.db"))) {
+      return null;
+    }
+    JdbcDataSource source = new JdbcDataSource();
+    source.setURL(readOnlyJdbcUrl(base));
+    source.setUser(READ_USER);
+    source.setPassword(READ_PASSWORD);
+    return source;
   }
 
   /** E.g. "demo-pms 1 (H2 2.4.240)": what the agent reports as its PMS version. */
