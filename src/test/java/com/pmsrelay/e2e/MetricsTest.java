@@ -151,6 +151,29 @@ class MetricsTest {
     }
   }
 
+  @Test
+  void theGrafanaDashboardPlotsOnlyMetricsTheRelayHas() throws Exception {
+    io.vertx.core.json.JsonObject dashboard = new io.vertx.core.json.JsonObject(
+        java.nio.file.Files.readString(Path.of("docs/grafana/pms-relay-dashboard.json")));
+    // integrator 2 at practice 1: no other test of this class counts what it does
+    String token = relay.token(2).await();
+    relay.query(token, relay.practiceId(1), "SELECT TOP 1 PatientId FROM dbo.Patients").await();
+    String text = scrape();
+    java.util.Set<String> plotted = new java.util.TreeSet<>();
+    for (Object panel : dashboard.getJsonArray("panels")) {
+      for (Object target : ((io.vertx.core.json.JsonObject) panel).getJsonArray("targets")) {
+        Matcher m = Pattern.compile("\\b((?:pmsrelay|vertx|jvm)_[a-z_]+)\\b")
+            .matcher(((io.vertx.core.json.JsonObject) target).getString("expr"));
+        while (m.find()) {
+          plotted.add(m.group(1));
+        }
+      }
+    }
+    assertThat(plotted).hasSizeGreaterThan(12);
+    // the agents' load series come from their heartbeats: the first is sent at connection
+    assertThat(plotted).allSatisfy(name -> assertThat(text).as(name).containsPattern("(?m)^" + name + "[{ ]"));
+  }
+
   private static String scrape() {
     HttpResponse<Buffer> r = web.getAbs(relay.credentials.getString("metricsUrl")).send().await();
     assertThat(r.statusCode()).isEqualTo(200);
