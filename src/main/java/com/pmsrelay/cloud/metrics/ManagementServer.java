@@ -19,11 +19,18 @@ public final class ManagementServer extends VerticleBase {
 
   private final ManagementConfig config;
   private final NodeMetrics metrics;
+  /** Routes of other parts served here too (the operator API), mounted before the 404. */
+  private final java.util.function.Consumer<Router> routes;
   private HttpServer server;
 
   public ManagementServer(ManagementConfig config, NodeMetrics metrics) {
+    this(config, metrics, router -> {});
+  }
+
+  public ManagementServer(ManagementConfig config, NodeMetrics metrics, java.util.function.Consumer<Router> routes) {
     this.config = config;
     this.metrics = metrics;
+    this.routes = routes;
   }
 
   @Override
@@ -31,11 +38,12 @@ public final class ManagementServer extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", CONTENT_TYPE)
         .putHeader("Cache-Control", "no-store").end(metrics.scrape()));
+    routes.accept(router);
     // Its own problem (the API's writer lives above this package): nothing else is served here.
     router.route().last().handler(ctx -> ctx.response().setStatusCode(404)
         .putHeader("Content-Type", "application/problem+json")
         .end(new JsonObject().put("type", "about:blank").put("title", ErrorCode.NOT_FOUND.title()).put("status", 404)
-            .put("detail", "this listener serves GET /metrics only").put("code", ErrorCode.NOT_FOUND.code()).toBuffer()));
+            .put("detail", "this listener serves GET /metrics and POST /operator/commands only").put("code", ErrorCode.NOT_FOUND.code()).toBuffer()));
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
         .requestHandler(router);
     return server.listen();
