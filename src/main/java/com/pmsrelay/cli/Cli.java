@@ -23,7 +23,8 @@ public final class Cli {
     CommandLine top = new CommandLine(new PmsRelayCommand(out, err));
     // The top's synopsis only (set after the tree is built: an annotation's would be inherited by every command).
     top.getCommandSpec().usageMessage().customSynopsis(SYNOPSIS);
-    top.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+    top.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+        .setParameterExceptionHandler(new com.pmsrelay.common.UsageErrors());
     return top;
   }
 

@@ -55,6 +55,7 @@ public final class OperatorCommands implements Runnable {
 
   /** The admin tree on its own (the cloud's operator API, the admin entry point of tests), named as users type it. */
   public static CommandLine commandLine() {
-    return new CommandLine(new OperatorCommands()).setCommandName("pms-relay admin");
+    return new CommandLine(new OperatorCommands()).setCommandName("pms-relay admin")
+        .setParameterExceptionHandler(new com.pmsrelay.common.UsageErrors());
   }
 }
