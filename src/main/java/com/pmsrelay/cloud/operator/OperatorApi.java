@@ -65,7 +65,8 @@ public final class OperatorApi implements Lifecycle {
 
   /** Mounts the route on the management listener's router. */
   public void mount(Router router) {
-    router.post(PATH).handler(this::authenticate).handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
+    // Vert.x Web reads the body first (a handler of its kind must come before the others); 64 KiB at most.
+    router.post(PATH).handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(this::authenticate)
         .handler(this::command);
   }
 
