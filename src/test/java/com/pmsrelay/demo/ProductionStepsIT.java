@@ -121,7 +121,7 @@ class ProductionStepsIT {
           .put("registered", new JsonObject().put("dir", dir.resolve("agent-registered").toString()))
           .put("pms", new JsonObject().put("kind", "demo").put("product", "demo").put("catalogues", new JsonArray().add("DemoPMS"))
               .put("demo", new JsonObject().put("dir", dir.resolve("pms").toString()).put("patients", 50))).encode());
-      start("agent", Pattern.compile("(?i)connected|registered|authenticated"), "agent", "--config", agentConfig.toString());
+      start("agent", Pattern.compile("connected to the cloud as the agent"), "agent", "--config", agentConfig.toString());
       long deadline = System.currentTimeMillis() + 60_000;
       String agents;
       while (!(agents = admin(cloudConfig, "agents").out()).contains("online") && System.currentTimeMillis() < deadline) {
