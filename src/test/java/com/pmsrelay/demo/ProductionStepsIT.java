@@ -65,7 +65,9 @@ class ProductionStepsIT {
     running.add(p);
     StringBuilder log = new StringBuilder();
     return CompletableFuture.supplyAsync(() -> {
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      // Not closed here: once the line is found, the drain thread reads on (a close would wait for its read).
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      try {
         for (String line = out.readLine(); line != null; line = out.readLine()) {
           log.append(line).append('\n');
           Matcher m = ready.matcher(line);
