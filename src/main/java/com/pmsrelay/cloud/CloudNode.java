@@ -64,6 +64,8 @@ public final class CloudNode {
   private ResultFiles results;
   /** The node's secret outside the store, from which its keys at rest are derived. */
   private MasterKey masterKey;
+  /** The operator API's credential (its hash). */
+  private com.pmsrelay.cloud.operator.OperatorToken operatorToken;
   private AsyncQueries async;
   private HeartbeatRecorder heartbeats;
   private Instances<BridgeServer> bridge;
@@ -136,6 +138,8 @@ public final class CloudNode {
           tls = TlsMaterial.configuredOrSelfSigned(config.bridge(), config.dataDir());
           config.http().tls().checkFiles();
           masterKey = MasterKey.load(config.keys(), config.dataDir());
+          operatorToken = com.pmsrelay.cloud.operator.OperatorToken.loadOrCreate(com.pmsrelay.cloud.operator.OperatorToken
+              .file(config.management().operatorTokenFile(), config.dataDir()));
           results = new ResultFiles(vertx, config.results().dir(), masterKey.sealing(KeyPurposes.RESULTS));
           return null;
         })
@@ -156,8 +160,16 @@ public final class CloudNode {
             tokens)))
         .map(started -> follower = started)
         .compose(v -> {
-          management = new com.pmsrelay.cloud.metrics.ManagementServer(config.management(), metrics);
-          return vertx.deployVerticle(management).map(id -> deployments.add(id));
+          // The admin commands, run here on this node's stores while it holds them (embedded H2 is one process's).
+          com.pmsrelay.cloud.operator.OperatorApi operator = new com.pmsrelay.cloud.operator.OperatorApi(vertx,
+              new com.pmsrelay.cloud.operator.OperatorApi.Parts(stores,
+                  new com.pmsrelay.cloud.webhook.WebhookStore(database, masterKey.sealing(KeyPurposes.WEBHOOK_SECRETS)),
+                  new com.pmsrelay.cloud.operator.Operations.Settings(
+                      java.time.Duration.ofMillis(config.bridge().heartbeatTimeoutMs()), config.auditSignEveryMs()),
+                  new com.pmsrelay.cloud.operator.LocalCommand.CloudFiles(config.bridge(), config.dataDir())),
+              operatorToken, config.management().host(), () -> management.actualPort());
+          management = new com.pmsrelay.cloud.metrics.ManagementServer(config.management(), metrics, operator::mount);
+          return vertx.deployVerticle(management).map(id -> deployments.add(id)).compose(id -> deploy(operator));
         })
         .compose(v -> com.pmsrelay.common.metrics.EventLoopDelay.deploy(vertx, metrics.registry()))
         .map(id -> deployments.add(id))

@@ -36,6 +36,11 @@ public final class TableScopes {
     return new TableScopes(Set.copyOf(allowed));
   }
 
+  /** Whether {@code scope} is a one- or two-part name a grant's scope can hold (else it would allow nothing). */
+  public static boolean isName(String scope) {
+    return scope != null && TableName.parse(scope) != null;
+  }
+
   /** Whether a table in the guard's normal form ({@code dbo.patients}) is within the scopes. */
   boolean allowsNormal(String normalName) {
     return allowed == null || allowed.contains(normalName);

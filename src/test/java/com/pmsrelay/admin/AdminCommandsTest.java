@@ -81,7 +81,7 @@ class AdminCommandsTest {
     String practiceId = find(practice.out(), "practice\\s+([0-9a-f-]{36})");
     String agentKey = find(practice.out(), "agent key (pmsa_\\S+)");
 
-    Result integrator = admin("integrator", "create", "Booking Co", "--webhook", "https://example.com/hook");
+    Result integrator = admin("integrator", "create", "Booking Co");
     String clientId = find(integrator.out(), "client id\\s+(cli_\\S+)");
     String secret = find(integrator.out(), "client secret (pmss_\\S+)");
 

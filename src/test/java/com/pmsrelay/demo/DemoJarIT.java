@@ -159,7 +159,7 @@ class DemoJarIT {
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);
-    assertThat(output).contains("usage: java -jar pms-relay.jar <mode>").contains("cloud").contains("agent").contains("demo");
+    assertThat(output).contains("Usage: java -jar pms-relay.jar <command>").contains("cloud").contains("agent").contains("demo");
   }
 
   @Test

@@ -101,21 +101,40 @@ class MetricsTest {
   }
 
   @Test
-  void logLevelsChangeWithoutARestart() {
-    String base = relay.credentials.getString("metricsUrl").replace("/metrics", "/log-level");
-    HttpResponse<Buffer> set = web.putAbs(base + "?logger=com.pmsrelay.cloud.bridge&level=debug").send().await();
-    assertThat(set.statusCode()).as(set.bodyAsString()).isEqualTo(200);
-    assertThat(set.bodyAsJsonObject().getString("level")).isEqualTo("DEBUG");
-    assertThat(((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("com.pmsrelay.cloud.bridge"))
-        .isDebugEnabled()).isTrue();
-    assertThat(web.getAbs(base).send().await().bodyAsJsonObject().getJsonObject("loggers")
-        .getString("com.pmsrelay.cloud.bridge")).isEqualTo("DEBUG");
-    web.putAbs(base + "?logger=com.pmsrelay.cloud.bridge&level=INFO").send().await();
-    HttpResponse<Buffer> bad = web.putAbs(base + "?level=LOUD").send().await();
-    assertThat(bad.statusCode()).isEqualTo(400);
-    assertThat(bad.getHeader("Content-Type")).isEqualTo("application/problem+json");
-    assertThat(bad.bodyAsJsonObject().getString("detail")).contains("TRACE, DEBUG, INFO, WARN, ERROR, OFF");
-    assertThat(web.putAbs(base + "?logger=a%20b&level=INFO").send().await().statusCode()).isEqualTo(400);
+  void aCloudNodesLogLevelChangesWithoutARestartThroughTheOperatorApi() throws Exception {
+    java.nio.file.Path config = dir.resolve("cloud-admin.json");
+    java.nio.file.Files.writeString(config, new io.vertx.core.json.JsonObject()
+        .put("dataDir", dir.resolve("data").resolve("cloud").toString()).encode());
+    String bridge = "com.pmsrelay.cloud.bridge";
+    Admin set = admin(config, "log-level", "--logger", bridge, "debug");
+    assertThat(set.status).as(set.err).isEqualTo(0);
+    assertThat(set.out).contains(bridge + ": DEBUG (was INFO)");
+    assertThat(org.slf4j.LoggerFactory.getLogger(bridge).isDebugEnabled()).isTrue();
+    assertThat(admin(config, "log-level").out).contains("\"" + bridge + "\" : \"DEBUG\"");
+    assertThat(admin(config, "log-level", "--logger", bridge, "INFO").status).isEqualTo(0);
+    assertThat(org.slf4j.LoggerFactory.getLogger(bridge).isDebugEnabled()).isFalse();
+    Admin bad = admin(config, "log-level", "LOUD");
+    assertThat(bad.status).isEqualTo(2);
+    assertThat(bad.err).contains("TRACE, DEBUG, INFO, WARN, ERROR, OFF").doesNotContain("Exception");
+    // with no node answering, it says so rather than change the level of the command's own process
+    Admin direct = admin(config, "--direct", "log-level", "DEBUG");
+    assertThat(direct.status).isEqualTo(1);
+    assertThat(direct.err).contains("changes a running node");
+  }
+
+  record Admin(int status, String out, String err) {}
+
+  /** An operator command, on a thread of its own as the command line would run it. */
+  static Admin admin(java.nio.file.Path config, String... words) throws Exception {
+    java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("--config", config.toString()));
+    all.addAll(java.util.List.of(words));
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int status = java.util.concurrent.CompletableFuture.supplyAsync(() -> com.pmsrelay.admin.AdminCommands.run(all,
+        new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+        new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+    return new Admin(status, out.toString(java.nio.charset.StandardCharsets.UTF_8),
+        err.toString(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Test

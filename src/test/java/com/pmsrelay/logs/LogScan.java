@@ -29,6 +29,7 @@ final class LogScan {
   static final Map<String, Pattern> PATTERNS = Map.of(
       "client secret", Pattern.compile("pmss_[A-Za-z0-9_-]{20,}"),
       "agent key", Pattern.compile("pmsa_[A-Za-z0-9_-]{20,}"),
+      "operator token", Pattern.compile("pmso_[A-Za-z0-9_-]{20,}"),
       "access token", Pattern.compile("eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{20,}"),
       // A connection string's password (JDBC URLs, ODBC-style strings); a masked one ("***") is fine.
       "connection string password", Pattern.compile("(?i)\\b(?:password|pwd)=[^;&\\s\"'*]{3,}"));

@@ -17,8 +17,8 @@ public record TlsMaterial(String certPath, String keyPath, String fingerprintSha
     if (config.certPath() != null) {
       return of(Path.of(config.certPath()), Path.of(config.keyPath()));
     }
-    Path dir = dataDir.resolve("tls");
-    Path cert = dir.resolve("bridge-cert.pem");
+    Path cert = certificatePath(config, dataDir);
+    Path dir = cert.getParent();
     Path key = dir.resolve("bridge-key.pem");
     if (!Files.exists(cert) || !Files.exists(key)) {
       Files.createDirectories(dir);
@@ -29,6 +29,11 @@ public record TlsMaterial(String certPath, String keyPath, String fingerprintSha
       restrictToOwner(key);
     }
     return of(cert, key);
+  }
+
+  /** Where the bridge's certificate is: the configured file, or the one generated under the data dir. */
+  public static Path certificatePath(BridgeConfig config, Path dataDir) {
+    return config.certPath() != null ? Path.of(config.certPath()) : dataDir.resolve("tls").resolve("bridge-cert.pem");
   }
 
   public static TlsMaterial of(Path cert, Path key) throws IOException {

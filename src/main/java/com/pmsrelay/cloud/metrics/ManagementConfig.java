@@ -5,9 +5,10 @@ import com.pmsrelay.common.config.ConfigReader;
 
 /**
  * The management listener ({@code management} in conf/cloud.json): {@code GET /metrics} for the
- * node's Prometheus scrape, on an address of its own, loopback by default. Port 0: any free port.
+ * node's Prometheus scrape, and the operator API (its own token), on an address of its own,
+ * loopback by default. Port 0: any free port. {@code operatorTokenFile} null: dataDir/operator-token.
  */
-public record ManagementConfig(String host, int port) {
+public record ManagementConfig(String host, int port, String operatorTokenFile) {
   public static ManagementConfig from(ConfigReader m) {
     String host = m.string("host");
     if (!host.equals("127.0.0.1") && !host.equals("::1") && !host.equals("localhost")) {
@@ -18,6 +19,6 @@ public record ManagementConfig(String host, int port) {
     if (host.isBlank()) {
       throw new ConfigException("'management.host' is required");
     }
-    return new ManagementConfig(host, m.integer("port", 0, 65_535));
+    return new ManagementConfig(host, m.integer("port", 0, 65_535), m.optionalString("operatorTokenFile"));
   }
 }

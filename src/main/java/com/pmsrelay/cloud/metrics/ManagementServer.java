@@ -1,42 +1,47 @@
 package com.pmsrelay.cloud.metrics;
 
 import com.pmsrelay.common.error.ErrorCode;
-import com.pmsrelay.common.logging.LogLevelHandler;
 import com.pmsrelay.common.metrics.MetricsHandler;
 import com.pmsrelay.common.metrics.NodeMetrics;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 
 /**
- * The management listener: {@code GET /metrics} (Prometheus text) and {@code GET|PUT /log-level}
- * on {@code management.host} and {@code port}, apart from the API so that it is never reachable
- * where integrators are. Anything else is a 404 problem.
+ * The management listener: {@code GET /metrics} (Prometheus text) and the operator API (its own
+ * token) on {@code management.host} and {@code port}, apart from the API so that it is never
+ * reachable where integrators are. Anything else is a 404 problem.
  */
 public final class ManagementServer extends VerticleBase {
   private final ManagementConfig config;
   private final NodeMetrics metrics;
+  /** Routes of other parts served here too (the operator API), mounted before the 404. */
+  private final java.util.function.Consumer<Router> routes;
   private HttpServer server;
 
   public ManagementServer(ManagementConfig config, NodeMetrics metrics) {
+    this(config, metrics, router -> {});
+  }
+
+  public ManagementServer(ManagementConfig config, NodeMetrics metrics, java.util.function.Consumer<Router> routes) {
     this.config = config;
     this.metrics = metrics;
+    this.routes = routes;
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.get("/metrics").handler(new MetricsHandler(metrics));
-    router.route("/log-level").method(HttpMethod.GET).method(HttpMethod.PUT).handler(new LogLevelHandler());
+    routes.accept(router);
     // Its own problem (the API's writer lives above this package): nothing else is served here.
     router.route().last().handler(ctx -> ctx.response().setStatusCode(404)
         .putHeader("Content-Type", "application/problem+json")
         .end(new JsonObject().put("type", "about:blank").put("title", ErrorCode.NOT_FOUND.title()).put("status", 404)
-            .put("detail", "this listener serves GET /metrics and GET or PUT /log-level only").put("code", ErrorCode.NOT_FOUND.code()).toBuffer()));
+            .put("detail", "this listener serves GET /metrics and POST /operator/commands only").put("code", ErrorCode.NOT_FOUND.code()).toBuffer()));
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
         .requestHandler(router);
     return server.listen();

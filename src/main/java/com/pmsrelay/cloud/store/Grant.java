@@ -15,8 +15,16 @@ public record Grant(
     int ratePerMinute,
     int weight) {
 
+  /** A new grant's limits until someone sets them (documented in README, "Operating the relay", and admin grant --help). */
+  public static final int DEFAULT_MAX_ROWS = 10_000;
+  public static final int DEFAULT_MAX_TIMEOUT_MS = 30_000;
+  public static final int DEFAULT_MAX_QUEUE_TIMEOUT_MS = 30_000;
+  public static final int DEFAULT_RATE_PER_MINUTE = 600;
+  public static final int DEFAULT_WEIGHT = 1;
+
   public static Grant withDefaults(String practiceId, String clientId, GrantStatus status) {
-    return new Grant(practiceId, clientId, status, new JsonArray(), 10_000, 30_000, 30_000, 600, 1);
+    return new Grant(practiceId, clientId, status, new JsonArray(), DEFAULT_MAX_ROWS, DEFAULT_MAX_TIMEOUT_MS,
+        DEFAULT_MAX_QUEUE_TIMEOUT_MS, DEFAULT_RATE_PER_MINUTE, DEFAULT_WEIGHT);
   }
 
   public JsonObject limitsJson() {

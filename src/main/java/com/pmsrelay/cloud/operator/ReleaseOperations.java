@@ -1,11 +1,10 @@
-package com.pmsrelay.admin;
+package com.pmsrelay.cloud.operator;
 
 import com.pmsrelay.cloud.store.AgentStateStore;
 import com.pmsrelay.cloud.store.AuditRecord;
 import com.pmsrelay.cloud.store.ChangeStore;
 import com.pmsrelay.cloud.store.Release;
 import com.pmsrelay.cloud.store.ReleaseStore;
-import com.pmsrelay.cloud.store.Stores;
 import com.pmsrelay.common.protocol.Releases;
 import com.pmsrelay.common.release.ReleaseJar;
 import com.pmsrelay.common.release.ReleaseSignature;
@@ -30,48 +29,24 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The operator's release commands: {@code release keygen|publish|rollout|list|withdraw},
- * {@code version-policy} and {@code practice move}. The release key's private half stays where
- * keygen wrote it: publish reads it to sign, and only the signature reaches the store.
+ * What the release commands do ({@link ReleaseCommands}): releases signed with the operator's
+ * Ed25519 key and stored for agents, their roll-out, the version policy and server moves. The
+ * release key's private half stays where keygen wrote it: publish reads it to sign where the
+ * command runs, and only the signature reaches the store.
  */
-final class ReleaseCommands {
-  static final String USAGE = String.join("\n",
-      "  release keygen --out FILE              new Ed25519 release key: the private key to FILE (owner-only), the",
-      "                                         public key printed for agents' update.releasePublicKey (needs no store)",
-      "  release publish <jar> --signing-key FILE [--version V]",
-      "                                         signs and stores an agent jar (its version from the manifest; --version",
-      "                                         checks it), offered to nobody until rolled out",
-      "  release rollout <version> --percent N | --practices ID,ID | --all",
-      "                                         offers it to N% of practices (a stable share), to those listed, or all",
-      "  release withdraw <version>             offers it to nobody any more (agents that have it keep it)",
-      "  release list                           releases, their roll-out, and each agent's last update report",
-      "  version-policy [--minimum V|none] [--recommended V|none]",
-      "                                         agents below the minimum are refused, below recommended warned",
-      "  practice move <practiceId>             the practice moves to a new server: new agent key (printed once); the",
-      "                                         old server's agent is refused and told why");
-
-  /** The audit log as AdminCommands writes it. */
-  interface Audit {
-    void note(String chain, String action, JsonObject before, JsonObject after);
-  }
-
+final class ReleaseOperations {
+  private final Operations ops;
   private final PrintStream out;
   private final ReleaseStore releases;
   private final AgentStateStore states;
   private final ChangeStore changes;
-  private final Audit audit;
 
-  ReleaseCommands(PrintStream out, Stores stores, Audit audit) {
-    this.out = out;
-    this.releases = stores.releases();
-    this.states = stores.agentStates();
-    this.changes = stores.changes();
-    this.audit = audit;
-  }
-
-  /** True for the one command that needs no store (the operator may run it on a machine without one). */
-  static boolean isKeygen(List<String> w) {
-    return w.size() > 1 && w.get(0).equals("release") && w.get(1).equals("keygen");
+  ReleaseOperations(Operations ops) {
+    this.ops = ops;
+    this.out = ops.out();
+    this.releases = ops.stores().releases();
+    this.states = ops.stores().agentStates();
+    this.changes = ops.stores().changes();
   }
 
   /** {@code release keygen --out FILE}: refuses to overwrite a key. */
@@ -92,23 +67,7 @@ final class ReleaseCommands {
     out.println("Agents trust releases signed with it when their agent.json has it as update.releasePublicKey.");
   }
 
-  boolean dispatch(List<String> w) {
-    String command = w.get(0) + (w.size() > 1 ? " " + w.get(1) : "");
-    switch (w.get(0).equals("version-policy") ? "version-policy" : command) {
-      case "release publish" -> publish(arg(w, 2, "jar"), required(w, "--signing-key"), option(w, "--version"));
-      case "release rollout" -> rollout(arg(w, 2, "version"), option(w, "--percent"), option(w, "--practices"), w.contains("--all"));
-      case "release withdraw" -> withdraw(arg(w, 2, "version"));
-      case "release list" -> list();
-      case "version-policy" -> policy(option(w, "--minimum"), option(w, "--recommended"));
-      case "practice move" -> move(arg(w, 2, "practiceId"));
-      default -> {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private void publish(String jarPath, String keyFile, String version) {
+  void publish(String jarPath, String keyFile, String version) {
     ReleaseJar jar;
     PrivateKey key;
     List<Buffer> chunks = new ArrayList<>();
@@ -129,7 +88,7 @@ final class ReleaseCommands {
     }
     if (version != null && !version.equals(jar.version())) {
       // The agent learns its version from the manifest: a release named otherwise would be offered to it for ever.
-      throw new IllegalArgumentException("--version " + version + " but the jar's manifest says " + jar.version());
+      throw new IllegalArgumentException("--expect-version " + version + " but the jar's manifest says " + jar.version());
     }
     String signature = ReleaseSignature.sign(key, jar.version(), jar.sizeBytes(), jar.sha256());
     Release release = new Release(jar.version(), jar.sizeBytes(), jar.sha256(), signature, System.currentTimeMillis(), 0,
@@ -137,13 +96,13 @@ final class ReleaseCommands {
     if (!releases.publish(release, chunks).await()) {
       throw new IllegalArgumentException("release " + jar.version() + " was published before; a version names one jar");
     }
-    audit.note(AuditRecord.NO_PRACTICE, "release.publish", null, new JsonObject().put("version", jar.version())
+    ops.note(AuditRecord.NO_PRACTICE, "release.publish", null, new JsonObject().put("version", jar.version())
         .put("sizeBytes", jar.sizeBytes()).put("sha256", jar.sha256()));
     out.println("release " + jar.version() + " published: " + jar.sizeBytes() + " bytes, SHA-256 " + jar.sha256());
     out.println("Offered to nobody yet: release rollout " + jar.version() + " --percent 10 (or --practices ID,ID, or --all).");
   }
 
-  private void rollout(String version, String percentText, String practicesText, boolean all) {
+  void rollout(String version, String percentText, String practicesText, boolean all) {
     int given = (percentText != null ? 1 : 0) + (practicesText != null ? 1 : 0) + (all ? 1 : 0);
     if (given != 1) {
       throw new IllegalArgumentException("give exactly one of --percent N, --practices ID,ID and --all");
@@ -174,21 +133,21 @@ final class ReleaseCommands {
       throw new IllegalArgumentException("no release " + version);
     }
     changes.publish(ChangeStore.RELEASES, "*").await();
-    audit.note(AuditRecord.NO_PRACTICE, "release.rollout", null, new JsonObject().put("version", version)
+    ops.note(AuditRecord.NO_PRACTICE, "release.rollout", null, new JsonObject().put("version", version)
         .put("percent", percent).put("practices", new JsonArray(practices)));
     out.println("release " + version + " offered to " + describe(percent, practices));
   }
 
-  private void withdraw(String version) {
+  void withdraw(String version) {
     if (!releases.withdraw(version, System.currentTimeMillis()).await()) {
       throw new IllegalArgumentException("no release " + version);
     }
     changes.publish(ChangeStore.RELEASES, "*").await();
-    audit.note(AuditRecord.NO_PRACTICE, "release.withdraw", null, new JsonObject().put("version", version));
+    ops.note(AuditRecord.NO_PRACTICE, "release.withdraw", null, new JsonObject().put("version", version));
     out.println("release " + version + " withdrawn: offered to nobody; agents that have it keep it");
   }
 
-  private void list() {
+  void list() {
     List<Release> all = releases.list().await();
     if (all.isEmpty()) {
       out.println("no releases");
@@ -208,7 +167,7 @@ final class ReleaseCommands {
     }
   }
 
-  private void policy(String minimum, String recommended) {
+  void policy(String minimum, String recommended) {
     AgentStateStore.VersionPolicy before = states.policy().await();
     if (minimum == null && recommended == null) {
       out.println("version policy: minimum " + orNone(before.minimum()) + ", recommended " + orNone(before.recommended()));
@@ -221,18 +180,18 @@ final class ReleaseCommands {
     }
     states.setPolicy(min, rec, System.currentTimeMillis()).await();
     changes.publish(ChangeStore.RELEASES, "*").await();
-    audit.note(AuditRecord.NO_PRACTICE, "version-policy.set",
+    ops.note(AuditRecord.NO_PRACTICE, "version-policy.set",
         new JsonObject().put("minimum", before.minimum()).put("recommended", before.recommended()),
         new JsonObject().put("minimum", min).put("recommended", rec));
     out.println("version policy: minimum " + orNone(min) + ", recommended " + orNone(rec)
         + " (connected agents below the minimum are disconnected now and refused)");
   }
 
-  private void move(String practiceId) {
+  void move(String practiceId) {
     AgentStateStore.Moved moved = states.move(practiceId, System.currentTimeMillis()).await()
         .orElseThrow(() -> new IllegalArgumentException("no practice " + practiceId));
     changes.publish(ChangeStore.AGENT_KEY, practiceId).await();
-    audit.note(practiceId, "practice.move", null, null);
+    ops.note(practiceId, "practice.move", null, null);
     out.println("agent key " + moved.agentKey());
     out.println("Install the agent on the new server with this key (README, 'Moving to a new server'). The old server's"
         + " agent is refused from now on, and its log says it can be uninstalled.");
@@ -257,23 +216,4 @@ final class ReleaseCommands {
     return v == null ? "none" : v;
   }
 
-  private static String arg(List<String> w, int index, String name) {
-    if (index >= w.size() || w.get(index).startsWith("--")) {
-      throw new IllegalArgumentException("missing <" + name + ">");
-    }
-    return w.get(index);
-  }
-
-  private static String required(List<String> w, String name) {
-    String value = option(w, name);
-    if (value == null) {
-      throw new IllegalArgumentException("missing " + name);
-    }
-    return value;
-  }
-
-  private static String option(List<String> w, String name) {
-    int i = w.indexOf(name);
-    return i >= 0 && i + 1 < w.size() ? w.get(i + 1) : null;
-  }
 }
