@@ -144,13 +144,14 @@ public final class DemoMode {
     json.getJsonObject("audit").put("signHeadsEveryMs", DEMO_SIGN_HEADS_EVERY_MS);
     // A webhook receiver on this machine (http://127.0.0.1:<port>): nothing in the demo reaches outside it.
     json.getJsonObject("webhooks").put("allowLoopback", true);
+    // A master key of this start's: the demo's store and kept results are new each start too.
+    json.getJsonObject("keys").put("master", masterKey);
     if (count > 1) {
       com.pmsrelay.cloud.bridge.TlsMaterial tls = com.pmsrelay.cloud.bridge.TlsMaterial.configuredOrSelfSigned(
           CloudConfig.from(ConfigLoader.defaults("cloud").put("dataDir", cloudDir.toString())).bridge(), cloudDir);
       json.getJsonObject("bridge").put("tls", new JsonObject().put("certPath", tls.certPath()).put("keyPath", tls.keyPath()));
       json.getJsonObject("store").put("url", com.pmsrelay.cloud.store.StoreConfig.embeddedH2(
           cloudDir.resolve("store").resolve("control")));
-      json.getJsonObject("keys").put("master", masterKey);
       json.getJsonObject("results").put("dir", cloudDir.resolve("results").toString());
       json.getJsonObject("cluster").mergeIn(clusters.get(i));
     }

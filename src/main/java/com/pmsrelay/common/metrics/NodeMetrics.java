@@ -18,12 +18,12 @@ import java.util.Set;
  */
 public final class NodeMetrics {
   /**
-   * The labels Vert.x may use. Never the event-bus address or a peer's address: results travel on
-   * an address per query and clients come from anywhere, and either would grow the registry
-   * without bound. Routes (templates such as /v1/practices/:practiceId/queries) are bounded.
+   * The labels Vert.x may use. A server's own address (API, bridge, management listener), never a
+   * peer's: clients come from anywhere, and it would grow the registry without bound. Routes
+   * (templates such as /v1/practices/:practiceId/queries) are bounded.
    */
-  static final Set<Label> VERTX_LABELS = EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE,
-      Label.EB_SIDE, Label.EB_FAILURE, Label.POOL_TYPE, Label.POOL_NAME);
+  static final Set<Label> VERTX_LABELS = EnumSet.of(Label.LOCAL, Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE,
+      Label.POOL_TYPE, Label.POOL_NAME);
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
@@ -37,13 +37,18 @@ public final class NodeMetrics {
   }
 
   /**
-   * What Vert.x reports here: HTTP and TCP servers and clients, worker pools, the event bus (its
-   * handlers and failures, never its addresses) and the JVM (memory, GC, threads, class loading).
+   * What Vert.x reports here: its HTTP servers (API, console, management), worker pools and the
+   * JVM (memory, GC, threads, class loading).
    */
   public static MicrometerMetricsOptions vertxOptions() {
     return new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true).setLabels(VERTX_LABELS)
-        // One meter per deployed verticle class says nothing an operator acts on.
-        .setDisabledMetricsCategories(Set.of(MetricsDomain.VERTICLES.toCategory()));
+        // One meter per deployed verticle class says nothing an operator acts on. Clients' and the
+        // event bus's meters are told apart only by an address, never a label here, and the TCP
+        // server's gauges not at all between the bridge's instances on one port: they would collide
+        // (a warning at each start). The relay's own meters say what they would (agents, frames).
+        .setDisabledMetricsCategories(Set.of(MetricsDomain.VERTICLES.toCategory(), MetricsDomain.EVENT_BUS.toCategory(),
+            MetricsDomain.NET_CLIENT.toCategory(), MetricsDomain.HTTP_CLIENT.toCategory(),
+            MetricsDomain.NET_SERVER.toCategory(), "sql"));
   }
 
   public void close() {
