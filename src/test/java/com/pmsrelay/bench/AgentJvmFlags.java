@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The agent's JVM flags as shipped: the launchers (agent-launcher/systemd/pms-relay-agent.service,
- * agent-launcher/windows/install-service.ps1) and the READMEs that list them must say exactly these
+ * agent-launcher/windows/run-agent.cmd, which install-service.ps1 has the service run) and the READMEs that list them must say exactly these
  * ({@code AgentJvmFlagsTest} checks), and the footprint benchmark runs its agents with them.
  */
 final class AgentJvmFlags {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The agent's JVM flags are written in three places besides {@link AgentJvmFlags#SHIPPED}, which
- * the footprint benchmark measures: the systemd unit, the Windows service script and the launcher
+ * the footprint benchmark measures: the systemd unit, the Windows service's launcher (run-agent.cmd) and the launcher
  * README. They must not drift apart.
  */
 class AgentJvmFlagsTest {
@@ -26,10 +26,12 @@ class AgentJvmFlagsTest {
 
   @Test
   void theWindowsServiceStartsJavaWithTheShippedFlags() throws Exception {
-    String params = Files.readAllLines(LAUNCHER.resolve("windows/install-service.ps1")).stream()
-        .filter(line -> line.strip().startsWith("--StartParams=")).findFirst().orElseThrow().strip();
-    List<String> words = Arrays.asList(params.substring("--StartParams=\"".length()).split(";"));
-    assertThat(words.subList(0, words.indexOf("-jar"))).isEqualTo(AgentJvmFlags.SHIPPED);
+    // The service runs run-agent.cmd (it puts a staged self-update in place first), which starts java.
+    assertThat(Files.readString(LAUNCHER.resolve("windows/install-service.ps1"))).contains("--StartParams=\"/c;$launcher;");
+    String java = Files.readAllLines(LAUNCHER.resolve("windows/run-agent.cmd")).stream()
+        .filter(line -> line.startsWith("\"%~1\" ")).findFirst().orElseThrow().strip();
+    List<String> words = Arrays.asList(java.split("\\s+"));
+    assertThat(words.subList(1, words.indexOf("-jar"))).isEqualTo(AgentJvmFlags.SHIPPED);
   }
 
   @Test

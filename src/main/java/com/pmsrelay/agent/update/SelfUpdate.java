@@ -105,6 +105,7 @@ public final class SelfUpdate {
       return;
     }
     state = UpdateState.load(settings.stateDir());
+    notSwapped();
     JsonObject trial = state.trial();
     if (trial != null && runningVersion.equals(trial.getString("version"))) {
       trialPending = true;
@@ -244,12 +245,18 @@ public final class SelfUpdate {
     String version = d.offer.version();
     vertx.executeBlocking(() -> {
       d.out.close();
-      jars.switchToDownload();
+      InstallJars.Switch made = jars.switchToDownload();
       state.startTrial(version, runningVersion, System.currentTimeMillis());
-      return null;
-    }).onSuccess(v -> {
-      LOG.info("release {} verified and in place as {} (the previous version kept as {}): exiting with status {} for the"
-          + " service to start it", version, jars.current(), jars.previous(), RESTART_STATUS);
+      return made;
+    }).onSuccess(made -> {
+      if (made == InstallJars.Switch.STAGED) {
+        LOG.info("release {} verified and staged as {} (this JVM holds {} open): exiting with status {} for the service's"
+            + " launcher (run-agent.cmd) to put it in place, keep {} as {}, and start it", version, jars.next(),
+            jars.current(), RESTART_STATUS, InstallJars.CURRENT, InstallJars.PREVIOUS);
+      } else {
+        LOG.info("release {} verified and in place as {} (the previous version kept as {}): exiting with status {} for the"
+            + " service to start it", version, jars.current(), jars.previous(), RESTART_STATUS);
+      }
       exit.accept(RESTART_STATUS);
     }).onFailure(e -> {
       exiting = false;
@@ -296,13 +303,40 @@ public final class SelfUpdate {
     String reason = "version " + runningVersion + " did not connect to the cloud and reach the PMS database within "
         + settings.trialMs() / 1000 + " s";
     vertx.executeBlocking(() -> {
-      jars.restorePrevious();
+      InstallJars.Switch made = jars.restorePrevious();
       state.rolledBack(runningVersion, reason, System.currentTimeMillis());
-      return null;
-    }).onSuccess(v -> {
-      LOG.error("rolling back to {}: {}; exiting with status {} for the service to start it", previous, reason, RESTART_STATUS);
+      return made;
+    }).onSuccess(made -> {
+      LOG.error("rolling back to {}: {}; exiting with status {} for the service{} to start it", previous, reason, RESTART_STATUS,
+          made == InstallJars.Switch.STAGED ? "'s launcher (run-agent.cmd; the previous jar staged as " + InstallJars.NEXT + ")"
+              : "");
       exit.accept(RESTART_STATUS);
     }).onFailure(e -> LOG.error("cannot roll back to {} ({}): {}", previous, reason, e.toString()));
+  }
+
+  /**
+   * A staged jar still there at start: the launcher did not put it in place (the service does not
+   * start the agent through run-agent.cmd). The version it held is refused, so the agent does not
+   * download it at every start, and the operator is told what to change. Blocking.
+   */
+  private void notSwapped() {
+    if (!Files.exists(jars.next())) {
+      return;
+    }
+    JsonObject trial = state.trial();
+    String version = trial == null ? null : trial.getString("version");
+    LOG.error("{} was not put in place at this start: the service does not start the agent through its launcher"
+        + " (agent-launcher/windows/run-agent.cmd; install-service.ps1 sets it up). Staying on {}{}", jars.next(), runningVersion,
+        version == null || version.equals(runningVersion) ? "" : " and not taking release " + version + " again");
+    try {
+      Files.deleteIfExists(jars.next());
+      if (version != null && !version.equals(runningVersion)) {
+        state.refuse(version);
+        state.trialPassed();
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot clear {}: {}", jars.next(), e.toString());
+    }
   }
 
   private void clearTrial() {

@@ -1,0 +1,117 @@
+package com.pmsrelay.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.pmsrelay.cloud.store.AgentStateStore;
+import com.pmsrelay.demo.DemoMode;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.openqa.selenium.By;
+
+/**
+ * "Moving to a new server" and the version banner in a real browser (headless Chromium), against
+ * the demo started in this JVM (its agents run from classes, version "dev", so the test can set a
+ * version policy above them in the store): the banner for an outdated agent, then the move clicked
+ * and confirmed, the new key and the steps shown, and the old server's agent dropped. Screenshots
+ * go to {@code target/screenshots/move-*}.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+@ExtendWith(MoveServerBrowserIT.Evidence.class)
+class MoveServerBrowserIT {
+  /** A failed step leaves a screenshot and the page's text next to the screenshots. */
+  static final class Evidence implements TestWatcher {
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+      if (browser != null) {
+        browser.evidence("move-" + context.getRequiredTestMethod().getName());
+      }
+    }
+  }
+
+  static DemoMode.Running demo;
+  static Browser browser;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Browser.assumeInstalled();
+    Path dir = Files.createTempDirectory("move-it");
+    Path config = dir.resolve("demo-test.json");
+    Files.writeString(config, new JsonObject().put("patients", 300).encode());
+    demo = DemoMode.start(config, 0, dir.resolve("data"), 1, new JsonObject(), new PrintStream(new ByteArrayOutputStream()));
+    com.pmsrelay.logs.TestSecrets.recordCredentials(demo.credentials());
+    browser = Browser.start(dir.resolve("chromium-profile"),
+        Path.of(System.getProperty("pmsrelay.screenshots", "target/screenshots")));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.close();
+    }
+    if (demo != null) {
+      demo.close().await();
+    }
+  }
+
+  static String text(String id) {
+    return browser.driver.findElement(By.id(id)).getText();
+  }
+
+  @Test
+  void theBannerShowsForAnOutdatedAgentAndMovingShowsTheNewKeyWithTheSteps() throws Exception {
+    new AgentStateStore(demo.cloud().database()).setPolicy(null, "99.0", System.currentTimeMillis()).await();
+    JsonObject user = demo.credentials().getJsonArray("consoleUsers").getJsonObject(0);
+    String oldKey = demo.agents().get(0).config().agentKey();
+
+    browser.driver.get(demo.credentials().getString("consoleUrl"));
+    browser.waitFor(By.id("login-form"));
+    browser.driver.findElement(By.id("login-username")).sendKeys(user.getString("username"));
+    browser.driver.findElement(By.id("login-password")).sendKeys(user.getString("password") + "\n");
+    browser.waitUntil("the agent shows online", () -> text("agent-status").equals("Online"));
+    browser.waitUntil("the banner for an outdated agent", () -> browser.driver.findElement(By.id("version-banner")).isDisplayed());
+    assertThat(text("version-banner")).isEqualTo("Agent update needed. Your agent is version dev; version 99.0 or later is"
+        + " recommended.");
+    assertThat(text("agent-address")).isEqualTo("127.0.0.1");
+    browser.screenshots("move-banner");
+
+    browser.driver.findElement(By.cssSelector("nav a[data-nav='security']")).click();
+    browser.waitUntil("the security page is shown",
+        () -> "security".equals(browser.driver.findElement(By.tagName("body")).getAttribute("data-current-page")));
+    assertThat(browser.driver.findElement(By.id("move-key")).isDisplayed()).isFalse();
+
+    // Cancelled first: nothing changes.
+    browser.driver.findElement(By.id("move-server")).click();
+    browser.waitFor(By.id("confirm"));
+    assertThat(text("confirm")).contains("Move the agent to a new server?").contains("shown only once");
+    browser.driver.findElement(By.id("confirm-cancel")).click();
+    Thread.sleep(500);
+    assertThat(browser.driver.findElement(By.id("move-key")).isDisplayed()).isFalse();
+    assertThat(demo.agents().get(0).isConnected()).as("a cancelled move leaves the agent alone").isTrue();
+
+    browser.driver.findElement(By.id("move-server")).click();
+    browser.waitFor(By.id("confirm"));
+    browser.driver.findElement(By.id("confirm-ok")).click();
+    browser.waitFor(By.id("move-key"));
+    String key = text("move-key-value");
+    com.pmsrelay.logs.TestSecrets.record("agent key", key);
+    assertThat(key).startsWith("pmsa_").isNotEqualTo(oldKey);
+    String shown = text("move-key");
+    assertThat(shown).contains("It is shown only now.").contains("Steps on the new server")
+        .contains("replace the value of \"agentKey\" with the key above")
+        .contains("Uninstall the agent on the old server");
+    browser.screenshots("move-key");
+    browser.waitUntil("the old server's agent is dropped", () -> !demo.agents().get(0).isConnected());
+    assertThat(browser.consoleMessages()).noneMatch(m -> m.getMessage().contains("Content Security Policy"));
+  }
+}
