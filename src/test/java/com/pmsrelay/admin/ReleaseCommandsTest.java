@@ -74,6 +74,13 @@ class ReleaseCommandsTest {
     assertThat(r.refusal()).isEqualTo("pms-relay admin: " + line);
   }
 
+  /** Refused by the command line's parser: exit 2, its message first, then the command's usage. */
+  private void usage(Result r, String line) {
+    assertThat(r.status()).as(r.out() + r.err()).isEqualTo(2);
+    assertThat(r.refusal()).isEqualTo(line);
+    assertThat(r.err()).contains("Usage: pms-relay admin ");
+  }
+
   private static String find(String text, String regex) {
     Matcher m = Pattern.compile(regex).matcher(text);
     assertThat(m.find()).as(text).isTrue();
@@ -136,7 +143,7 @@ class ReleaseCommandsTest {
     String before = Files.readString(key);
     refused(admin("release", "keygen", "--out", key.toString()), key + " exists: a release key is never overwritten");
     assertThat(Files.readString(key)).isEqualTo(before);
-    refused(admin("release", "keygen"), "missing --out");
+    usage(admin("release", "keygen"), "Missing required option: '--out=FILE'");
   }
 
   @Test
@@ -197,10 +204,10 @@ class ReleaseCommandsTest {
     Path unversioned = jar("unversioned.jar", null);
     refused(admin("release", "publish", unversioned.toString(), "--signing-key", signingKey), unversioned
         + " has no release version in its manifest (Implementation-Version: null); agents would not know they run it");
-    refused(admin("release", "publish", other.toString(), "--signing-key", signingKey, "--version", "90.3.0"),
-        "--version 90.3.0 but the jar's manifest says 90.2.0");
-    refused(admin("release", "publish", other.toString()), "missing --signing-key");
-    refused(admin("release", "publish", "--signing-key", signingKey), "missing <jar>");
+    refused(admin("release", "publish", other.toString(), "--signing-key", signingKey, "--expect-version", "90.3.0"),
+        "--expect-version 90.3.0 but the jar's manifest says 90.2.0");
+    usage(admin("release", "publish", other.toString()), "Missing required option: '--signing-key=FILE'");
+    usage(admin("release", "publish", "--signing-key", signingKey), "Missing required parameter: '<jar>'");
     Result missingFile = admin("release", "publish", dir.resolve("nowhere.jar").toString(), "--signing-key", signingKey);
     assertThat(missingFile.status()).isEqualTo(2);
     assertThat(missingFile.refusal()).startsWith("pms-relay admin: cannot read ").contains("nowhere.jar");
@@ -226,15 +233,16 @@ class ReleaseCommandsTest {
     assertThat(stored.offeredTo(practice)).isTrue();
     assertThat(admin("release", "rollout", "90.1.0", "--all").out()).isEqualTo("release 90.1.0 offered to every practice\n");
 
-    refused(admin("release", "rollout", "90.1.0"), "give exactly one of --percent N, --practices ID,ID and --all");
-    refused(admin("release", "rollout", "90.1.0", "--percent", "10", "--all"),
-        "give exactly one of --percent N, --practices ID,ID and --all");
+    usage(admin("release", "rollout", "90.1.0"),
+        "Error: Missing required argument (specify one of these): (--percent=N | --practices=ID,ID | --all)");
+    usage(admin("release", "rollout", "90.1.0", "--percent", "10", "--all"),
+        "Error: --percent=N, --all are mutually exclusive (specify only one)");
     refused(admin("release", "rollout", "90.1.0", "--percent", "101"), "--percent must be 0 to 100");
-    refused(admin("release", "rollout", "90.1.0", "--percent", "ten"), "--percent must be 0 to 100");
+    usage(admin("release", "rollout", "90.1.0", "--percent", "ten"), "Invalid value for option '--percent': 'ten' is not an int");
     refused(admin("release", "rollout", "90.1.0", "--practices", "seaview"),
         "--practices takes practice ids (UUIDs), separated by commas: seaview");
     refused(admin("release", "rollout", "9.9.9", "--all"), "no release 9.9.9");
-    refused(admin("release", "rollout", "--all"), "missing <version>");
+    usage(admin("release", "rollout", "--all"), "Missing required parameter: '<version>'");
 
     withStore(db -> new AgentStateStore(db).updateReported(practice, "90.1.0", "refused",
         "its signature does not match the pinned release key", 1_000).await());
@@ -293,6 +301,6 @@ class ReleaseCommandsTest {
       return null;
     });
     refused(admin("practice", "move", "00000000-0000-0000-0000-000000000000"), "no practice 00000000-0000-0000-0000-000000000000");
-    refused(admin("practice", "move"), "missing <practiceId>");
+    usage(admin("practice", "move"), "Missing required parameter: '<practiceId>'");
   }
 }
