@@ -168,15 +168,20 @@ class QueryExecutorTest {
   void interactiveQueriesGoBeforeWaitingRegisteredRuns(VertxTestContext ctx) {
     List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
     // Fill every slot with interactive queries, then queue a background run before an interactive one.
+    // Both wait for the busy ones (held 3 s, far longer than queueing two takes on a starved machine).
     for (int i = 0; i < CAP; i++) {
-      run(query("busy" + i, "SELECT HOLD(1500, ?)", new JsonArray().add(i), 30_000), new Collector());
+      run(query("busy" + i, "SELECT HOLD(3000, ?)", new JsonArray().add(i), 30_000), new Collector());
     }
-    vertx.setTimer(800, t -> {
+    vertx.setPeriodic(20, id -> {
+      if (executor.load().running() < CAP) {
+        return;
+      }
+      vertx.cancelTimer(id);
       Collector later = new Collector();
       executor.submitBackground(query("registered", "SELECT HOLD(10, 1)", new JsonArray(), 30_000), later);
       later.done.future().onSuccess(v -> order.add("registered"));
-      vertx.setTimer(50, u -> run(query("online", "SELECT HOLD(10, 2)", new JsonArray(), 30_000), new Collector())
-          .onSuccess(v -> order.add("online")));
+      run(query("online", "SELECT HOLD(10, 2)", new JsonArray(), 30_000), new Collector())
+          .onSuccess(v -> order.add("online"));
       later.done.future().onComplete(ctx.succeeding(v -> ctx.verify(() -> {
         assertThat(order).as("finished first").first().isEqualTo("online");
         ctx.completeNow();
