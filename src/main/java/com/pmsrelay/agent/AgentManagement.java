@@ -1,15 +1,14 @@
 package com.pmsrelay.agent;
 
-import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.logging.LogLevelHandler;
 import com.pmsrelay.common.metrics.MetricsHandler;
 import com.pmsrelay.common.metrics.NodeMetrics;
+import com.pmsrelay.common.metrics.NotServedHere;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
 /**
@@ -33,11 +32,7 @@ public final class AgentManagement extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/metrics").handler(new MetricsHandler(metrics));
     router.route("/log-level").method(HttpMethod.GET).method(HttpMethod.PUT).handler(new LogLevelHandler());
-    router.route().last().handler(ctx -> ctx.response().setStatusCode(404)
-        .putHeader("Content-Type", "application/problem+json")
-        .end(new JsonObject().put("type", "about:blank").put("title", ErrorCode.NOT_FOUND.title()).put("status", 404)
-            .put("detail", "this listener serves GET /metrics and GET or PUT /log-level only")
-            .put("code", ErrorCode.NOT_FOUND.code()).toBuffer()));
+    router.route().last().handler(new NotServedHere("GET /metrics and GET or PUT /log-level"));
     server = vertx.createHttpServer(new HttpServerOptions().setHost(HOST).setPort(port)).requestHandler(router);
     return server.listen();
   }

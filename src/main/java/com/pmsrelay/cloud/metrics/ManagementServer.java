@@ -1,9 +1,8 @@
 package com.pmsrelay.cloud.metrics;
 
-import com.pmsrelay.common.error.ErrorCode;
 import com.pmsrelay.common.metrics.MetricsHandler;
 import com.pmsrelay.common.metrics.NodeMetrics;
-import io.vertx.core.json.JsonObject;
+import com.pmsrelay.common.metrics.NotServedHere;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -37,11 +36,7 @@ public final class ManagementServer extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/metrics").handler(new MetricsHandler(metrics));
     routes.accept(router);
-    // Its own problem (the API's writer lives above this package): nothing else is served here.
-    router.route().last().handler(ctx -> ctx.response().setStatusCode(404)
-        .putHeader("Content-Type", "application/problem+json")
-        .end(new JsonObject().put("type", "about:blank").put("title", ErrorCode.NOT_FOUND.title()).put("status", 404)
-            .put("detail", "this listener serves GET /metrics and POST /operator/commands only").put("code", ErrorCode.NOT_FOUND.code()).toBuffer()));
+    router.route().last().handler(new NotServedHere("GET /metrics and POST /operator/commands"));
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
         .requestHandler(router);
     return server.listen();
