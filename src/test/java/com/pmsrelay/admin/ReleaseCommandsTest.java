@@ -206,14 +206,33 @@ class ReleaseCommandsTest {
         + " has no release version in its manifest (Implementation-Version: null); agents would not know they run it");
     refused(admin("release", "publish", other.toString(), "--signing-key", signingKey, "--expect-version", "90.3.0"),
         "--expect-version 90.3.0 but the jar's manifest says 90.2.0");
-    usage(admin("release", "publish", other.toString()), "Missing required option: '--signing-key=FILE'");
+    usage(admin("release", "publish", other.toString()),
+        "Error: Missing required argument (specify one of these): (--signature=FILE | --signing-key=FILE)");
     usage(admin("release", "publish", "--signing-key", signingKey), "Missing required parameter: '<jar>'");
     Result missingFile = admin("release", "publish", dir.resolve("nowhere.jar").toString(), "--signing-key", signingKey);
     assertThat(missingFile.status()).isEqualTo(2);
     assertThat(missingFile.refusal()).startsWith("pms-relay admin: cannot read ").contains("nowhere.jar");
 
+    // Signed where the key is kept, published with the signature file only: the key never reaches the cloud.
+    Path signature = dir.resolve("other.jar.sig");
+    Result signedHere = admin("release", "sign", other.toString(), "--signing-key", signingKey);
+    assertThat(signedHere.status()).as(signedHere.err()).isZero();
+    assertThat(signedHere.out()).contains("release 90.2.0 signed: " + signature);
+    assertThat(Files.readString(signature)).doesNotContain(Files.readString(dir.resolve("release-key.pem")).lines().skip(1)
+        .findFirst().orElseThrow());
+    refused(admin("release", "publish", jar("third.jar", "90.3.0").toString(), "--signature", signature.toString()),
+        signature + " does not sign this jar (90.3.0, SHA-256 " + ReleaseJar.read(dir.resolve("third.jar")).sha256()
+            + "): sign it again with release sign");
+    usage(admin("release", "publish", other.toString(), "--signature", signature.toString(), "--signing-key", signingKey),
+        "Error: --signature=FILE, --signing-key=FILE are mutually exclusive (specify only one)");
+    Result fromFile = admin("release", "publish", other.toString(), "--signature", signature.toString());
+    assertThat(fromFile.status()).as(fromFile.err()).isZero();
+    Release second = withStore(db -> new ReleaseStore(db).find("90.2.0").await().orElseThrow());
+    assertThat(ReleaseSignature.verify(ReleaseSignature.readPublic(publicKey), "90.2.0", second.sizeBytes(), second.sha256(),
+        second.signature())).as("the agents' pinned key verifies a signature made with release sign").isTrue();
+
     List<Release> all = withStore(db -> new ReleaseStore(db).list().await());
-    assertThat(all).extracting(Release::version).containsExactly("90.1.0");
+    assertThat(all).extracting(Release::version).containsExactlyInAnyOrder("90.1.0", "90.2.0");
   }
 
   @Test

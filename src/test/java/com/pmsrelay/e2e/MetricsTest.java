@@ -77,7 +77,7 @@ class MetricsTest {
     assertThat(text).contains("# TYPE pmsrelay_alerts_total counter", "# TYPE pmsrelay_event_loop_delay_seconds histogram");
     assertThat(value(text, "pmsrelay_event_loop_delay_seconds_count", null)).isPositive();
     // Vert.x's own meters (the HTTP server's requests by route, never by address) and the JVM's
-    assertThat(text).containsPattern("vertx_http_server_requests_total\\{code=\"200\",method=\"POST\",route=\"[^\"]*"
+    assertThat(text).containsPattern("vertx_http_server_requests_total\\{code=\"200\",local=\"127\\.0\\.0\\.1:-?\\d+\",method=\"POST\",route=\"[^\"]*"
         + "/v1/practices/:practiceId/queries\"} [1-9][0-9]*\\.0");
     assertThat(text).contains("jvm_memory_used_bytes{", "jvm_threads_live_threads ");
     assertThat(text).doesNotContain("address=\"", "remote=\"");

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
  * releases (README, "Agent updates"), what agents must run, and a practice's move to a new server.
  */
 @Command(name = "release", description = "Agent releases: signed with your release key, offered to agents in stages.",
-    subcommands = {ReleaseCommands.Keygen.class, ReleaseCommands.Publish.class, ReleaseCommands.Rollout.class,
+    subcommands = {ReleaseCommands.Keygen.class, ReleaseCommands.Sign.class, ReleaseCommands.Publish.class, ReleaseCommands.Rollout.class,
         ReleaseCommands.Withdraw.class, ReleaseCommands.ListReleases.class})
 final class ReleaseCommands {
   @Command(name = "keygen", description = {"New Ed25519 release key: the private key to FILE (owner-only; never "
@@ -29,20 +29,42 @@ final class ReleaseCommands {
     }
   }
 
-  @Command(name = "publish", description = {"Signs an agent jar with the release key and stores it, offered to nobody "
-      + "until rolled out. Its version is the jar manifest's Implementation-Version (--expect-version checks it). The jar and "
-      + "the key are read where the command runs (with a running cloud: by the cloud's process on this machine); only "
-      + "the signature is stored."})
+  @Command(name = "sign", description = {"Signs an agent jar with the release key, here, to a file (default "
+      + "<jar>.sig) that publish --signature stores: the private key never needs to be where the cloud runs. Needs no "
+      + "store and no cloud."})
+  static final class Sign implements LocalCommand {
+    @Parameters(paramLabel = "<jar>") Path jar;
+    @Option(names = "--signing-key", required = true, paramLabel = "FILE", description = "the private key from release keygen")
+    Path key;
+    @Option(names = "--out", paramLabel = "FILE", description = "the signature file (default: <jar>.sig)") Path out;
+
+    @Override
+    public int run(CloudFiles files, PrintStream print) {
+      ReleaseOperations.sign(print, jar, key, out != null ? out : Path.of(jar + ".sig"));
+      return 0;
+    }
+  }
+
+  @Command(name = "publish", description = {"Stores a signed agent jar, offered to nobody until rolled out. Its version "
+      + "is the jar manifest's Implementation-Version (--expect-version checks it). Signed with --signature, a file from "
+      + "release sign (made wherever the key is kept), or now with --signing-key. Files are read where the command runs "
+      + "(with a running cloud: by the cloud's process on this machine); only the signature is stored."})
   static final class Publish implements OperatorCommand {
     @Parameters(paramLabel = "<jar>") String jar;
-    @Option(names = "--signing-key", required = true, paramLabel = "FILE", description = "the private key from release keygen")
-    String key;
+    @ArgGroup(exclusive = true, multiplicity = "1") Signed signed;
     @Option(names = "--expect-version", paramLabel = "V", description = "the version the jar must have (its manifest's)")
     String version;
 
+    static final class Signed {
+      @Option(names = "--signature", paramLabel = "FILE", description = "the jar's signature from release sign")
+      String signature;
+      @Option(names = "--signing-key", paramLabel = "FILE", description = "the private key from release keygen")
+      String key;
+    }
+
     @Override
     public int run(Operations ops) {
-      new ReleaseOperations(ops).publish(jar, key, version);
+      new ReleaseOperations(ops).publish(jar, signed.key, signed.signature, version);
       return 0;
     }
   }

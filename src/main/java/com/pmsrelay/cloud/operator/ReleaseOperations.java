@@ -67,30 +67,38 @@ final class ReleaseOperations {
     out.println("Agents trust releases signed with it when their agent.json has it as update.releasePublicKey.");
   }
 
-  void publish(String jarPath, String keyFile, String version) {
-    ReleaseJar jar;
-    PrivateKey key;
-    List<Buffer> chunks = new ArrayList<>();
+  /**
+   * {@code release sign}: the jar's signature, made here with the private key, to a file that
+   * {@code publish --signature} stores: the key need never be where the cloud runs.
+   */
+  static void sign(PrintStream out, Path jarPath, Path keyFile, Path signatureFile) {
+    ReleaseJar jar = versionedJar(jarPath, null);
+    String signature = ReleaseSignature.sign(privateKey(keyFile), jar.version(), jar.sizeBytes(), jar.sha256());
+    JsonObject signed = new JsonObject().put("version", jar.version()).put("sizeBytes", jar.sizeBytes())
+        .put("sha256", jar.sha256()).put("signature", signature);
     try {
-      jar = ReleaseJar.read(Path.of(jarPath));
-      key = ReleaseSignature.readPrivatePem(Files.readString(Path.of(keyFile), StandardCharsets.US_ASCII));
-      try (InputStream in = Files.newInputStream(jar.path())) {
-        for (byte[] chunk; (chunk = in.readNBytes(Releases.CHUNK_BYTES)).length > 0; ) {
-          chunks.add(Buffer.buffer(chunk));
-        }
+      Files.writeString(signatureFile, signed.encodePrettily() + "\n");
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot write " + signatureFile + ": " + e.getMessage());
+    }
+    out.println("release " + jar.version() + " signed: " + signatureFile + " (publish it with --signature "
+        + signatureFile + ")");
+  }
+
+  /** Stores the jar with a signature made now from {@code keyFile}, or read from {@code signatureFile}. */
+  void publish(String jarPath, String keyFile, String signatureFile, String version) {
+    ReleaseJar jar = versionedJar(Path.of(jarPath), version);
+    String signature = keyFile != null
+        ? ReleaseSignature.sign(privateKey(Path.of(keyFile)), jar.version(), jar.sizeBytes(), jar.sha256())
+        : signatureFor(jar, Path.of(signatureFile));
+    List<Buffer> chunks = new ArrayList<>();
+    try (InputStream in = Files.newInputStream(jar.path())) {
+      for (byte[] chunk; (chunk = in.readNBytes(Releases.CHUNK_BYTES)).length > 0; ) {
+        chunks.add(Buffer.buffer(chunk));
       }
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read " + e.getMessage());
     }
-    if (!ReleaseVersion.valid(jar.version())) {
-      throw new IllegalArgumentException(jarPath + " has no release version in its manifest (Implementation-Version: "
-          + jar.version() + "); agents would not know they run it");
-    }
-    if (version != null && !version.equals(jar.version())) {
-      // The agent learns its version from the manifest: a release named otherwise would be offered to it for ever.
-      throw new IllegalArgumentException("--expect-version " + version + " but the jar's manifest says " + jar.version());
-    }
-    String signature = ReleaseSignature.sign(key, jar.version(), jar.sizeBytes(), jar.sha256());
     Release release = new Release(jar.version(), jar.sizeBytes(), jar.sha256(), signature, System.currentTimeMillis(), 0,
         List.of(), null);
     if (!releases.publish(release, chunks).await()) {
@@ -100,6 +108,51 @@ final class ReleaseOperations {
         .put("sizeBytes", jar.sizeBytes()).put("sha256", jar.sha256()));
     out.println("release " + jar.version() + " published: " + jar.sizeBytes() + " bytes, SHA-256 " + jar.sha256());
     out.println("Offered to nobody yet: release rollout " + jar.version() + " --percent 10 (or --practices ID,ID, or --all).");
+  }
+
+  /** The jar, with the release version its manifest names (and {@code expected}, when given). */
+  private static ReleaseJar versionedJar(Path jarPath, String expected) {
+    ReleaseJar jar;
+    try {
+      jar = ReleaseJar.read(jarPath);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read " + e.getMessage());
+    }
+    if (!ReleaseVersion.valid(jar.version())) {
+      throw new IllegalArgumentException(jarPath + " has no release version in its manifest (Implementation-Version: "
+          + jar.version() + "); agents would not know they run it");
+    }
+    if (expected != null && !expected.equals(jar.version())) {
+      // The agent learns its version from the manifest: a release named otherwise would be offered to it for ever.
+      throw new IllegalArgumentException("--expect-version " + expected + " but the jar's manifest says " + jar.version());
+    }
+    return jar;
+  }
+
+  private static PrivateKey privateKey(Path keyFile) {
+    try {
+      return ReleaseSignature.readPrivatePem(Files.readString(keyFile, StandardCharsets.US_ASCII));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read " + e.getMessage());
+    }
+  }
+
+  /** The signature in a {@code release sign} file, which must be this very jar's. */
+  private static String signatureFor(ReleaseJar jar, Path signatureFile) {
+    JsonObject signed;
+    try {
+      signed = new JsonObject(Files.readString(signatureFile));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read " + e.getMessage());
+    } catch (io.vertx.core.json.DecodeException e) {
+      throw new IllegalArgumentException(signatureFile + " is not a signature file from release sign");
+    }
+    if (!(signed.getValue("signature") instanceof String signature) || !jar.version().equals(signed.getValue("version"))
+        || !Long.valueOf(jar.sizeBytes()).equals(signed.getLong("sizeBytes")) || !jar.sha256().equals(signed.getValue("sha256"))) {
+      throw new IllegalArgumentException(signatureFile + " does not sign this jar (" + jar.version() + ", SHA-256 "
+          + jar.sha256() + "): sign it again with release sign");
+    }
+    return signature;
   }
 
   void rollout(String version, String percentText, String practicesText, boolean all) {
