@@ -486,7 +486,9 @@ public final class AgentLink extends VerticleBase {
         return;
       }
       if (pausedBeforeThisTick(current, interval)) {
-        sendLoad(current);
+        // The cloud may have answered queries sent meanwhile (503) and given up on them: a new
+        // connection cancels everything this one brought, so none of them runs late.
+        current.socket.close();
         return;
       }
       // Two and a half intervals: a silently dead cloud is left within 75 s at the shipped 30 s.
@@ -504,8 +506,8 @@ public final class AgentLink extends VerticleBase {
   /**
    * True when this timer fired far later than due: the agent's own process was frozen (a laptop's
    * sleep, a long GC, SIGSTOP, a virtual machine paused), so the cloud's silence meanwhile says
-   * nothing about the cloud. The link is judged afresh from now: a cloud that dropped the agent
-   * closes the socket, one that did not answers the next ping.
+   * nothing about the cloud, and the log says so. The link is not trusted across the pause: the
+   * caller reconnects.
    */
   private boolean pausedBeforeThisTick(Link current, long interval) {
     long now = System.nanoTime();
@@ -518,8 +520,8 @@ public final class AgentLink extends VerticleBase {
     current.lastHeardNanos = now;
     current.pausedMs = pausedMs;
     LOG.warn("this agent's process was paused for about {} ms (the server slept, or the process was stopped or stalled):"
-        + " not the cloud's doing; checking the connection now. If it recurs, keep the server from sleeping and give"
-        + " the agent enough memory and CPU", pausedMs);
+        + " not the cloud's doing; reconnecting, so that no query the cloud gave up on meanwhile runs late. If it recurs,"
+        + " keep the server from sleeping and give the agent enough memory and CPU", pausedMs);
     return true;
   }
 
@@ -546,8 +548,8 @@ public final class AgentLink extends VerticleBase {
       if (current.keyRefused) {
         LOG.info("disconnected from the cloud (the key was refused: see above)");
       } else if (current.pausedMs > 0) {
-        LOG.warn("disconnected from the cloud after this agent's process was paused for about {} ms (the cloud drops"
-            + " an agent it has not heard from for its bridge.heartbeatTimeoutMs): reconnecting", current.pausedMs);
+        LOG.warn("disconnected from the cloud after this agent's process was paused for about {} ms: reconnecting",
+            current.pausedMs);
       } else {
         LOG.warn("disconnected from the cloud: the cloud closed the connection or the network dropped it; reconnecting");
       }
