@@ -189,6 +189,48 @@ class RegisteredQueriesTest {
   }
 
   /**
+   * Registrations made at the same moment by many integrators, with their grants changing meanwhile,
+   * all reach the agent and stay there: each change makes the cloud send the agent its whole set,
+   * and a set read before a registration was kept must never arrive after one read later (a
+   * clean-clone CI run lost the fourth of four registrations made one after another that way).
+   */
+  @Test
+  void registrationsMadeTogetherAllReachTheAgentAndStay() throws Exception {
+    int integrators = 12;
+    List<String> tokens = new java.util.ArrayList<>();
+    List<com.pmsrelay.cloud.store.IntegratorStore.Created> created = new java.util.ArrayList<>();
+    for (int i = 0; i < integrators; i++) {
+      var integrator = relay.cloud.integrators().create("Integrator " + i, null).await();
+      relay.cloud.grants().put(new com.pmsrelay.cloud.store.Grant(relay.practiceId, integrator.clientId(),
+          GrantStatus.ENABLED, new JsonArray(), 10_000, 30_000, 30_000, 600, 1)).await();
+      created.add(integrator);
+      tokens.add(relay.token(integrator));
+    }
+    List<io.vertx.core.Future<HttpResponse<Buffer>>> answers = new java.util.ArrayList<>();
+    for (int i = 0; i < integrators; i++) {
+      answers.add(relay.web.post("/v1/practices/" + relay.practiceId + "/registered-queries")
+          .putHeader("Authorization", "Bearer " + tokens.get(i)).sendJsonObject(every(60, SQL)));
+      // A grant change of another integrator: the change feed has every node send the set too.
+      relay.cloud.changes().publish(com.pmsrelay.cloud.store.ChangeStore.GRANT,
+          relay.practiceId + "/" + created.get(i).clientId());
+    }
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (var answer : answers) {
+      HttpResponse<Buffer> response = answer.await();
+      assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
+      ids.add(response.bodyAsJsonObject().getString("registrationId"));
+    }
+    await("every registration at the agent", () -> held().equals(ids));
+    Thread.sleep(1_500); // a stale set still on its way would land now
+    assertThat(held()).as("no older set replaced the newest").isEqualTo(ids);
+  }
+
+  private java.util.Set<String> held() {
+    return relay.agent.registered().registrations().stream().map(Registration::registrationId)
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  /**
    * Changed results the cloud has not fetched are held at the agent within registered.maxHeldBytes
    * together, whatever the integrators register; a change that does not fit is found again later,
    * so nothing is lost once the cloud fetches again.

@@ -18,8 +18,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code /v1/practices/{id}/registered-queries} and {@code /v1/registered-queries[/{id}]}: an
@@ -30,7 +28,6 @@ import org.slf4j.LoggerFactory;
  * be patient data; only their count is).
  */
 final class RegisteredQueriesEndpoint {
-  private static final Logger LOG = LoggerFactory.getLogger(RegisteredQueriesEndpoint.class);
 
   private final GrantStore grants;
   private final RegisteredQueries registered;
@@ -74,9 +71,7 @@ final class RegisteredQueriesEndpoint {
           });
         })
         .onSuccess(r -> {
-          registered.sync(r.practiceId())
-              .onFailure(e -> LOG.warn("cannot give the agent of practice {} its registrations: {}", r.practiceId(),
-                  e.toString()));
+          registered.sync(r.practiceId());
           ctx.response().setStatusCode(201).putHeader("Location", "/v1/registered-queries/" + r.registrationId());
           Json.ok(ctx, json(r, GrantStatus.ENABLED, now));
         })
@@ -117,8 +112,7 @@ final class RegisteredQueriesEndpoint {
         }))
         .onSuccess(r -> {
           // The agent stops it at once: its set no longer holds it.
-          registered.sync(r.practiceId()).onFailure(e -> LOG.warn("cannot give the agent of practice {} its "
-              + "registrations: {}", r.practiceId(), e.toString()));
+          registered.sync(r.practiceId());
           ctx.response().setStatusCode(204).end();
         })
         .onFailure(ctx::fail);

@@ -18,6 +18,7 @@ import com.pmsrelay.cloud.store.QueryRecordStore;
 import com.pmsrelay.cloud.store.RegisteredQuery;
 import com.pmsrelay.cloud.store.RegisteredQueryStore;
 import com.pmsrelay.cloud.webhook.ChangeNotices;
+import com.pmsrelay.common.Confined;
 import com.pmsrelay.common.Lifecycle;
 import com.pmsrelay.common.protocol.Addresses;
 import com.pmsrelay.common.protocol.QueryRequest;
@@ -43,9 +44,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The cloud's side of registered queries, on each node. It gives a practice's agent the set of
- * registrations it should run ({@link #sync}): when the agent connects to this node, when a
- * registration is added or removed, and when a grant changes (the change feed, so a disabled,
- * blocked or quarantined grant's registrations leave the agent's set at once). It takes the run
+ * registrations it should run: when the agent connects to this node, when a registration is added
+ * or removed ({@link #sync}, on any node), and when a grant changes (the change feed, so a disabled,
+ * blocked or quarantined grant's registrations leave the agent's set at once). Only the node holding
+ * the agent reads and sends its set, one read at a time per practice, and reads again after any
+ * change told meanwhile: each set replaces the last at the agent, so one read before a change must
+ * never arrive after one read since. It takes the run
  * notes of the agents connected here: every run is audited (kind {@code registered}) and recorded
  * as the registration's last run; a run whose result changed has its rows fetched from the agent
  * (a result stream, like an async query's) into a kept result ({@code queries} row of mode
@@ -77,6 +81,11 @@ public final class RegisteredQueries implements Lifecycle {
   private Context context;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private long sweepTimer = -1;
+  /**
+   * Practices whose set is being read and sent now (on this node's context), each with whether a
+   * change was told meanwhile (then it is read and sent again).
+   */
+  private final Map<String, Boolean> sending = new java.util.HashMap<>();
 
   /** What the component works with. */
   public record Parts(RegisteredQueryStore store, GrantStore grants, IntegratorStore integrators,
@@ -113,9 +122,11 @@ public final class RegisteredQueries implements Lifecycle {
     context = vertx.getOrCreateContext();
     MessageConsumer<JsonObject> moved = vertx.eventBus().consumer(Addresses.AGENT_MOVED, m -> {
       if (nodeId.equals(m.body().getString("node"))) {
-        sync(m.body().getString("practiceId", ""));
+        send(m.body().getString("practiceId", ""));
       }
     });
+    MessageConsumer<JsonObject> changed = vertx.eventBus().consumer(Addresses.REGISTERED_SYNC,
+        m -> practiceChanged(m.body().getString("practiceId", "")));
     MessageConsumer<JsonObject> notes = vertx.eventBus().localConsumer(Addresses.REGISTERED_NOTES, m -> {
       Registration.RunNote note = m.body().getValue("note") instanceof JsonObject json ? Registration.RunNote.fromJson(json)
           : null;
@@ -124,10 +135,11 @@ public final class RegisteredQueries implements Lifecycle {
       }
     });
     consumers.add(moved);
+    consumers.add(changed);
     consumers.add(notes);
     sweepTimer = vertx.setPeriodic(settings.sweepIntervalMs(), id -> sweep(System.currentTimeMillis())
         .onFailure(e -> LOG.warn("cannot sweep expired registered queries: {}", e.toString())));
-    return Future.all(moved.completion(), notes.completion()).mapEmpty();
+    return Future.all(moved.completion(), changed.completion(), notes.completion()).mapEmpty();
   }
 
   @Override
@@ -149,23 +161,53 @@ public final class RegisteredQueries implements Lifecycle {
       for (RegisteredQuery r : expired) {
         LOG.info("registered query {} of {} expired", r.registrationId(), r.clientId());
       }
-      return Future.join(practices.stream().map(this::sync).toList()).map(expired.size());
+      practices.forEach(this::sync);
+      return Future.succeededFuture(expired.size());
     });
+  }
+
+  /**
+   * The practice's registrations changed: the node holding its agent (this one or another) sends it
+   * its set again.
+   */
+  public void sync(String practiceId) {
+    vertx.eventBus().publish(Addresses.REGISTERED_SYNC, new JsonObject().put("practiceId", practiceId));
   }
 
   /** A grant of the practice changed (change feed): its agent, if connected here, gets its set again. */
   public void practiceChanged(String practiceId) {
-    if (agents.isConnected(practiceId)) {
-      sync(practiceId);
+    if (context != null && agents.isConnected(practiceId)) { // not started: the agent's connect brings its set
+      send(practiceId);
     }
   }
 
   /**
-   * Sends the practice's agent (on whichever node holds it) the registrations it should run now:
-   * unexpired, their grant enabled and their integrator not blocked everywhere, with the grant's
-   * scopes, weight and caps of today.
+   * Reads the practice's set and sends it to its agent (connected here), unless a read is under way:
+   * then that one is followed by another, so the last set sent was read after the last change.
    */
-  public Future<Void> sync(String practiceId) {
+  private void send(String practiceId) {
+    Confined.run(context, () -> {
+      if (sending.containsKey(practiceId)) {
+        sending.put(practiceId, true);
+        return;
+      }
+      sending.put(practiceId, false);
+      runnable(practiceId)
+          .onSuccess(set -> vertx.eventBus().send(Addresses.practice(practiceId), Registration.set(set)))
+          .onFailure(e -> LOG.warn("cannot give the agent of practice {} its registrations: {}", practiceId, e.toString()))
+          .onComplete(done -> Confined.run(context, () -> {
+            if (Boolean.TRUE.equals(sending.remove(practiceId))) {
+              send(practiceId);
+            }
+          }));
+    });
+  }
+
+  /**
+   * The registrations the practice's agent should run now: unexpired, their grant enabled and their
+   * integrator not blocked everywhere, with the grant's scopes, weight and caps of today.
+   */
+  private Future<List<Registration>> runnable(String practiceId) {
     return Future.all(store.ofPractice(practiceId), grants.forPractice(practiceId)).compose(both -> {
       List<RegisteredQuery> registered = both.resultAt(0);
       List<String> clients = registered.stream().map(RegisteredQuery::clientId).distinct().toList();
@@ -179,9 +221,6 @@ public final class RegisteredQueries implements Lifecycle {
         }
         return runnable(practiceId, registered, both.<List<Grant>>resultAt(1), blocked);
       });
-    }).map(set -> {
-      vertx.eventBus().send(Addresses.practice(practiceId), Registration.set(set));
-      return null;
     });
   }
 

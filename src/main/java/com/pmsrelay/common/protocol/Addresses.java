@@ -29,6 +29,11 @@ public final class Addresses {
    * ({@link #REGISTERED_NOTES}, node-local).
    */
   public static final String REGISTERED_RUNS = "relay.registered.runs";
+  /**
+   * Within the cloud (published to every node): a practice's registered queries changed,
+   * {@code {"practiceId"}}; the node holding its agent reads the set and sends it.
+   */
+  public static final String REGISTERED_SYNC = "relay.registered.sync";
   /** Within one node (local only): a run note from an agent connected here, {@code {"practiceId", "note"}}. */
   public static final String REGISTERED_NOTES = "relay.registered.notes";
   /** The header naming the query a result message sent to an {@link #inbox} belongs to. */
