@@ -167,7 +167,8 @@ public final class CloudNode {
                   new com.pmsrelay.cloud.operator.Operations.Settings(
                       java.time.Duration.ofMillis(config.bridge().heartbeatTimeoutMs()), config.auditSignEveryMs()),
                   new com.pmsrelay.cloud.operator.LocalCommand.CloudFiles(config.bridge(), config.dataDir())),
-              operatorToken, config.management().host(), () -> management.actualPort());
+              operatorToken, new FailureThrottle("operator API", config.throttle().operator()),
+              config.management().host(), () -> management.actualPort());
           management = new com.pmsrelay.cloud.metrics.ManagementServer(config.management(), metrics, operator::mount);
           return vertx.deployVerticle(management).map(id -> deployments.add(id)).compose(id -> deploy(operator));
         })

@@ -1,6 +1,7 @@
 package com.pmsrelay.cloud.operator;
 
 import com.pmsrelay.cloud.store.Stores;
+import com.pmsrelay.cloud.throttle.FailureThrottle;
 import com.pmsrelay.cloud.webhook.WebhookStore;
 import com.pmsrelay.common.Lifecycle;
 import com.pmsrelay.common.error.ErrorCode;
@@ -33,13 +34,17 @@ import picocli.CommandLine;
  * that {@code admin} command in this node, on its own stores (the embedded H2 file the command
  * line could not open while the node holds it), and answers {@code {"exit", "out", "err"}}: what
  * the command line prints. Commands run one at a time on a thread of their own (they block on the
- * store, as the command line does), never on an event loop. A missing or wrong token is 401.
+ * store, as the command line does), never on an event loop. A missing or wrong token is 401;
+ * failures from one address slow it down ({@code throttle.operator}, as failed logins do): past
+ * the free ones its attempts wait, are answered 429 with {@code Retry-After}, and are not checked.
  */
 public final class OperatorApi implements Lifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorApi.class);
   public static final String PATH = "/operator/commands";
   /** A command's arguments are a few words: a larger body is refused before it is read. */
   static final long MAX_BODY_BYTES = 64 * 1024;
+  /** The throttle's one account: the node has one operator token. */
+  private static final String ACCOUNT = "operator";
 
   /** What the node gives the commands. */
   public record Parts(Stores stores, WebhookStore webhooks, Operations.Settings settings, LocalCommand.CloudFiles files) {}
@@ -47,6 +52,7 @@ public final class OperatorApi implements Lifecycle {
   private final Vertx vertx;
   private final Parts parts;
   private final OperatorToken token;
+  private final FailureThrottle throttle;
   private final Path dataDir;
   private final String host;
   private final IntSupplier port;
@@ -54,10 +60,12 @@ public final class OperatorApi implements Lifecycle {
   private URI announced;
 
   /** {@code port}: the management listener's actual port, read once it listens. */
-  public OperatorApi(Vertx vertx, Parts parts, OperatorToken token, String host, IntSupplier port) {
+  public OperatorApi(Vertx vertx, Parts parts, OperatorToken token, FailureThrottle throttle, String host,
+      IntSupplier port) {
     this.vertx = vertx;
     this.parts = parts;
     this.token = token;
+    this.throttle = throttle;
     this.dataDir = parts.files().dataDir();
     this.host = host;
     this.port = port;
@@ -101,9 +109,23 @@ public final class OperatorApi implements Lifecycle {
   }
 
   private void authenticate(RoutingContext ctx) {
+    String address = FailureThrottle.addressKey(ctx.request().remoteAddress());
+    long waitMs = throttle.admit(ACCOUNT, address);
+    if (waitMs > 0) {
+      int retryAfter = FailureThrottle.retryAfterSeconds(waitMs);
+      throttle.hold(ctx.vertx(), waitMs).onComplete(held -> {
+        if (!ctx.response().closed()) {
+          ctx.response().putHeader("Retry-After", String.valueOf(retryAfter));
+          problem(ctx, ErrorCode.RATE_LIMITED, "too many wrong operator tokens from this address: retry after "
+              + retryAfter + " s");
+        }
+      });
+      return;
+    }
     String header = ctx.request().getHeader("Authorization");
     String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
     if (!token.matches(presented)) {
+      throttle.failed(ACCOUNT, address);
       // Never the token presented: one line with where it came from.
       LOG.warn("operator API: refused a request with {} operator token from {}", presented == null ? "no" : "a wrong",
           ctx.request().remoteAddress());
@@ -111,6 +133,7 @@ public final class OperatorApi implements Lifecycle {
           + "operator token file (management.operatorTokenFile, or dataDir/operator-token)");
       return;
     }
+    throttle.succeeded(ACCOUNT, address);
     ctx.next();
   }
 

@@ -2,9 +2,10 @@ package com.pmsrelay.cloud.throttle;
 
 import com.pmsrelay.common.config.ConfigReader;
 
-/** The node's two throttles of failed authentication: token requests and console logins. */
-public record ThrottleConfig(ThrottlePolicy token, ThrottlePolicy console) {
+/** The node's throttles of failed authentication: token requests, console logins and operator API calls. */
+public record ThrottleConfig(ThrottlePolicy token, ThrottlePolicy console, ThrottlePolicy operator) {
   public static ThrottleConfig from(ConfigReader throttle) {
-    return new ThrottleConfig(ThrottlePolicy.from(throttle, "token"), ThrottlePolicy.from(throttle, "console"));
+    return new ThrottleConfig(ThrottlePolicy.from(throttle, "token"), ThrottlePolicy.from(throttle, "console"),
+        ThrottlePolicy.from(throttle, "operator"));
   }
 }

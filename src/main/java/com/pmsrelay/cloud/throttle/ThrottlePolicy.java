@@ -3,8 +3,8 @@ package com.pmsrelay.cloud.throttle;
 import com.pmsrelay.common.config.ConfigReader;
 
 /**
- * One {@link FailureThrottle}'s settings (config section {@code throttle.token} or {@code
- * throttle.console}, with the shared keys of {@code throttle}): {@code freeFailures} failures in a
+ * One {@link FailureThrottle}'s settings (config section {@code throttle.token}, {@code
+ * throttle.console} or {@code throttle.operator}, with the shared keys of {@code throttle}): {@code freeFailures} failures in a
  * row cost nothing, then each waits {@code baseDelayMs} doubled per further failure, up to {@code
  * maxDelayMs} for an address and {@code accountMaxDelayMs} for an account; failures are forgotten
  * {@code forgetAfterMs} after the last, addresses that logged in are remembered {@code
