@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * notices ({@link WebhookStore#due}, {@link WebhookStore#lease}) up to its free slots and POSTs
  * each, signed. 2xx is delivered; anything else, a time-out or a connection that fails is tried
  * again after an exponential wait with full jitter, until {@code maxAgeMs} after the notice was
- * announced, when it is given up ({@code failed}).
+ * announced, when it is given up ({@code failed}). Notices of a blocked integrator or a grant not
+ * enabled wait unsent ({@link WebhookStore#due}) and are given up at the same age.
  *
  * <p>Bounds: at most {@code concurrency} attempts at once on the node and {@code perIntegrator} of
  * one integrator (a receiver that never answers holds its own slots, not the others'), each attempt
@@ -81,14 +82,7 @@ public final class WebhookDeliverer implements Lifecycle {
         .setConnectTimeout((int) config.requestTimeoutMs()),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(config.concurrency()));
     pollTimer = vertx.setPeriodic(config.pollMs(), id -> poll());
-    purgeTimer = vertx.setPeriodic(PURGE_EVERY_MS, id -> store.purge(System.currentTimeMillis()
-            - TimeUnit.DAYS.toMillis(config.keepDays()))
-        .onSuccess(n -> {
-          if (n > 0) {
-            LOG.info("webhooks: removed {} settled deliveries older than {} days", n, config.keepDays());
-          }
-        })
-        .onFailure(e -> LOG.warn("webhooks: removing old deliveries failed: {}", e.toString())));
+    purgeTimer = vertx.setPeriodic(PURGE_EVERY_MS, id -> tidy(System.currentTimeMillis()));
     return Future.succeededFuture();
   }
 
@@ -99,6 +93,28 @@ public final class WebhookDeliverer implements Lifecycle {
     vertx.cancelTimer(purgeTimer);
     // Attempts under way are cut; their leases run out and the notices are sent again (at least once).
     return client == null ? Future.succeededFuture() : client.close();
+  }
+
+  /**
+   * Gives up the notices held back (integrator blocked, grant not enabled) past their maximum age,
+   * and removes settled ones older than {@code keepDays}.
+   */
+  Future<Void> tidy(long nowMs) {
+    return store.giveUpOlderThan(nowMs - config.maxAgeMs(), nowMs)
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("webhooks: gave up {} notices held back past {} ms while their integrator was blocked or their "
+                + "grant not enabled", n, config.maxAgeMs());
+          }
+        })
+        .compose(given -> store.purge(nowMs - TimeUnit.DAYS.toMillis(config.keepDays())))
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("webhooks: removed {} settled deliveries older than {} days", n, config.keepDays());
+          }
+        })
+        .onFailure(e -> LOG.warn("webhooks: tidying the outbox failed: {}", e.toString()))
+        .mapEmpty();
   }
 
   /** Looks for due notices now (a notice was just announced): from any thread. */

@@ -20,6 +20,9 @@ import java.util.stream.Collectors;
  * to it with a conditional UPDATE ({@link #lease}), and records the outcome only while it still holds that lease.
  */
 public final class WebhookStore {
+  /** The last status of a notice given up unsent because its integrator or grant stayed paused. */
+  public static final String PAUSED = "paused";
+
   /** An integrator's endpoint; the secret stays sealed until {@link #secret} opens it to sign. */
   public record Webhook(String clientId, String url, long createdAtMs, long secretSetAtMs, String secretSealed) {
     @Override
@@ -121,6 +124,9 @@ public final class WebhookStore {
    * Due notices, oldest due first, at most {@code perIntegrator} of any one integrator (so that one
    * integrator's backlog does not fill the list), each the earliest pending notice of its
    * registration (a later one waits until the earlier is delivered or given up), none leased now.
+   * Notices of a blocked integrator, or of a registration whose grant is not enabled (disabled,
+   * blocked, paused by a quarantine or the monitor), are not due: they wait, and go once it is
+   * enabled again, or are given up at their maximum age ({@link #giveUpOlderThan}).
    * Read without locks: {@link #lease} takes each.
    */
   public Future<List<Delivery>> due(long nowMs, int perIntegrator, int limit) {
@@ -128,7 +134,10 @@ public final class WebhookStore {
         + "(PARTITION BY client_id ORDER BY next_attempt_at_ms, seq) AS rank_in_client FROM webhook_deliveries d "
         + "WHERE d.state = ? AND d.next_attempt_at_ms <= ? AND (d.lease_until_ms IS NULL OR d.lease_until_ms < ?) "
         + "AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.client_id = d.client_id "
-        + "AND e.registration_id = d.registration_id AND e.state = ? AND e.seq < d.seq)) due "
+        + "AND e.registration_id = d.registration_id AND e.state = ? AND e.seq < d.seq) "
+        + "AND NOT EXISTS (SELECT 1 FROM integrators i WHERE i.client_id = d.client_id AND i.status = 'blocked') "
+        + "AND NOT EXISTS (SELECT 1 FROM registered_queries r JOIN grants g ON g.practice_id = r.practice_id "
+        + "AND g.client_id = r.client_id WHERE r.registration_id = d.registration_id AND g.status <> 'enabled')) due "
         + "WHERE rank_in_client <= ? ORDER BY next_attempt_at_ms, seq LIMIT ?";
     return db.list(candidates, Tuple.of(Delivery.PENDING, nowMs, nowMs, Delivery.PENDING, perIntegrator, limit),
         WebhookStore::delivery);
@@ -167,6 +176,17 @@ public final class WebhookStore {
   }
 
   /** Removes settled notices (delivered, failed, dropped) announced before {@code beforeMs}; answers how many. */
+  /**
+   * Gives up the pending notices announced before {@code beforeMs} that no node is sending now
+   * ({@code failed}, last status {@value #PAUSED}): those held back while their integrator was
+   * blocked or their grant not enabled (a notice being retried is given up by its own attempt).
+   */
+  public Future<Integer> giveUpOlderThan(long beforeMs, long nowMs) {
+    return db.update("UPDATE webhook_deliveries SET state = ?, last_status = ?, next_attempt_at_ms = NULL "
+        + "WHERE state = ? AND created_at_ms < ? AND (lease_until_ms IS NULL OR lease_until_ms < ?)",
+        Tuple.of(Delivery.FAILED, PAUSED, Delivery.PENDING, beforeMs, nowMs));
+  }
+
   public Future<Integer> purge(long beforeMs) {
     return db.update("DELETE FROM webhook_deliveries WHERE state <> ? AND created_at_ms < ?",
         Tuple.of(Delivery.PENDING, beforeMs));

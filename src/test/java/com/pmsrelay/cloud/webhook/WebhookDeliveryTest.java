@@ -10,6 +10,7 @@ import com.pmsrelay.cloud.LoopbackCloud;
 import com.pmsrelay.cloud.config.CloudConfig;
 import com.pmsrelay.cloud.store.AuditRecord;
 import com.pmsrelay.cloud.store.AuditStore;
+import com.pmsrelay.cloud.store.GrantStatus;
 import com.pmsrelay.cloud.store.IntegratorStore;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -308,6 +309,63 @@ class WebhookDeliveryTest {
       }
       assertThat(firstF2).isGreaterThan(lastF1);
     }
+  }
+
+  /**
+   * A blocked integrator's notices, and those of a registration whose grant is not enabled, wait
+   * unsent (they say a practice's data changed, to someone the practice or the relay has cut off):
+   * they go, in order, once it is enabled again; held back past the maximum age they are given up
+   * as failed, paused.
+   */
+  @Test
+  void noticesOfABlockedIntegratorOrADisabledGrantWaitAndGoOnceEnabledOrAreGivenUp() {
+    Integrator it = integrator("Paused");
+    com.pmsrelay.cloud.store.PracticeStore.Created practice = cloud.practices().create("Paused Practice").await();
+    String registration = java.util.UUID.randomUUID().toString();
+    long now = System.currentTimeMillis();
+    assertThat(cloud.registered().store().insert(new com.pmsrelay.cloud.store.RegisteredQuery(registration, it.clientId,
+        practice.practiceId(), "SELECT 1", null, 0, null, 60, now + 3_600_000, now, null, null, null, null, 0, 0, null),
+        10, now).await()).isTrue();
+    try (Receiver receiver = Receiver.answering(receivers, 200)) {
+      it.setWebhook(receiver.url());
+      // The integrator blocked: nothing goes.
+      cloud.integrators().setBlocked(it.clientId, true).await();
+      announce(it, "reg-blocked", "b1");
+      announce(it, "reg-blocked", "b2");
+      sleep(600); // a dozen polls
+      assertThat(receiver.received).isEmpty();
+      cloud.integrators().setBlocked(it.clientId, false).await();
+      awaitTrue(() -> receiver.delivered().size() == 2, "both sent once unblocked");
+      assertThat(receiver.delivered().stream().map(r -> r.json().getString("resultId"))).containsExactly("b1", "b2");
+
+      // The grant of the registration's practice disabled.
+      setGrant(practice.practiceId(), it.clientId, GrantStatus.DISABLED);
+      announce(it, registration, "g1");
+      sleep(600);
+      assertThat(receiver.delivered()).hasSize(2);
+      setGrant(practice.practiceId(), it.clientId, GrantStatus.ENABLED);
+      awaitTrue(() -> receiver.delivered().size() == 3, "sent once the grant is enabled");
+
+      // Held back past the maximum age: given up, not sent later.
+      setGrant(practice.practiceId(), it.clientId, GrantStatus.BLOCKED);
+      announce(it, registration, "g2");
+      sleep(300);
+      long later = System.currentTimeMillis() + MAX_AGE_MS + 1_000;
+      assertThat(cloud.webhooks().store().giveUpOlderThan(later - MAX_AGE_MS, later).await()).isEqualTo(1);
+      setGrant(practice.practiceId(), it.clientId, GrantStatus.ENABLED);
+      JsonObject given = it.deliveries().stream().map(d -> (JsonObject) d)
+          .filter(d -> "g2".equals(d.getString("resultId"))).findFirst().orElseThrow();
+      assertThat(given.getString("state")).isEqualTo("failed");
+      assertThat(given.getString("lastStatus")).isEqualTo(WebhookStore.PAUSED);
+      assertThat(given.getInteger("attempts")).isZero();
+      sleep(600);
+      assertThat(receiver.delivered()).hasSize(3);
+    }
+  }
+
+  private static void setGrant(String practiceId, String clientId, GrantStatus status) {
+    cloud.grants().put(new com.pmsrelay.cloud.store.Grant(practiceId, clientId, status, new JsonArray(), 10_000, 30_000,
+        30_000, 600, 1)).await();
   }
 
   @Test
