@@ -153,9 +153,17 @@ public final class RegisteredQueries implements Lifecycle {
    * their practices' agents its set without them, without waiting for anyone to read them (the
    * agent would stop one at its next run anyway; this also takes it out of the agent's kept file).
    * Several nodes may sweep at once: each expired registration is marked, and its agent told, by
-   * one. Answers how many it marked.
+   * one. Those expired longer ago than results are kept (their last result is gone too) are
+   * removed. Answers how many it marked.
    */
   public Future<Integer> sweep(long nowMs) {
+    store.purgeExpired(nowMs - retentionMs)
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("removed {} registered queries expired more than {} ms ago", n, retentionMs);
+          }
+        })
+        .onFailure(e -> LOG.warn("cannot remove long-expired registered queries: {}", e.toString()));
     return store.expireDue(nowMs, SWEEP_BATCH).compose(expired -> {
       List<String> practices = expired.stream().map(RegisteredQuery::practiceId).distinct().toList();
       for (RegisteredQuery r : expired) {

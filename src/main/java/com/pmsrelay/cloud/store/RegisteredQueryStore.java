@@ -101,6 +101,15 @@ public final class RegisteredQueryStore {
             }));
   }
 
+  /**
+   * Removes the registrations marked expired before {@code beforeMs} (kept until then so that their
+   * integrators still see them, status expired, beside their last result); answers how many.
+   */
+  public Future<Integer> purgeExpired(long beforeMs) {
+    return db.update("DELETE FROM registered_queries WHERE expired_at_ms IS NOT NULL AND expired_at_ms < ?",
+        Tuple.of(beforeMs));
+  }
+
   private static RegisteredQuery read(Row row) {
     return new RegisteredQuery(row.getString(0), row.getString(1), row.getString(2), row.getString(3), row.getString(4),
         row.getInteger(5), row.getString(6), row.getInteger(7), row.getLong(8), row.getLong(9), row.getLong(10),

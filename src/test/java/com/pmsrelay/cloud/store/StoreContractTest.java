@@ -1624,6 +1624,26 @@ abstract class StoreContractTest {
         .containsExactly(later.registrationId());
   }
 
+  @Test
+  void registrationsExpiredLongerAgoThanTheCutAreRemovedAndNoOthers() {
+    String[] pair = grantedPair();
+    RegisteredQueryStore store = new RegisteredQueryStore(db);
+    long now = System.currentTimeMillis();
+    RegisteredQuery old = registration(pair[0], pair[1], now - 10_000);
+    RegisteredQuery recent = registration(pair[0], pair[1], now - 1_000);
+    RegisteredQuery active = registration(pair[0], pair[1], now + 60_000);
+    for (RegisteredQuery r : List.of(old, recent, active)) {
+      store.insert(r, 50, now - 20_000).await();
+    }
+    store.expireDue(now - 5_000, 500).await(); // marks old only, at now - 5 s
+    store.expireDue(now, 500).await(); // marks recent, at now
+    assertThat(store.purgeExpired(now - 2_000).await()).isEqualTo(1);
+    assertThat(store.find(old.registrationId()).await()).isEmpty();
+    assertThat(store.find(recent.registrationId()).await()).as("expired, still kept").isPresent();
+    assertThat(store.find(active.registrationId()).await()).isPresent();
+    assertThat(store.purgeExpired(now - 2_000).await()).isZero();
+  }
+
   private static IntegratorStore integrators(Database db, PasswordHasher legacy, KeyedHasher secrets) {
     return new IntegratorStore(db, legacy, secrets);
   }
