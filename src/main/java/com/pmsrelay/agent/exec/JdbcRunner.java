@@ -79,7 +79,7 @@ final class JdbcRunner {
         fail(task, ErrorCode.PMS_UNAVAILABLE, "the practice database is not reachable");
         return Outcome.PMS_DOWN;
       }
-      return fail(task, ErrorCode.EXECUTION_FAILED, e.getMessage() == null ? "the database refused the query" : e.getMessage());
+      return fail(task, ErrorCode.EXECUTION_FAILED, DatabaseErrorText.describe(e, q.sql() + "\n" + sql));
     } catch (ValueEncoder.TooLargeException e) {
       return fail(task, ErrorCode.ROW_TOO_LARGE, e.getMessage());
     } catch (IOException e) {
