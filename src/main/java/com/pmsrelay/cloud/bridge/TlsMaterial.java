@@ -1,5 +1,6 @@
 package com.pmsrelay.cloud.bridge;
 
+import com.pmsrelay.common.OwnerOnlyFile;
 import com.pmsrelay.common.crypto.Fingerprints;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.io.IOException;
@@ -23,10 +24,10 @@ public record TlsMaterial(String certPath, String keyPath, String fingerprintSha
     if (!Files.exists(cert) || !Files.exists(key)) {
       Files.createDirectories(dir);
       SelfSignedCertificate generated = SelfSignedCertificate.create("localhost");
-      Files.copy(Path.of(generated.privateKeyPath()), key, StandardCopyOption.REPLACE_EXISTING);
+      Files.deleteIfExists(key);
+      OwnerOnlyFile.create(key, Files.readAllBytes(Path.of(generated.privateKeyPath())));
       Files.copy(Path.of(generated.certificatePath()), cert, StandardCopyOption.REPLACE_EXISTING);
       generated.delete();
-      restrictToOwner(key);
     }
     return of(cert, key);
   }
@@ -38,13 +39,5 @@ public record TlsMaterial(String certPath, String keyPath, String fingerprintSha
 
   public static TlsMaterial of(Path cert, Path key) throws IOException {
     return new TlsMaterial(cert.toString(), key.toString(), Fingerprints.sha256OfPem(Files.readAllBytes(cert)));
-  }
-
-  private static void restrictToOwner(Path file) {
-    try {
-      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException | IOException ignored) {
-      // Not a POSIX file system (Windows): the data dir's own permissions apply.
-    }
   }
 }

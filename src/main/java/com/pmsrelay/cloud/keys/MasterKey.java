@@ -1,12 +1,12 @@
 package com.pmsrelay.cloud.keys;
 
+import com.pmsrelay.common.OwnerOnlyFile;
 import com.pmsrelay.common.config.ConfigException;
 import com.pmsrelay.common.crypto.Secrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -58,13 +58,7 @@ public final class MasterKey {
     }
     Path file = dataDir.resolve("keys").resolve("master.key");
     if (!Files.exists(file)) {
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, generate() + "\n");
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException ignored) {
-        // Not a POSIX file system: the data directory's own permissions apply.
-      }
+      OwnerOnlyFile.create(file, (generate() + "\n").getBytes(StandardCharsets.US_ASCII));
       LOG.warn("no keys.master configured: generated one in {}; in production set PMSRELAY_KEYS_MASTER "
           + "(base64 of 32 random bytes) and keep it apart from the data directory and the store", file);
     }

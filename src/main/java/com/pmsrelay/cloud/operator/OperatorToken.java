@@ -1,5 +1,6 @@
 package com.pmsrelay.cloud.operator;
 
+import com.pmsrelay.common.OwnerOnlyFile;
 import com.pmsrelay.common.config.ConfigException;
 import com.pmsrelay.common.crypto.Secrets;
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 
 /**
@@ -46,18 +46,11 @@ public final class OperatorToken {
   }
 
   private static void create(Path file) throws IOException {
-    if (file.getParent() != null) {
-      Files.createDirectories(file.getParent());
-    }
-    Path fresh;
     try {
-      fresh = Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException notPosix) {
-      fresh = Files.createFile(file); // Windows: the data dir's own permissions apply
+      OwnerOnlyFile.create(file, (Secrets.token(PREFIX, 32) + "\n").getBytes(StandardCharsets.UTF_8));
     } catch (FileAlreadyExistsException raced) {
-      return;
+      // another start made it first: that one is the token
     }
-    Files.writeString(fresh, Secrets.token(PREFIX, 32) + "\n", StandardCharsets.UTF_8);
   }
 
   /** The token in {@code file}, as the admin command line sends it. */

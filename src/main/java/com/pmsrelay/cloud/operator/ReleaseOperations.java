@@ -5,6 +5,7 @@ import com.pmsrelay.cloud.store.AuditRecord;
 import com.pmsrelay.cloud.store.ChangeStore;
 import com.pmsrelay.cloud.store.Release;
 import com.pmsrelay.cloud.store.ReleaseStore;
+import com.pmsrelay.common.OwnerOnlyFile;
 import com.pmsrelay.common.protocol.Releases;
 import com.pmsrelay.common.release.ReleaseJar;
 import com.pmsrelay.common.release.ReleaseSignature;
@@ -19,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.time.Instant;
@@ -54,14 +54,12 @@ final class ReleaseOperations {
     KeyPair pair = ReleaseSignature.generate();
     byte[] pem = ReleaseSignature.privatePem(pair.getPrivate()).getBytes(StandardCharsets.US_ASCII);
     try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(file); // Windows: the folder's ACL applies; say so
-      out.println("(this file system has no POSIX permissions: restrict " + file + " to yourself)");
+      if (!OwnerOnlyFile.create(file, pem)) {
+        out.println("(this file system has no POSIX permissions: restrict " + file + " to yourself)");
+      }
     } catch (FileAlreadyExistsException e) {
       throw new IllegalArgumentException(file + " exists: a release key is never overwritten");
     }
-    Files.write(file, pem);
     out.println("release private key written to " + file + " (owner-only). Keep it offline; it never goes to the cloud.");
     out.println("release public key " + ReleaseSignature.publicText(pair.getPublic()));
     out.println("Agents trust releases signed with it when their agent.json has it as update.releasePublicKey.");
@@ -268,5 +266,4 @@ final class ReleaseOperations {
   private static String orNone(String v) {
     return v == null ? "none" : v;
   }
-
 }
