@@ -32,7 +32,7 @@ final class AgentCommand extends ModeCommand {
     node.start().await();
     if (management.bool("enabled")) {
       // The agent runs on without it: metrics are not worth refusing queries for.
-      AgentManagement listener = new AgentManagement(managementPort, metrics);
+      com.pmsrelay.common.metrics.ManagementListener listener = AgentManagement.listener(managementPort, metrics);
       org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AgentCommand.class);
       vertx.deployVerticle(listener)
           .onSuccess(id -> log.info("metrics and log levels at http://{}:{}/ (this machine only)", AgentManagement.HOST,

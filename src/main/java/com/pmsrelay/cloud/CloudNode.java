@@ -74,7 +74,8 @@ public final class CloudNode {
   /** The node's metrics, scraped at the management listener's /metrics. */
   private final com.pmsrelay.common.metrics.NodeMetrics metrics;
   private final com.pmsrelay.cloud.metrics.RelayMeters meters;
-  private com.pmsrelay.cloud.metrics.ManagementServer management;
+  /** GET /metrics and the operator API, apart from the API (management.host, 127.0.0.1 by default). */
+  private com.pmsrelay.common.metrics.ManagementListener management;
   private com.pmsrelay.cloud.monitor.ActivityMonitor monitor;
   private com.pmsrelay.cloud.webhook.Webhooks webhooks;
   private final java.util.List<String> deployments = new java.util.ArrayList<>();
@@ -169,7 +170,8 @@ public final class CloudNode {
                   new com.pmsrelay.cloud.operator.LocalCommand.CloudFiles(config.bridge(), config.dataDir())),
               operatorToken, new FailureThrottle("operator API", config.throttle().operator()),
               config.management().host(), () -> management.actualPort());
-          management = new com.pmsrelay.cloud.metrics.ManagementServer(config.management(), metrics, operator::mount);
+          management = new com.pmsrelay.common.metrics.ManagementListener(config.management().host(),
+              config.management().port(), metrics, operator::mount, "GET /metrics and POST /operator/commands");
           return vertx.deployVerticle(management).map(id -> deployments.add(id)).compose(id -> deploy(operator));
         })
         .compose(v -> com.pmsrelay.common.metrics.EventLoopDelay.deploy(vertx, metrics.registry()))

@@ -140,7 +140,7 @@ class MetricsTest {
   @Test
   void theAgentCountsOnItsOwnLoopbackListener() throws Exception {
     com.pmsrelay.agent.AgentNode agent = relay.demo.agents().get(1);
-    com.pmsrelay.agent.AgentManagement listener = new com.pmsrelay.agent.AgentManagement(0, agent.metrics());
+    com.pmsrelay.common.metrics.ManagementListener listener = com.pmsrelay.agent.AgentManagement.listener(0, agent.metrics());
     String id = relay.vertx().deployVerticle(listener).await();
     try {
       String token = relay.token(1).await();
