@@ -23,7 +23,7 @@ class BenchHarnessTest {
 
   @Test
   void everyBenchmarkRunsInTinyModeAndWritesItsFields() throws Exception {
-    List<String> names = List.of("guard", "noisy", "noisy-agent");
+    List<String> names = List.of("guard", "noisy", "noisy-agent", MetricsCostBench.NAME);
     JsonObject latest = BenchMain.run(names, BenchMode.TINY, out, "test");
 
     assertThat(Files.exists(out.resolve("latest.json"))).isTrue();
@@ -43,6 +43,13 @@ class BenchHarnessTest {
       }
     }
     assertThat(guard.getJsonObject("targets").getJsonObject("typicalP50Us").getBoolean("met")).isNotNull();
+
+    JsonObject metrics = benchmarks.getJsonObject(MetricsCostBench.NAME);
+    for (String way : new String[] {"cached", "lookedUpEachQuery"}) {
+      assertThat(metrics.getJsonObject("nsPerQuery").getJsonObject(way).getDouble("median")).as(way).isPositive();
+    }
+    assertThat(metrics.getJsonObject("scrape").getInteger("bytes")).isPositive();
+    assertThat(metrics.getJsonObject("targets").getJsonObject("nsPerQuery").getBoolean("met")).isNotNull();
 
     // The noisy neighbour's load pattern through the cloud, with the monitor as shipped: no alert.
     assertThat(benchmarks.getJsonObject("noisy").getInteger("monitorAlerts")).isZero();

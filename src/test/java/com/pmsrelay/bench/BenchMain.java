@@ -46,6 +46,7 @@ public final class BenchMain {
     all.put("reconnect-storm", (mode, work) -> new ReconnectStormBench(mode).run(mode, work));
     all.put(TokenFloodBench.NAME, (mode, work) -> new TokenFloodBench().run(mode, work));
     all.put(RegisteredBench.NAME, (mode, work) -> new RegisteredBench().run(mode, work));
+    all.put(MetricsCostBench.NAME, (mode, work) -> new MetricsCostBench().run(mode));
     return all;
   }
 

@@ -2,10 +2,10 @@ package com.pmsrelay.cloud.metrics;
 
 import com.pmsrelay.cloud.store.AuditRecord;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,6 +32,16 @@ public final class RelayMeters {
       Duration.ofSeconds(60), Duration.ofSeconds(120)};
 
   private final MeterRegistry registry;
+  /** Each grant's meters, made once: a query looks them up by one key instead of building six meter ids. */
+  private final ConcurrentHashMap<GrantKey, GrantMeters> grants = new ConcurrentHashMap<>();
+  /** Each grant's attempt counters by kind and outcome. */
+  private final ConcurrentHashMap<AttemptKey, Counter> attempts = new ConcurrentHashMap<>();
+
+  private record GrantKey(String practice, String integrator) {}
+
+  private record AttemptKey(String practice, String integrator, String kind, String outcome) {}
+
+  private record GrantMeters(Counter rows, Counter bytes, Timer queue, Timer execution, Timer whole) {}
 
   public RelayMeters(MeterRegistry registry) {
     this.registry = registry;
@@ -44,33 +54,41 @@ public final class RelayMeters {
     }
     String practice = r.chain();
     String integrator = r.actor();
-    Counter.builder("pmsrelay_queries").description("query attempts by outcome (succeeded, or the error code)")
-        .tags("practice", practice, "integrator", integrator, "kind", r.kind(), "outcome", r.outcome())
-        .register(registry).increment();
+    attempts.computeIfAbsent(new AttemptKey(practice, integrator, r.kind(), r.outcome()), k -> Counter
+        .builder("pmsrelay_queries").description("query attempts by outcome (succeeded, or the error code)")
+        .tags("practice", k.practice(), "integrator", k.integrator(), "kind", k.kind(), "outcome", k.outcome())
+        .register(registry)).increment();
+    GrantMeters meters = of(practice, integrator);
     // What the agent reports is counted only when plausible: a broken or hostile agent's numbers never
     // reach a meter that refuses them (Micrometer warns of negative times) or skew a total.
     if (r.rowCount() != null && r.rowCount() >= 0) {
-      Counter.builder("pmsrelay_query_rows").description("rows returned").baseUnit("rows")
-          .tags("practice", practice, "integrator", integrator).register(registry).increment(r.rowCount());
+      meters.rows().increment(r.rowCount());
     }
     if (r.bytes() != null && r.bytes() >= 0) {
-      Counter.builder("pmsrelay_query_bytes").description("result bytes returned").baseUnit("bytes")
-          .tags("practice", practice, "integrator", integrator).register(registry).increment(r.bytes());
+      meters.bytes().increment(r.bytes());
     }
     if (r.queueMs() != null && r.queueMs() >= 0) {
-      latency("pmsrelay_query_queue", "time waiting in the agent's queue", practice, integrator)
-          .record(r.queueMs(), TimeUnit.MILLISECONDS);
+      meters.queue().record(r.queueMs(), TimeUnit.MILLISECONDS);
     }
     if (r.execMs() != null && r.execMs() >= 0) {
-      latency("pmsrelay_query_execution", "time running on the practice database", practice, integrator)
-          .record(r.execMs(), TimeUnit.MILLISECONDS);
+      meters.execution().record(r.execMs(), TimeUnit.MILLISECONDS);
     }
   }
 
   /** The whole of one query as its integrator waited for it. */
   public void queryTook(String practice, String integrator, long nanos) {
-    latency("pmsrelay_query", "the whole query: queue, execution and transfer", practice, integrator)
-        .record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    of(practice, integrator).whole().record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+  }
+
+  private GrantMeters of(String practice, String integrator) {
+    return grants.computeIfAbsent(new GrantKey(practice, integrator), k -> new GrantMeters(
+        Counter.builder("pmsrelay_query_rows").description("rows returned").baseUnit("rows")
+            .tags("practice", practice, "integrator", integrator).register(registry),
+        Counter.builder("pmsrelay_query_bytes").description("result bytes returned").baseUnit("bytes")
+            .tags("practice", practice, "integrator", integrator).register(registry),
+        latency("pmsrelay_query_queue", "time waiting in the agent's queue", practice, integrator),
+        latency("pmsrelay_query_execution", "time running on the practice database", practice, integrator),
+        latency("pmsrelay_query", "the whole query: queue, execution and transfer", practice, integrator)));
   }
 
   /** A token request's outcome, from the status it was answered with. */
