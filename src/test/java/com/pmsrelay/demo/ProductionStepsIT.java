@@ -121,6 +121,8 @@ class ProductionStepsIT {
           .put("cloud", new JsonObject().put("host", "127.0.0.1").put("port", bridgePort)
               .put("tls", new JsonObject().put("pinnedSha256", pin)))
           .put("registered", new JsonObject().put("dir", dir.resolve("agent-registered").toString()))
+          // Not in the README's steps: other tests' agents run beside this one, and 9464 is the default.
+          .put("management", new JsonObject().put("port", 0))
           .put("pms", new JsonObject().put("kind", "demo").put("product", "demo").put("catalogues", new JsonArray().add("DemoPMS"))
               .put("demo", new JsonObject().put("dir", dir.resolve("pms").toString()).put("patients", 50))).encode());
       start("agent", Pattern.compile("connected to the cloud as the agent"), "agent", "--config", agentConfig.toString());

@@ -194,6 +194,7 @@ class SelfUpdateIT {
         .getJsonObject("tls").put("pinnedSha256", demo.cloud().pinnedSha256());
     json.getJsonObject("reconnect").put("initialDelayMs", 200).put("maxDelayMs", 1000).put("earlyMaxDelayMs", 500);
     json.put("pingIntervalMs", 2000);
+    json.getJsonObject("management").put("port", 0); // other tests' agents may run beside it
     json.getJsonObject("registered").put("dir", dir.resolve("agent-data").toString());
     json.getJsonObject("pms").put("kind", "demo").put("product", "demo").put("catalogues", new JsonArray().add("DemoPMS"))
         .getJsonObject("demo").put("dir", dir.resolve("agent-pms").toString()).put("patients", 10);
