@@ -75,17 +75,11 @@ class RegisteredTwoNodesTest {
 
   @BeforeAll
   static void start() throws Exception {
-    try {
-      postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
-    } catch (Exception | LinkageError e) {
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        throw new IllegalStateException("CI=true: embedded PostgreSQL must start", e);
-      }
-      notStarted = "skipped: embedded PostgreSQL did not start here (" + e + ")";
+    com.pmsrelay.cloud.store.TestPostgres.Started started = com.pmsrelay.cloud.store.TestPostgres.start("relay");
+    postgres = started.postgres();
+    notStarted = started.notStarted();
+    if (postgres == null) {
       return;
-    }
-    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE relay");
     }
     List<JsonObject> clusters = LoopbackCluster.sections(2);
     String masterKey = com.pmsrelay.cloud.keys.MasterKey.generate();

@@ -16,8 +16,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,17 +48,11 @@ class WebhookTwoNodesTest {
 
   @BeforeAll
   static void start() throws Exception {
-    try {
-      postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
-    } catch (Exception | LinkageError e) {
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        throw new IllegalStateException("CI=true: embedded PostgreSQL must start", e);
-      }
-      notStarted = "skipped: embedded PostgreSQL did not start here (" + e + ")";
+    com.pmsrelay.cloud.store.TestPostgres.Started started = com.pmsrelay.cloud.store.TestPostgres.start("relay");
+    postgres = started.postgres();
+    notStarted = started.notStarted();
+    if (postgres == null) {
       return;
-    }
-    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE relay");
     }
     receivers = Vertx.vertx();
     List<JsonObject> clusters = LoopbackCluster.sections(2);
