@@ -23,6 +23,10 @@ public final class ExecutorMeters {
   private final MeterRegistry registry;
   private final Timer queued;
   private final Timer executed;
+  /** The run counters, made once each (the integrators enabled at the practice, by outcome). */
+  private final java.util.concurrent.ConcurrentHashMap<RunKey, Counter> runs = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record RunKey(String integrator, JdbcRunner.Outcome outcome) {}
 
   public ExecutorMeters(MeterRegistry registry) {
     this.registry = registry;
@@ -33,8 +37,10 @@ public final class ExecutorMeters {
   }
 
   void ran(String integrator, JdbcRunner.Outcome outcome, long queuedNanos, long runNanos) {
-    Counter.builder("pmsrelay_agent_queries").description("runs on the practice database by outcome")
-        .tags("integrator", integrator, "outcome", outcome.name().toLowerCase(Locale.ROOT)).register(registry).increment();
+    runs.computeIfAbsent(new RunKey(integrator, outcome), k -> Counter.builder("pmsrelay_agent_queries")
+        .description("runs on the practice database by outcome")
+        .tags("integrator", integrator, "outcome", outcome.name().toLowerCase(Locale.ROOT)).register(registry))
+        .increment();
     queued.record(queuedNanos, TimeUnit.NANOSECONDS);
     executed.record(runNanos, TimeUnit.NANOSECONDS);
   }
