@@ -226,8 +226,7 @@ class RegisteredQueriesTest {
   }
 
   private java.util.Set<String> held() {
-    return relay.agent.registered().registrations().stream().map(Registration::registrationId)
-        .collect(java.util.stream.Collectors.toSet());
+    return RegisteredRelay.held(relay.agent);
   }
 
   /**

@@ -139,7 +139,14 @@ final class RegisteredRelay implements AutoCloseable {
     agent.stop().await();
   }
 
-  private static JdbcDataSource database() throws Exception {
+  /** The ids of the registrations {@code agent} holds now. */
+  static java.util.Set<String> held(AgentNode agent) {
+    return agent.registered().registrations().stream().map(com.pmsrelay.common.protocol.Registration::registrationId)
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  /** The test's practice database: appointments, an empty patients table, and a view that counts the rows read. */
+  static JdbcDataSource database() throws Exception {
     JdbcDataSource source = new JdbcDataSource();
     source.setURL("jdbc:h2:mem:registered" + UUID.randomUUID().toString().replace("-", "")
         + ";DB_CLOSE_DELAY=-1;MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;CASE_INSENSITIVE_IDENTIFIERS=TRUE"

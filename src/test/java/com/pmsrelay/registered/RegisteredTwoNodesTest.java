@@ -17,7 +17,6 @@ import com.pmsrelay.cloud.store.PracticeStore;
 import com.pmsrelay.cloud.webhook.ChangeNotices;
 import com.pmsrelay.common.VertxRuntime;
 import com.pmsrelay.common.config.ConfigLoader;
-import com.pmsrelay.common.protocol.Registration;
 import com.pmsrelay.guard.SqlGuard;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -31,19 +30,14 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,7 +106,7 @@ class RegisteredTwoNodesTest {
     agentJson.getJsonObject("registered").put("dir", dir.resolve("agent").toString());
     AgentConfig agentConfig = AgentConfig.from(agentJson);
     agentVertx = VertxRuntime.create();
-    PooledPms pms = PooledPms.of("test", "h2", Map.of("TestPMS", database()), agentConfig.exec().maxConcurrent());
+    PooledPms pms = PooledPms.of("test", "h2", Map.of("TestPMS", RegisteredRelay.database()), agentConfig.exec().maxConcurrent());
     agent = new AgentNode(agentVertx, agentConfig, pms, new SqlGuard(65_536, Set.of())).start().await();
     await("the agent connected to the first node", () -> nodes.get(0).agents().isConnected(practiceId));
   }
@@ -190,7 +184,7 @@ class RegisteredTwoNodesTest {
   }
 
   private static Set<String> held() {
-    return agent.registered().registrations().stream().map(Registration::registrationId).collect(Collectors.toSet());
+    return RegisteredRelay.held(agent);
   }
 
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -201,19 +195,5 @@ class RegisteredTwoNodesTest {
       }
       Thread.sleep(20);
     }
-  }
-
-  private static JdbcDataSource database() throws Exception {
-    JdbcDataSource source = new JdbcDataSource();
-    source.setURL("jdbc:h2:mem:two-nodes" + UUID.randomUUID().toString().replace("-", "")
-        + ";DB_CLOSE_DELAY=-1;MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;CASE_INSENSITIVE_IDENTIFIERS=TRUE"
-        + ";INIT=CREATE SCHEMA IF NOT EXISTS dbo\\;SET SCHEMA dbo");
-    source.setUser("sa");
-    source.setPassword("");
-    try (Connection c = source.getConnection(); Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE dbo.Appointments (AppointmentId INT PRIMARY KEY, PatientName VARCHAR(100))");
-      s.execute("INSERT INTO dbo.Appointments VALUES (1, 'Mai Nguyen'), (2, 'Tom Baker')");
-    }
-    return source;
   }
 }
