@@ -252,7 +252,12 @@ public final class AgentLink extends VerticleBase {
   }
 
   private void onFrame(Link current, JsonObject frame) {
-    current.lastHeardNanos = System.nanoTime();
+    long now = System.nanoTime();
+    if (current.ready && pausedSinceLastTick(current, config.pingIntervalMs(), now)) {
+      current.socket.close(); // read after a pause: the cloud may have given up on it (see startPings)
+      return;
+    }
+    current.lastHeardNanos = now;
     String type = frame.getString("type", "");
     String address = frame.getValue("address") instanceof String a ? a : "";
     switch (type) {
@@ -485,7 +490,10 @@ public final class AgentLink extends VerticleBase {
         vertx.cancelTimer(id);
         return;
       }
-      if (pausedBeforeThisTick(current, interval)) {
+      long now = System.nanoTime();
+      boolean paused = pausedSinceLastTick(current, interval, now);
+      current.lastTickNanos = now;
+      if (paused) {
         // The cloud may have answered queries sent meanwhile (503) and given up on them: a new
         // connection cancels everything this one brought, so none of them runs late.
         current.socket.close();
@@ -504,15 +512,17 @@ public final class AgentLink extends VerticleBase {
   }
 
   /**
-   * True when this timer fired far later than due: the agent's own process was frozen (a laptop's
+   * True when the ping timer is far later than due: the agent's own process was frozen (a laptop's
    * sleep, a long GC, SIGSTOP, a virtual machine paused), so the cloud's silence meanwhile says
    * nothing about the cloud, and the log says so. The link is not trusted across the pause: the
-   * caller reconnects.
+   * caller reconnects. Asked by the timer and by every frame that arrives (on waking, the frames
+   * sent meanwhile may be read before the timer fires), once per link.
    */
-  private boolean pausedBeforeThisTick(Link current, long interval) {
-    long now = System.nanoTime();
+  private boolean pausedSinceLastTick(Link current, long interval, long now) {
+    if (current.pausedMs > 0) {
+      return true; // found already: the link is closing
+    }
     long gapMs = TimeUnit.NANOSECONDS.toMillis(now - current.lastTickNanos);
-    current.lastTickNanos = now;
     if (gapMs <= interval + Math.max(PAUSE_SLACK_MS, interval / 2)) {
       return false;
     }
