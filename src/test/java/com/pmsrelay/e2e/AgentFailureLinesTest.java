@@ -18,7 +18,15 @@ import com.pmsrelay.guard.SqlGuard;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import com.pmsrelay.cloud.store.Grant;
+import com.pmsrelay.cloud.store.GrantStatus;
+import com.pmsrelay.cloud.store.IntegratorStore;
+import io.vertx.core.MultiMap;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,10 +48,14 @@ import org.slf4j.LoggerFactory;
  */
 @Timeout(90)
 class AgentFailureLinesTest {
+  /** The cloud's ack time-out here: an agent paused for half of it reconnects (the shipped 3 s takes longer to show). */
+  private static final int ACK_TIMEOUT_MS = 1_000;
   @TempDir static Path dir;
   static Vertx cloudVertx;
   static CloudNode cloud;
   static PracticeStore.Created practice;
+  static WebClient web;
+  static String token;
 
   @BeforeAll
   static void startCloud() {
@@ -51,10 +63,16 @@ class AgentFailureLinesTest {
     JsonObject json = ConfigLoader.defaults("cloud");
     json.put("dataDir", dir.resolve("cloud").toString());
     json.getJsonObject("http").put("host", "127.0.0.1").put("port", 0);
-    json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0);
+    json.getJsonObject("bridge").put("host", "127.0.0.1").put("port", 0).put("ackTimeoutMs", ACK_TIMEOUT_MS);
     json.getJsonObject("management").put("port", 0);
     cloud = new CloudNode(cloudVertx, CloudConfig.from(json)).start().await();
     practice = cloud.practices().create("Log Lines Practice").await();
+    IntegratorStore.Created integrator = cloud.integrators().create("Lines Integrator", null).await();
+    cloud.grants().put(Grant.withDefaults(practice.practiceId(), integrator.clientId(), GrantStatus.ENABLED)).await();
+    web = WebClient.create(cloudVertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(cloud.httpPort()));
+    token = web.post("/v1/token").sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")
+        .add("client_id", integrator.clientId()).add("client_secret", integrator.clientSecret())).await()
+        .bodyAsJsonObject().getString("access_token");
   }
 
   @AfterAll
@@ -110,6 +128,11 @@ class AgentFailureLinesTest {
     AgentConfig config = AgentConfig.from(json);
     JdbcDataSource db = new JdbcDataSource();
     db.setURL("jdbc:h2:mem:lines" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1;MODE=MSSQLServer");
+    try (Connection c = db.getConnection()) {
+      CountedView.create(c);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
     PooledPms pms = PooledPms.of("test", "h2", Map.of("TestPMS", db), 1);
     return new AgentNode(vertx, config, pms, new SqlGuard(65_536, Set.of())).start().await();
   }
@@ -141,6 +164,65 @@ class AgentFailureLinesTest {
       assertThat(lines).noneMatch(l -> l.contains("pmsa_not_the_key"));
     } finally {
       vertx.close().await();
+    }
+  }
+
+  /**
+   * FaultIT's frozen agent in one JVM: a query sent while the agent's process is paused is answered
+   * 503 by the cloud, which sends its cancel after it; on waking the agent reads both, and must not
+   * run the query. At the shipped 30 s heartbeat, a pause of seconds falls between two beats.
+   */
+  @Test
+  void aQueryTheCloudGaveUpOnWhileTheAgentWasPausedNeverRuns() throws Exception {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setBlockedThreadCheckInterval(10_000));
+    try (LinkLog log = new LinkLog()) {
+      AgentNode agent = agent(vertx, j -> j.put("pingIntervalMs", 30_000));
+      awaitServing();
+      int before = CountedView.runs();
+      java.util.concurrent.CountDownLatch paused = new java.util.concurrent.CountDownLatch(1);
+      vertx.getOrCreateContext().runOnContext(v -> { // one event loop: the link's, as a stopped process
+        paused.countDown();
+        sleep(3 * ACK_TIMEOUT_MS);
+      });
+      paused.await();
+      var answer = query();
+      assertThat(answer.statusCode()).as(answer.bodyAsString()).isEqualTo(503);
+      assertThat(answer.bodyAsJsonObject().getString("code")).isEqualTo("agent_offline");
+
+      assertThat(log.await("process was paused")).anySatisfy(l -> assertThat(l).startsWith("WARN this agent's process was paused"));
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (agent.connectionsAccepted() < 2 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(agent.connectionsAccepted()).as("a new link after the pause").isEqualTo(2);
+      awaitServing();
+      assertThat(CountedView.runs() - before).as("runs at the database of the query answered 503, and of the query after").isEqualTo(1);
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private static io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> query() {
+    return web.post("/v1/practices/" + practice.practiceId() + "/queries").putHeader("Authorization", "Bearer " + token)
+        .sendJsonObject(new JsonObject().put("sql", "SELECT Runs FROM dbo.Counted")).await();
+  }
+
+  /** Queries while the agent is offline (503) until one succeeds, 10 s at most. */
+  private static void awaitServing() throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 10_000;
+    var answer = query();
+    while (answer.statusCode() == 503 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100);
+      answer = query();
+    }
+    assertThat(answer.statusCode()).as(answer.bodyAsString()).isEqualTo(200);
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -229,7 +229,7 @@ class FaultIT {
     Map<String, Integer> executions = executions(frozen);
     System.out.printf("scenario 3, agent frozen (SIGSTOP): queries sent to it answered %s after %d and %d ms, the next one %d %s"
             + " after %d ms; /v1/practices showed it %s %d ms after the first answers; after SIGCONT a query succeeded"
-            + " %d ms later (the cloud hears from the agent again at its next heartbeat); the frozen queries ran at the"
+            + " %d ms later (the agent, finding itself paused, reconnects); the frozen queries ran at the"
             + " database %s times%n",
         frozen.get(0).status(), ms(frozen.get(0).atNanos() - stopped), ms(frozen.get(1).atNanos() - stopped),
         frozen.get(2).status(), frozen.get(2).code(), ms(frozen.get(2).atNanos() - frozen.get(1).atNanos()),

@@ -44,12 +44,12 @@ public final class AgentLink extends VerticleBase {
   private static final int DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
   /** What a frame holds around a result message: its type and stream address. */
   private static final int ENVELOPE_BYTES = 256;
-  /**
-   * A ping timer this much later than its interval (or half the interval, if more) means the
-   * process was paused: any pause long enough to pass for the cloud's silence (two and a half
-   * intervals) is one.
-   */
-  private static final long PAUSE_SLACK_MS = 1_000;
+  /** How often the link notes that its event loop runs: a longer gap means this process was paused. */
+  static final long WATCH_INTERVAL_MS = 250;
+  /** The cloud's ack time-out if it does not say (its shipped {@code bridge.ackTimeoutMs}). */
+  private static final int DEFAULT_ACK_TIMEOUT_MS = 3_000;
+  /** The shortest gap taken for a pause: timers on a busy machine run late by less. */
+  private static final long MIN_PAUSE_MS = 500;
   /** A query id as the cloud makes them (a UUID); anything else is refused. */
   private static final java.util.regex.Pattern QUERY_ID = java.util.regex.Pattern.compile("[0-9A-Za-z-]{1,64}");
 
@@ -253,8 +253,8 @@ public final class AgentLink extends VerticleBase {
 
   private void onFrame(Link current, JsonObject frame) {
     long now = System.nanoTime();
-    if (current.ready && pausedSinceLastTick(current, config.pingIntervalMs(), now)) {
-      current.socket.close(); // read after a pause: the cloud may have given up on it (see startPings)
+    if (current.ready && pausedSinceLastTick(current, now)) {
+      current.socket.close(); // read after a pause: the cloud may have given up on it (see watchPauses)
       return;
     }
     current.lastHeardNanos = now;
@@ -344,6 +344,9 @@ public final class AgentLink extends VerticleBase {
     checkClock(current, body);
     if (body.getValue("maxFrameBytes") instanceof Integer max && max >= 64 * 1024) {
       current.maxFrameBytes = max;
+    }
+    if (body.getValue("ackTimeoutMs") instanceof Integer ackTimeout && ackTimeout > 0) {
+      current.ackTimeoutMs = ackTimeout;
     }
     current.socket.write(Frames.encode(Frames.register(Addresses.practice(config.practiceId()))));
     current.ready = true;
@@ -484,19 +487,14 @@ public final class AgentLink extends VerticleBase {
 
   private void startPings(Link current) {
     long interval = config.pingIntervalMs();
-    current.lastTickNanos = System.nanoTime();
+    watchPauses(current);
     pingTimer = vertx.setPeriodic(interval, id -> {
       if (link != current) {
         vertx.cancelTimer(id);
         return;
       }
-      long now = System.nanoTime();
-      boolean paused = pausedSinceLastTick(current, interval, now);
-      current.lastTickNanos = now;
-      if (paused) {
-        // The cloud may have answered queries sent meanwhile (503) and given up on them: a new
-        // connection cancels everything this one brought, so none of them runs late.
-        current.socket.close();
+      if (pausedSinceLastTick(current, System.nanoTime())) {
+        current.socket.close(); // not the cloud's silence: see watchPauses
         return;
       }
       // Two and a half intervals: a silently dead cloud is left within 75 s at the shipped 30 s.
@@ -512,21 +510,42 @@ public final class AgentLink extends VerticleBase {
   }
 
   /**
-   * True when the ping timer is far later than due: the agent's own process was frozen (a laptop's
-   * sleep, a long GC, SIGSTOP, a virtual machine paused), so the cloud's silence meanwhile says
-   * nothing about the cloud, and the log says so. The link is not trusted across the pause: the
-   * caller reconnects. Asked by the timer and by every frame that arrives (on waking, the frames
-   * sent meanwhile may be read before the timer fires), once per link.
+   * Notes every {@link #WATCH_INTERVAL_MS} that this link's event loop runs. A pause of this
+   * process (a laptop's sleep, a long GC, SIGSTOP, a virtual machine paused) shows as a late note.
+   * Across such a pause the link is not trusted: the cloud gives up on a query it does not see
+   * acknowledged within its ack time-out (answering the integrator 503) and sends the cancel after
+   * the query, so on waking the agent would read the query first and could run it late. A new
+   * connection cancels everything this one brought. The heartbeat cannot tell: at its shipped 30 s
+   * interval a pause of several seconds falls between two beats.
    */
-  private boolean pausedSinceLastTick(Link current, long interval, long now) {
+  private void watchPauses(Link current) {
+    current.lastTickNanos = System.nanoTime();
+    vertx.setPeriodic(WATCH_INTERVAL_MS, id -> {
+      if (link != current || current.closed) {
+        vertx.cancelTimer(id);
+      } else if (pausedSinceLastTick(current, System.nanoTime())) {
+        current.socket.close();
+      }
+    });
+  }
+
+  /**
+   * True when this link's event loop last ran long enough ago that the cloud may have given up on
+   * a query read now: half its ack time-out (the agent acknowledges within {@link #ACK_DELAY_MS}
+   * after reading), and at least {@link #MIN_PAUSE_MS}. The cloud's silence meanwhile says nothing
+   * about the cloud, and the log says so. Asked by the watch, the heartbeat and every frame that
+   * arrives (on waking, frames are read before timers fire), once per link; the caller closes it.
+   */
+  private boolean pausedSinceLastTick(Link current, long now) {
     if (current.pausedMs > 0) {
       return true; // found already: the link is closing
     }
     long gapMs = TimeUnit.NANOSECONDS.toMillis(now - current.lastTickNanos);
-    if (gapMs <= interval + Math.max(PAUSE_SLACK_MS, interval / 2)) {
+    current.lastTickNanos = now;
+    if (gapMs <= Math.max(MIN_PAUSE_MS, current.ackTimeoutMs / 2)) {
       return false;
     }
-    long pausedMs = gapMs - interval;
+    long pausedMs = gapMs - WATCH_INTERVAL_MS;
     current.lastHeardNanos = now;
     current.pausedMs = pausedMs;
     LOG.warn("this agent's process was paused for about {} ms (the server slept, or the process was stopped or stalled):"
@@ -576,8 +595,10 @@ public final class AgentLink extends VerticleBase {
     volatile boolean closed;
     volatile boolean ready;
     volatile long lastHeardNanos = System.nanoTime();
-    /** When the ping timer last fired (a much later firing means this process was paused). */
+    /** When this link's event loop last ran a timer or read a frame (see watchPauses). */
     long lastTickNanos = System.nanoTime();
+    /** The cloud's ack time-out (it says so when it accepts the agent). */
+    int ackTimeoutMs = DEFAULT_ACK_TIMEOUT_MS;
     /** How long the process was last found paused on this connection (0: never). */
     long pausedMs;
     /** When the credentials went out (for the clock check), and whether the cloud refused them. */

@@ -241,8 +241,10 @@ final class AgentSession implements SilenceSweep.Watched {
     practices.agentConnected(practiceId, nodeId, text(body, "agentVersion"), text(pms, "kind"), text(pms, "version"))
         .onSuccess(v -> heartbeats.connectionRecorded())
         .onFailure(e -> LOG.warn("cannot record agent connection of practice {}: {}", practiceId, e.toString()));
-    // The agent sizes its result messages to fit this node's frame limit.
+    // The agent sizes its result messages to fit this node's frame limit, and distrusts its link
+    // after a pause of its own process long enough for this node to give up on a query.
     JsonObject accepted = new JsonObject().put("ok", true).put("maxFrameBytes", config.maxFrameBytes())
+        .put("ackTimeoutMs", config.ackTimeoutMs())
         .put("nowMs", System.currentTimeMillis()); // the agent compares its clock with the cloud's
     if (verdict.warning() != null) {
       accepted.put("warning", verdict.warning());
