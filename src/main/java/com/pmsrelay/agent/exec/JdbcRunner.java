@@ -71,6 +71,13 @@ final class JdbcRunner {
       noteLatency(task);
       return task.stopReason != null ? stopped(task) : fail(task, ErrorCode.QUERY_TIMEOUT, "the query ran past its time-out");
     } catch (SQLException e) {
+      if (isConnectionFailure(e) && task.statement == null && task.stopReason != QueryTask.Stop.CANCELLED) {
+        // No connection came: the database's answer, even if the deadline passed while the pool waited
+        // for one (its wait can outlast a short time-out). Nothing ran, so this is no time-out, and
+        // the circuit must count it, or queries with short time-outs would keep it closed on a dead server.
+        fail(task, ErrorCode.PMS_UNAVAILABLE, "the practice database is not reachable");
+        return Outcome.PMS_DOWN;
+      }
       if (task.stopReason != null) {
         noteLatency(task);
         return stopped(task);
