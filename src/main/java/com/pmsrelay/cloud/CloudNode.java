@@ -116,7 +116,7 @@ public final class CloudNode {
   private CloudNode(Vertx vertx, CloudConfig config, Function<TokenService, TokenVerifier> bearer,
       com.pmsrelay.cloud.webhook.ChangeNotices changeNotices, com.pmsrelay.common.metrics.NodeMetrics metrics) {
     this.metrics = metrics;
-    this.meters = new com.pmsrelay.cloud.metrics.RelayMeters(metrics.registry());
+    this.meters = new com.pmsrelay.cloud.metrics.RelayMeters(metrics.registry(), config.management().latencyHistograms());
     this.agents = new AgentDirectory(metrics.registry());
     this.givenNotices = changeNotices;
     this.vertx = vertx;

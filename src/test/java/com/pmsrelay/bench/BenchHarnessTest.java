@@ -49,6 +49,11 @@ class BenchHarnessTest {
       assertThat(metrics.getJsonObject("nsPerQuery").getJsonObject(way).getDouble("median")).as(way).isPositive();
     }
     assertThat(metrics.getJsonObject("scrape").getInteger("bytes")).isPositive();
+    JsonObject by = metrics.getJsonObject("scrapeByLatencyHistograms");
+    assertThat(by.getJsonObject("node").getInteger("bytes")).as("a scrape with the histograms kept for the node")
+        .isLessThan(by.getJsonObject("practice").getInteger("bytes"));
+    assertThat(by.getJsonObject("practice").getInteger("bytes")).as("kept by practice")
+        .isLessThan(by.getJsonObject("grant").getInteger("bytes"));
     assertThat(metrics.getJsonObject("targets").getJsonObject("nsPerQuery").getBoolean("met")).isNotNull();
 
     // The noisy neighbour's load pattern through the cloud, with the monitor as shipped: no alert.

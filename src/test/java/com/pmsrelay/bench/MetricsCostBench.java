@@ -49,12 +49,12 @@ final class MetricsCostBench {
     Settings settings = Settings.of(mode);
     List<AuditRecord> records = new ArrayList<>();
     for (int g = 0; g < settings.grants(); g++) {
-      records.add(AuditRecord.query("practice-" + g, "cli_integrator" + g, "succeeded", "q", "h", "SELECT 1", 0,
+      records.add(AuditRecord.query("practice-" + g / 2, "cli_integrator" + g, "succeeded", "q", "h", "SELECT 1", 0,
           40L, 3_000L, 2L, 7L));
     }
     NodeMetrics cachedRegistry = new NodeMetrics();
     NodeMetrics lookedUpRegistry = new NodeMetrics();
-    RelayMeters relay = new RelayMeters(cachedRegistry.registry());
+    RelayMeters relay = new RelayMeters(cachedRegistry.registry(), RelayMeters.LatencyBy.GRANT);
     Meters cached = (r, nanos) -> {
       relay.audited(r);
       relay.queryTook(r.chain(), r.actor(), nanos);
@@ -71,19 +71,23 @@ final class MetricsCostBench {
       cachedNs.add(cachedFirst ? first : second);
       lookedUpNs.add(cachedFirst ? second : first);
     }
-    List<Double> scrapeMs = new ArrayList<>();
-    int bytes = 0;
-    for (int i = 0; i < settings.scrapes(); i++) {
-      long start = System.nanoTime();
-      String text = cachedRegistry.scrape();
-      scrapeMs.add((System.nanoTime() - start) / 1e6);
-      bytes = text.length();
-    }
+    Scrape scrape = Scrape.of(cachedRegistry, settings.scrapes());
     cachedRegistry.close();
     lookedUpRegistry.close();
+    // The same grants with the latency histograms kept by practice (two grants to a practice here), and for the node.
+    JsonObject scrapeBy = new JsonObject().put("grant", scrape.toJson());
+    for (RelayMeters.LatencyBy by : List.of(RelayMeters.LatencyBy.PRACTICE, RelayMeters.LatencyBy.NODE)) {
+      NodeMetrics registry = new NodeMetrics();
+      RelayMeters meters = new RelayMeters(registry.registry(), by);
+      for (AuditRecord r : records) {
+        meters.audited(r);
+        meters.queryTook(r.chain(), r.actor(), 1_000_000L);
+      }
+      scrapeBy.put(by.name().toLowerCase(Locale.ROOT), Scrape.of(registry, settings.scrapes()).toJson());
+      registry.close();
+    }
     Spread cachedSpread = Spread.of(cachedNs);
     Spread lookedUpSpread = Spread.of(lookedUpNs);
-    Spread scrape = Spread.of(scrapeMs);
     double ratio = lookedUpSpread.median() / cachedSpread.median();
     return new JsonObject().put("name", NAME).put("mode", mode.label())
         .put("settings", new JsonObject().put("grants", settings.grants()).put("blocks", settings.blocks())
@@ -91,15 +95,36 @@ final class MetricsCostBench {
         .put("nsPerQuery", new JsonObject().put("cached", cachedSpread.toJson()).put("lookedUpEachQuery",
             lookedUpSpread.toJson()))
         .put("ratioLookedUpToCached", Spread.round(ratio))
-        .put("scrape", new JsonObject().put("ms", scrape.toJson()).put("bytes", bytes))
+        .put("scrape", scrape.toJson())
+        .put("scrapeByLatencyHistograms", scrapeBy)
         .put("targets", new JsonObject().put("nsPerQuery", Targets.atMost(cachedSpread.median(), TARGET_NS_PER_QUERY,
             "the relay's meters cost at most 1 µs a query (1 % of a relayed query's CPU)")))
         .put("headlines", new JsonArray()
             .add(String.format(Locale.ROOT, "relay meters: %.0f ns a query cached vs %.0f ns looked up each query "
                 + "(%.1fx), %d grants", cachedSpread.median(), lookedUpSpread.median(), ratio, settings.grants()))
-            .add(String.format(Locale.ROOT, "GET /metrics with %d grants' series: %.1f ms, %d KiB", settings.grants(),
-                scrape.median(), bytes / 1024)))
+            .add(String.format(Locale.ROOT, "GET /metrics with %d grants' series: %.1f ms, %d KiB; latency histograms by"
+                + " practice %d KiB, by node %d KiB", settings.grants(), scrape.ms().median(), scrape.bytes() / 1024,
+                scrapeBy.getJsonObject("practice").getInteger("bytes") / 1024,
+                scrapeBy.getJsonObject("node").getInteger("bytes") / 1024)))
         .put("sink", sink % 2);
+  }
+
+  /** What {@code GET /metrics} takes (ms, over a number of scrapes) and how large its answer is. */
+  private record Scrape(Spread ms, int bytes) {
+    static Scrape of(NodeMetrics registry, int scrapes) {
+      List<Double> ms = new ArrayList<>();
+      int bytes = 0;
+      for (int i = 0; i < scrapes; i++) {
+        long start = System.nanoTime();
+        bytes = registry.scrape().length();
+        ms.add((System.nanoTime() - start) / 1e6);
+      }
+      return new Scrape(Spread.of(ms), bytes);
+    }
+
+    JsonObject toJson() {
+      return new JsonObject().put("ms", ms.toJson()).put("bytes", bytes);
+    }
   }
 
   private void warm(Meters meters, List<AuditRecord> records, long ms) {

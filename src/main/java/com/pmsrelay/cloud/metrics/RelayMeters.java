@@ -21,9 +21,29 @@ import java.util.concurrent.TimeUnit;
  *       (immediate: request to last row sent; async: submission to result kept);</li>
  *   <li>{@code pmsrelay_token_requests_total{outcome}}.</li>
  * </ul>
+ * The three latency histograms are the larger part of a scrape (about 6 KB a grant): an operator
+ * with many thousands of grants keeps them by practice or for the whole node instead
+ * ({@link LatencyBy}); the counters stay per grant.
  * The bridge's meters are in {@code cloud.bridge}, the monitor's alerts in {@code cloud.monitor}.
  */
 public final class RelayMeters {
+  /** What the latency histograms are kept by ({@code management.latencyHistograms}). */
+  public enum LatencyBy {
+    /** Each grant: by practice and integrator. */
+    GRANT,
+    /** Each practice, its integrators together. */
+    PRACTICE,
+    /** The whole node: no labels. */
+    NODE;
+
+    /** The names the configuration takes. */
+    public static final java.util.List<String> NAMES = java.util.List.of("grant", "practice", "node");
+
+    public static LatencyBy of(String name) {
+      return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+    }
+  }
+
   /** Buckets from a quick lookup to the longest query a grant allows. */
   private static final Duration[] LATENCY_BUCKETS = {
       Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
@@ -32,6 +52,7 @@ public final class RelayMeters {
       Duration.ofSeconds(60), Duration.ofSeconds(120)};
 
   private final MeterRegistry registry;
+  private final LatencyBy latencyBy;
   /** Each grant's meters, made once: a query looks them up by one key instead of building six meter ids. */
   private final ConcurrentHashMap<GrantKey, GrantMeters> grants = new ConcurrentHashMap<>();
   /** Each grant's attempt counters by kind and outcome. */
@@ -43,8 +64,9 @@ public final class RelayMeters {
 
   private record GrantMeters(Counter rows, Counter bytes, Timer queue, Timer execution, Timer whole) {}
 
-  public RelayMeters(MeterRegistry registry) {
+  public RelayMeters(MeterRegistry registry, LatencyBy latencyBy) {
     this.registry = registry;
+    this.latencyBy = latencyBy;
   }
 
   /** Takes note of an audited record: query attempts, schema reads and registered runs count. */
@@ -104,9 +126,15 @@ public final class RelayMeters {
         .register(registry).increment();
   }
 
+  /** A grant's histogram; grants that share it (by practice, or the node's) get the same one. */
   private Timer latency(String name, String description, String practice, String integrator) {
-    return Timer.builder(name).description(description).serviceLevelObjectives(LATENCY_BUCKETS)
-        .tags("practice", practice, "integrator", integrator).register(registry);
+    Timer.Builder timer = Timer.builder(name).description(description).serviceLevelObjectives(LATENCY_BUCKETS);
+    switch (latencyBy) {
+      case GRANT -> timer.tags("practice", practice, "integrator", integrator);
+      case PRACTICE -> timer.tag("practice", practice);
+      case NODE -> { }
+    }
+    return timer.register(registry);
   }
 
   private static boolean isAttempt(AuditRecord r) {
