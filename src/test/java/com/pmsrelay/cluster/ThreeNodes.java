@@ -56,22 +56,8 @@ public final class ThreeNodes implements AutoCloseable {
   final IntegratorStore.Created integrator;
   AgentNode agent;
 
-  /** The shared store cannot start on this machine. */
-  static final class NoPostgres extends Exception {
-    NoPostgres(Throwable cause) {
-      super(cause);
-    }
-  }
-
   ThreeNodes(Path dir) throws Exception {
-    try {
-      postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
-    } catch (Exception | LinkageError e) {
-      throw new NoPostgres(e);
-    }
-    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE relay");
-    }
+    postgres = com.pmsrelay.cloud.store.TestPostgres.startOrAbort("relay");
     SelfSignedCertificate pair = SelfSignedCertificate.create("localhost");
     Path cert = Files.copy(Path.of(pair.certificatePath()), dir.resolve("bridge-cert.pem"));
     Path key = Files.copy(Path.of(pair.privateKeyPath()), dir.resolve("bridge-key.pem"));

@@ -9,8 +9,6 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,12 +49,9 @@ final class ClusterRelay implements AutoCloseable {
   private ClusterRelay(Path dir, Path jar) throws Exception {
     this.dir = dir;
     this.classPath = ChildProcess.classPath(jar, dir, FootprintAgentMain.class);
-    this.postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
+    this.postgres = com.pmsrelay.cloud.store.TestPostgres.startOrAbort("relay");
     CountingPms counting = null;
     try {
-      try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-        s.execute("CREATE DATABASE relay");
-      }
       SelfSignedCertificate pair = SelfSignedCertificate.create("localhost");
       Path cert = Files.copy(Path.of(pair.certificatePath()), dir.resolve("bridge-cert.pem"));
       Path key = Files.copy(Path.of(pair.privateKeyPath()), dir.resolve("bridge-key.pem"));

@@ -23,7 +23,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -60,18 +59,7 @@ class ChangeFeedPushTest {
 
   @BeforeAll
   void start() throws Exception {
-    try {
-      postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
-    } catch (Exception | LinkageError e) {
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        throw new IllegalStateException("CI=true: the change feed tests must run, but embedded PostgreSQL did not start", e);
-      }
-      Assumptions.abort("change feed tests skipped: embedded PostgreSQL did not start here (" + e
-          + "). They run, and must pass, where CI=true.");
-    }
-    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE relay");
-    }
+    postgres = com.pmsrelay.cloud.store.TestPostgres.startOrAbort("relay");
     StoreConfig config = new StoreConfig(postgres.getJdbcUrl("postgres", "relay"), "postgres", "", 4);
     // One master key for every node, as a cluster has: each opens the signing keys the first sealed.
     com.pmsrelay.cloud.keys.MasterKey masterKey = com.pmsrelay.cloud.keys.MasterKey.of(

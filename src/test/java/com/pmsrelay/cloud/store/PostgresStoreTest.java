@@ -31,21 +31,12 @@ class PostgresStoreTest extends StoreContractTest {
   @BeforeAll
   void startPostgres() throws Exception {
     long started = System.nanoTime();
-    try {
-      // Throw-away data: no need to wait for the disk (CREATE DATABASE per test gets much cheaper).
-      postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").setServerConfig("full_page_writes", "off").start();
-    } catch (Exception | LinkageError e) {
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        throw new IllegalStateException("CI=true: the PostgreSQL store tests must run, but embedded PostgreSQL did not start", e);
-      }
-      // Skipped test by test (not the class at once), so the build summary counts them as skipped.
-      notStarted = "PostgreSQL store tests skipped: embedded PostgreSQL did not start here (" + e
-          + "). They run, and must pass, where CI=true.";
+    TestPostgres.Started start = TestPostgres.start(TEMPLATE);
+    if (start.postgres() == null) {
+      notStarted = start.notStarted(); // skipped test by test, so the build summary counts them as skipped
       return;
     }
-    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + TEMPLATE);
-    }
+    postgres = start.postgres();
     Database.migrate(postgres.getDatabase("postgres", TEMPLATE));
     System.out.println("embedded PostgreSQL started and template migrated in " + (System.nanoTime() - started) / 1_000_000 + " ms on port "
         + postgres.getPort());
