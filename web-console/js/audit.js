@@ -3,6 +3,7 @@ import * as api from './api.js';
 import { $, el, clear, setText, when, number } from './dom.js';
 
 const PAGE = 25;
+const SIGNED_EVERY_MS = 10000;
 
 export function auditPage(state) {
   // Cursors of the pages seen so far: older pages push, newer pages pop.
@@ -56,6 +57,19 @@ export function auditPage(state) {
       el('code', {}, groups(head.keyFingerprint)));
   }
 
+  // Heads are signed apart from this page (every minute by default): look again while it is open,
+  // so a head signed since it was opened shows without a reload.
+  async function refreshSigned() {
+    if (!state.session || $('page-audit').hidden || document.hidden) {
+      return;
+    }
+    try {
+      showSigned((await api.get(state.practicePath('/audit'), { limit: 1 })).signedHead);
+    } catch (e) {
+      // a hint, like the alerts badge: the page's own loads report failures
+    }
+  }
+
   function row(r) {
     const integration = r.kind === 'query' || r.kind === 'schema' || r.kind === 'registered';
     const ran = r.kind === 'query' || r.kind === 'registered';
@@ -94,6 +108,7 @@ export function auditPage(state) {
 
   return {
     init() {
+      setInterval(refreshSigned, SIGNED_EVERY_MS);
       $('audit-form').addEventListener('submit', (event) => {
         event.preventDefault();
         cursors = [null];

@@ -76,6 +76,17 @@ final class Browser implements AutoCloseable {
         .until(d -> condition.getAsBoolean());
   }
 
+  /** Waits until the text of {@code by} is {@code wanted}; a time-out names the text last seen. */
+  void waitForText(String what, By by, java.util.function.Predicate<String> wanted) {
+    java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>();
+    new WebDriverWait(driver, Duration.ofSeconds(30)).withMessage(() -> what + " (last seen: \"" + seen.get() + "\")")
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(d -> {
+          seen.set(d.findElement(by).getText());
+          return wanted.test(seen.get());
+        });
+  }
+
   /** The page as it is now, at 1280x800 and at 768x1024 (then back to 1280x800). */
   void screenshots(String name) throws IOException, InterruptedException {
     shoot(name + "-1280x800", DESKTOP);

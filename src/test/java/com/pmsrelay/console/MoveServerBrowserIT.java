@@ -7,12 +7,21 @@ import com.pmsrelay.demo.DemoMode;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -23,11 +32,13 @@ import org.openqa.selenium.By;
  * "Moving to a new server" and the version banner in a real browser (headless Chromium), against
  * the demo started in this JVM (its agents run this build's version, so the test can set a version
  * policy above them in the store): the banner for an outdated agent, then the move clicked
- * and confirmed, the new key and the steps shown, and the old server's agent dropped. Screenshots
- * go to {@code target/screenshots/move-*}.
+ * and confirmed, the new key and the steps shown, and the old server's agent dropped. First, at
+ * the other practice, the audit page shows a head signed after it was opened, without a reload.
+ * Screenshots go to {@code target/screenshots/move-*}.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 @ExtendWith(MoveServerBrowserIT.Evidence.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MoveServerBrowserIT {
   /** A failed step leaves a screenshot and the page's text next to the screenshots. */
   static final class Evidence implements TestWatcher {
@@ -68,16 +79,64 @@ class MoveServerBrowserIT {
     return browser.driver.findElement(By.id(id)).getText();
   }
 
+  /** Logs in as {@code user}, whoever was logged in before (a failed test may not have logged out). */
+  static void logIn(JsonObject user) {
+    browser.driver.get(demo.credentials().getString("consoleUrl"));
+    browser.driver.manage().deleteAllCookies();
+    browser.driver.navigate().refresh();
+    browser.waitFor(By.id("login-form"));
+    browser.driver.findElement(By.id("login-username")).sendKeys(user.getString("username"));
+    browser.driver.findElement(By.id("login-password")).sendKeys(user.getString("password") + "\n");
+  }
+
+  /** One query by an integrator enabled at {@code practiceId}, over the demo's API: its status. */
+  static int query(String practiceId) throws Exception {
+    JsonObject integrator = demo.credentials().getJsonArray("integrators").stream().map(JsonObject.class::cast)
+        .filter(i -> i.getJsonArray("enabledAt").contains(practiceId)).findFirst().orElseThrow();
+    HttpClient http = HttpClient.newHttpClient();
+    String api = demo.credentials().getString("apiBaseUrl");
+    HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/token"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=" + integrator.getString("clientId")
+            + "&client_secret=" + URLEncoder.encode(integrator.getString("clientSecret"), StandardCharsets.UTF_8)))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+    return http.send(HttpRequest.newBuilder(URI.create(api + "/v1/practices/" + practiceId + "/queries"))
+        .header("Authorization", "Bearer " + new JsonObject(token.body()).getString("access_token"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("sql", "SELECT TOP 1 PatientId FROM dbo.Patients").encode()))
+        .build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
   @Test
+  @Order(1)
+  void theAuditPageShowsAHeadSignedAfterItWasOpenedWithoutAReload() throws Exception {
+    // The second practice's log is empty until this test's query: nothing of it is signed yet.
+    JsonObject user = demo.credentials().getJsonArray("consoleUsers").getJsonObject(1);
+    String practiceId = user.getString("practiceId");
+    logIn(user);
+    browser.waitUntil("the agent shows online", () -> text("agent-status").equals("Online"));
+    browser.driver.findElement(By.cssSelector("nav a[data-nav='audit']")).click();
+    browser.waitForText("nothing is signed yet", By.id("audit-signed"), t -> t.startsWith("Not signed yet"));
+    assertThat(text("audit-table")).contains("No records match these filters.");
+
+    assertThat(query(practiceId)).isEqualTo(200);
+    // The demo signs within 5 s, the page looks again every 10 s: the head shows with the page as it was.
+    browser.waitForText("the head signed since shows", By.id("audit-signed"),
+        t -> t.startsWith("Latest signed head: record 1, signed "));
+    assertThat(text("audit-table")).as("the page was not reloaded").contains("No records match these filters.");
+    browser.driver.findElement(By.id("logout")).click();
+    browser.waitFor(By.id("login-form"));
+  }
+
+  @Test
+  @Order(2)
   void theBannerShowsForAnOutdatedAgentAndMovingShowsTheNewKeyWithTheSteps() throws Exception {
     new AgentStateStore(demo.cloud().database()).setPolicy(null, "99.0", System.currentTimeMillis()).await();
     JsonObject user = demo.credentials().getJsonArray("consoleUsers").getJsonObject(0);
     String oldKey = demo.agents().get(0).config().agentKey();
 
-    browser.driver.get(demo.credentials().getString("consoleUrl"));
-    browser.waitFor(By.id("login-form"));
-    browser.driver.findElement(By.id("login-username")).sendKeys(user.getString("username"));
-    browser.driver.findElement(By.id("login-password")).sendKeys(user.getString("password") + "\n");
+    logIn(user);
     browser.waitUntil("the agent shows online", () -> text("agent-status").equals("Online"));
     browser.waitUntil("the banner for an outdated agent", () -> browser.driver.findElement(By.id("version-banner")).isDisplayed());
     // "dev" from classes, the pom's version from the packaged jar (as failsafe runs it): either is below 99.0
