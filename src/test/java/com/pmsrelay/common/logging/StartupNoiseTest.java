@@ -11,7 +11,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** logback.xml's start-up filter: Flyway's untested-H2 notice is a DEBUG line, other warnings stay warnings. */
+/**
+ * logback.xml's filter of notices: Flyway's untested-H2 notice and Micrometer's on Vert.x's gauges
+ * shared by a server's instances are DEBUG lines, other warnings stay warnings.
+ */
 class StartupNoiseTest {
   private final Logger flyway = (Logger) LoggerFactory.getLogger("org.flywaydb.core.internal.database.base.Database");
   private final ListAppender<ILoggingEvent> seen = new ListAppender<>();
@@ -48,5 +51,29 @@ class StartupNoiseTest {
     assertThat(seen.list).hasSize(1);
     assertThat(seen.list.get(0).getLevel()).isEqualTo(Level.DEBUG);
     assertThat(seen.list.get(0).getFormattedMessage()).isEqualTo(NOTICE);
+  }
+
+  @Test
+  void aVertxGaugeSharedByAServersInstancesIsADebugLineAndOurOwnStaysAWarning() {
+    Logger micrometer = (Logger) LoggerFactory.getLogger("io.micrometer.core.instrument.MeterRegistry");
+    ListAppender<ILoggingEvent> warned = new ListAppender<>();
+    warned.start();
+    micrometer.addAppender(warned);
+    Level was = micrometer.getLevel();
+    try {
+      micrometer.setLevel(Level.INFO);
+      // as Micrometer 1.15 words it (seen in this relay's logs)
+      micrometer.warn("This Gauge has been already registered (MeterId{name='vertx.http.server.active.requests', "
+          + "tags=[tag(local=127.0.0.1:44701),tag(method=POST)]}), the registration will be ignored. Note that subsequent "
+          + "logs will be logged at debug level.");
+      String ours = "This Gauge has been already registered (MeterId{name='pmsrelay.agents.connected', tags=[]}), the "
+          + "registration will be ignored. Note that subsequent logs will be logged at debug level.";
+      micrometer.warn(ours);
+      assertThat(warned.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(ours);
+      assertThat(warned.list.get(0).getLevel()).isEqualTo(Level.WARN);
+    } finally {
+      micrometer.detachAppender(warned);
+      micrometer.setLevel(was);
+    }
   }
 }
