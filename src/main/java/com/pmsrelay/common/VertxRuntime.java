@@ -31,12 +31,13 @@ public final class VertxRuntime {
 
   /** As {@link #create(VertxOptions)}, with Vert.x and the JVM reporting into {@code metrics}. */
   public static Vertx create(VertxOptions options, NodeMetrics metrics) {
-    return Vertx.builder().with(withMetrics(options)).withMetrics(new MicrometerMetricsFactory(metrics.registry())).build();
+    return Vertx.builder().with(withMetrics(options, metrics)).withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+        .build();
   }
 
   /** The options every mode starts Vert.x with when it keeps metrics (the clustered cloud too). */
-  public static VertxOptions withMetrics(VertxOptions options) {
-    return options.setPreferNativeTransport(true).setMetricsOptions(NodeMetrics.vertxOptions());
+  public static VertxOptions withMetrics(VertxOptions options, NodeMetrics metrics) {
+    return options.setPreferNativeTransport(true).setMetricsOptions(metrics.vertxOptions());
   }
 
   public static void closeOnShutdown(Vertx vertx) {

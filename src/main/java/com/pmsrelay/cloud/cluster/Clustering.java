@@ -30,7 +30,7 @@ public final class Clustering {
   /** As {@link #start(ClusterConfig, VertxOptions)}, with Vert.x and the JVM reporting into {@code metrics}. */
   public static Future<Vertx> start(ClusterConfig cluster, VertxOptions options,
       com.pmsrelay.common.metrics.NodeMetrics metrics) {
-    return builder(cluster, com.pmsrelay.common.VertxRuntime.withMetrics(options))
+    return builder(cluster, com.pmsrelay.common.VertxRuntime.withMetrics(options, metrics))
         .withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory(metrics.registry())).buildClustered();
   }
 

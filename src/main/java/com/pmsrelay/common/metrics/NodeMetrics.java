@@ -25,7 +25,15 @@ public final class NodeMetrics {
   static final Set<Label> VERTX_LABELS = EnumSet.of(Label.LOCAL, Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE,
       Label.POOL_TYPE, Label.POOL_NAME);
 
+  private static final java.util.concurrent.atomic.AtomicInteger NODES = new java.util.concurrent.atomic.AtomicInteger();
+
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  /**
+   * The name Vert.x files this registry under. Vert.x keeps one registry per name for the whole JVM
+   * (BackendRegistries): under the shared default name, a second node's Vert.x would report into the
+   * first node's registry.
+   */
+  private final String name = "pms-relay-node-" + NODES.incrementAndGet();
 
   public MeterRegistry registry() {
     return registry;
@@ -40,8 +48,9 @@ public final class NodeMetrics {
    * What Vert.x reports here: its HTTP servers (API, console, management), worker pools and the
    * JVM (memory, GC, threads, class loading).
    */
-  public static MicrometerMetricsOptions vertxOptions() {
-    return new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true).setLabels(VERTX_LABELS)
+  public MicrometerMetricsOptions vertxOptions() {
+    return new MicrometerMetricsOptions().setEnabled(true).setRegistryName(name).setJvmMetricsEnabled(true)
+        .setLabels(VERTX_LABELS)
         // One meter per deployed verticle class says nothing an operator acts on. Clients' and the
         // event bus's meters are told apart only by an address, never a label here, and the TCP
         // server's gauges not at all between the bridge's instances on one port: they would collide
