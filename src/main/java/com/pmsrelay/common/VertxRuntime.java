@@ -4,7 +4,6 @@ import com.pmsrelay.common.metrics.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -31,8 +30,7 @@ public final class VertxRuntime {
 
   /** As {@link #create(VertxOptions)}, with Vert.x and the JVM reporting into {@code metrics}. */
   public static Vertx create(VertxOptions options, NodeMetrics metrics) {
-    return Vertx.builder().with(withMetrics(options, metrics)).withMetrics(new MicrometerMetricsFactory(metrics.registry()))
-        .build();
+    return Vertx.builder().with(withMetrics(options, metrics)).withMetrics(metrics.vertxFactory()).build();
   }
 
   /** The options every mode starts Vert.x with when it keeps metrics (the clustered cloud too). */

@@ -7,12 +7,6 @@ import com.pmsrelay.demo.DemoMode;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -89,38 +83,20 @@ class MoveServerBrowserIT {
     browser.driver.findElement(By.id("login-password")).sendKeys(user.getString("password") + "\n");
   }
 
-  /** One query by an integrator enabled at {@code practiceId}, over the demo's API: its status. */
-  static int query(String practiceId) throws Exception {
-    JsonObject integrator = demo.credentials().getJsonArray("integrators").stream().map(JsonObject.class::cast)
-        .filter(i -> i.getJsonArray("enabledAt").contains(practiceId)).findFirst().orElseThrow();
-    HttpClient http = HttpClient.newHttpClient();
-    String api = demo.credentials().getString("apiBaseUrl");
-    HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/token"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=" + integrator.getString("clientId")
-            + "&client_secret=" + URLEncoder.encode(integrator.getString("clientSecret"), StandardCharsets.UTF_8)))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
-    return http.send(HttpRequest.newBuilder(URI.create(api + "/v1/practices/" + practiceId + "/queries"))
-        .header("Authorization", "Bearer " + new JsonObject(token.body()).getString("access_token"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("sql", "SELECT TOP 1 PatientId FROM dbo.Patients").encode()))
-        .build(), HttpResponse.BodyHandlers.ofString()).statusCode();
-  }
-
   @Test
   @Order(1)
   void theAuditPageShowsAHeadSignedAfterItWasOpenedWithoutAReload() throws Exception {
     // The second practice's log is empty until this test's query: nothing of it is signed yet.
-    JsonObject user = demo.credentials().getJsonArray("consoleUsers").getJsonObject(1);
-    String practiceId = user.getString("practiceId");
+    DemoClient client = new DemoClient(demo.credentials());
+    JsonObject user = client.user(1);
     logIn(user);
     browser.waitUntil("the agent shows online", () -> text("agent-status").equals("Online"));
     browser.driver.findElement(By.cssSelector("nav a[data-nav='audit']")).click();
     browser.waitForText("nothing is signed yet", By.id("audit-signed"), t -> t.startsWith("Not signed yet"));
     assertThat(text("audit-table")).contains("No records match these filters.");
 
-    assertThat(query(practiceId)).isEqualTo(200);
+    assertThat(client.query(client.token(client.integratorEnabledAt(1)), client.practiceId(1),
+        "SELECT TOP 1 PatientId FROM dbo.Patients").statusCode()).isEqualTo(200);
     // The demo signs within 5 s, the page looks again every 10 s: the head shows with the page as it was.
     browser.waitForText("the head signed since shows", By.id("audit-signed"),
         t -> t.startsWith("Latest signed head: record 1, signed "));

@@ -4,8 +4,6 @@ import static com.pmsrelay.faults.Timing.awaitTrue;
 import static com.pmsrelay.faults.Timing.ms;
 import static com.pmsrelay.faults.Timing.percentile;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.pmsrelay.faults.Answer.Kind;
 import com.pmsrelay.faults.IntegratorClient.Integrator;
@@ -59,14 +57,7 @@ class FaultIT {
   @BeforeAll
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void start() throws Exception {
-    Path jar = Path.of(System.getProperty("pmsrelay.jar", "target/pms-relay.jar"));
-    if (!Files.exists(jar)) {
-      String why = "the packaged jar is missing (mvn verify builds it before the *IT tests): " + jar;
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail(why);
-      }
-      assumeTrue(false, why);
-    }
+    Path jar = PackagedJar.required();
     Path dir = Files.createTempDirectory(Files.createDirectories(jar.toAbsolutePath().getParent().resolve("faults")), "run-");
     relay = FaultRelay.start(dir, jar, GRACE_MS);
   }

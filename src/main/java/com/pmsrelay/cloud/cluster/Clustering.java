@@ -31,7 +31,7 @@ public final class Clustering {
   public static Future<Vertx> start(ClusterConfig cluster, VertxOptions options,
       com.pmsrelay.common.metrics.NodeMetrics metrics) {
     return builder(cluster, com.pmsrelay.common.VertxRuntime.withMetrics(options, metrics))
-        .withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory(metrics.registry())).buildClustered();
+        .withMetrics(metrics.vertxFactory()).buildClustered();
   }
 
   private static io.vertx.core.VertxBuilder builder(ClusterConfig cluster, VertxOptions options) {

@@ -6,9 +6,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A node's metrics registry (not Micrometer's global one: several nodes in one JVM, as the tests
@@ -25,7 +27,7 @@ public final class NodeMetrics {
   static final Set<Label> VERTX_LABELS = EnumSet.of(Label.LOCAL, Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE,
       Label.POOL_TYPE, Label.POOL_NAME);
 
-  private static final java.util.concurrent.atomic.AtomicInteger NODES = new java.util.concurrent.atomic.AtomicInteger();
+  private static final AtomicInteger NODES = new AtomicInteger();
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   /**
@@ -58,6 +60,11 @@ public final class NodeMetrics {
         .setDisabledMetricsCategories(Set.of(MetricsDomain.VERTICLES.toCategory(), MetricsDomain.EVENT_BUS.toCategory(),
             MetricsDomain.NET_CLIENT.toCategory(), MetricsDomain.HTTP_CLIENT.toCategory(),
             MetricsDomain.NET_SERVER.toCategory(), "sql"));
+  }
+
+  /** What a node's Vert.x is built with ({@code withMetrics}) so it reports into this registry. */
+  public MicrometerMetricsFactory vertxFactory() {
+    return new MicrometerMetricsFactory(registry);
   }
 
   public void close() {
